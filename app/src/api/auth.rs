@@ -1,0 +1,110 @@
+//! Signing in and out, and the one-time setup link.
+
+use crate::api::{SetupLinkInfo, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Where to go after signing in: only a path on this site, so a crafted
+/// link cannot send an admin elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// The signed-in admin, or `None` when nobody is signed in.
+#[server(prefix = "/api", endpoint = "get_viewer")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::backend::{answer, backend, clear_session_cookie, current_admin};
+    answer(async {
+        match current_admin().await {
+            Ok(admin) => backend()?.viewer(&admin).await.map(Some),
+            Err(AppError::NotSignedIn) => Ok(None),
+            Err(AppError::SessionExpired) => {
+                clear_session_cookie();
+                Err(AppError::SessionExpired)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::backend::{answer, backend, set_session_cookie};
+    answer(async {
+        let session = backend()?.login(&email, &password).await?;
+        set_session_cookie(&session);
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{answer, backend, clear_session_cookie, session_token};
+    answer(async {
+        if let Some(token) = session_token() {
+            backend()?.logout(&token).await?;
+        }
+        clear_session_cookie();
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
+}
+
+/// What a setup link is for; an error if it is unknown, used or expired.
+#[server(prefix = "/api", endpoint = "setup_info")]
+pub async fn setup_info(token: String) -> Result<SetupLinkInfo, AppError> {
+    use crate::backend::{answer, backend};
+    answer(async { backend()?.setup_info(&token).await }).await
+}
+
+/// Sets the password of the account a setup link is for (creating the first
+/// global admin for the first start's link) and signs them in.
+#[server(prefix = "/api", endpoint = "complete_setup")]
+pub async fn complete_setup(
+    token: String,
+    email: Option<String>,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::backend::{answer, backend, set_session_cookie};
+    use crate::domain::{Email, NewPassword};
+    answer(async {
+        let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(raw) => Some(Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
+            None => None,
+        };
+        let password = NewPassword::parse(&password, &confirm)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let session = backend()?.complete_setup(&token, email, password).await?;
+        set_session_cookie(&session);
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/tracks/engineering/members")),
+            "/tracks/engineering/members"
+        );
+        assert_eq!(safe_next(Some("//evil.example.com")), "/");
+        assert_eq!(safe_next(Some("https://evil.example.com")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example.com")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

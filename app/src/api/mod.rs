@@ -1,0 +1,15 @@
+//! Server functions: the only way the browser reaches persistence. Each has
+//! a stable path, `/api/<name>`, so scripts and tests can call them too.
+//!
+//! Their bodies run on the server only, where they find the caller from the
+//! session cookie and call the [`crate::backend::Backend`] the server crate
+//! provides through context.
+
+/// Where every server function lives.
+pub const PREFIX: &str = "/api/";
+
+pub mod auth;
+pub mod overview;
+mod types;
+
+pub use types::*;

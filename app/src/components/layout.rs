@@ -1,0 +1,137 @@
+//! The signed-in frame: top bar, navigation, and the page in the middle.
+
+use crate::api::auth::{get_viewer, Logout};
+use crate::api::Viewer;
+use crate::components::{ErrorNotice, Loading};
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// Wraps every page that needs a signed-in admin; sends everyone else to
+/// the sign-in page, and back here afterwards.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    // Blocking, so the server can still answer with a redirect.
+    let viewer = Resource::new_blocking(|| (), |_| get_viewer());
+    let location = use_location();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(viewer)) => view! { <Frame viewer/> }.into_any(),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked();
+                        let target = format!("/login?next={}", encode_query_value(&here));
+                        view! { <Redirect path=target/> }.into_any()
+                    }
+                    Err(AppError::SessionExpired) => view! { <Redirect path="/login?expired=1"/> }.into_any(),
+                    Err(error) => view! { <main class="content"><ErrorNotice error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn Frame(viewer: Viewer) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // A phone's menu closes once a link in it has been followed.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let Viewer {
+        email,
+        is_global,
+        instance_name,
+        tracks,
+    } = viewer;
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/">"Roster"</a>
+            <span class="instance-name">{instance_name}</span>
+            <span class="spacer"></span>
+            <span class="who">{email}</span>
+            <ActionForm action=logout>
+                <button type="submit">"Sign out"</button>
+            </ActionForm>
+        </header>
+        <div class="layout">
+            <nav class="sidebar" aria-label="Main">
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="nav-links"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    "Menu"
+                </button>
+                <div id="nav-links" class="nav" class:open=move || menu_open.get()>
+                    <div class="nav-section">
+                        <A href="/" exact=true>"Overview"</A>
+                    </div>
+                    {is_global
+                        .then(|| {
+                            view! {
+                                <div class="nav-section">
+                                    <h2>"Global level"</h2>
+                                    <A href="/users">"Users"</A>
+                                    <A href="/import">"Add users from CSV"</A>
+                                </div>
+                            }
+                        })}
+                    {tracks
+                        .into_iter()
+                        .map(|track| {
+                            let base = format!("/tracks/{}", track.slug);
+                            view! {
+                                <div class="nav-section">
+                                    <h2>{track.name}</h2>
+                                    <A href=format!("{base}/add-users")>"Add users"</A>
+                                    <A href=format!("{base}/members")>"Members"</A>
+                                    <A href=format!("{base}/emails")>"System emails"</A>
+                                    <A href=format!("{base}/history")>"Import history"</A>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_query_value;
+
+    #[test]
+    fn next_paths_are_encoded_for_the_query_string() {
+        assert_eq!(
+            encode_query_value("/tracks/engineering/members"),
+            "/tracks/engineering/members"
+        );
+        assert_eq!(encode_query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+    }
+}

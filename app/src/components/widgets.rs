@@ -1,0 +1,49 @@
+use crate::api::LicenseUse;
+use crate::AppError;
+use leptos::prelude::*;
+
+/// An error as a person should see it: the sentence, and a way on.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let sign_in = matches!(error, AppError::NotSignedIn | AppError::SessionExpired);
+    view! {
+        <div class="alert error" role="alert">
+            <p>{error.to_string()}</p>
+            {sign_in.then(|| view! { <a href="/login">"Sign in"</a> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="muted" aria-live="polite">"Loading…"</p> }
+}
+
+/// Active users against the licence (SPEC §2: each active user counts once).
+#[component]
+pub fn LicenseMeter(license: LicenseUse) -> impl IntoView {
+    let percent = if license.limit == 0 {
+        100
+    } else {
+        (license.active_users * 100 / license.limit).min(100)
+    };
+    let label = format!(
+        "{} of {} licences in use",
+        license.active_users, license.limit
+    );
+    view! {
+        <div class="meter">
+            <span id="license-label">{label.clone()}</span>
+            <div
+                class="bar"
+                role="meter"
+                aria-labelledby="license-label"
+                aria-valuemin="0"
+                aria-valuemax=license.limit.to_string()
+                aria-valuenow=license.active_users.to_string()
+            >
+                <span style=format!("width: {percent}%")></span>
+            </div>
+        </div>
+    }
+}

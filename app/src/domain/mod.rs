@@ -1,0 +1,17 @@
+//! The platform's rules, in plain Rust.
+//!
+//! This module is compiled into the wasm bundle *and* into the server, so the
+//! browser and the server give the same verdict. It must stay free of leptos,
+//! sea-orm and web-sys: only std, serde and small pure crates.
+
+pub mod access;
+pub mod email;
+pub mod password;
+pub mod profile;
+pub mod roles;
+
+pub use access::{Admin, AdminScope};
+pub use email::{Email, EmailError};
+pub use password::{NewPassword, PasswordError};
+pub use profile::FieldKind;
+pub use roles::{Role, Roles};

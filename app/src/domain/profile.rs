@@ -1,0 +1,112 @@
+//! Profile field definitions.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The kinds of profile field an instance can define (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    Paragraph,
+    PickOne,
+    PickMultiple,
+    OrderedOptions,
+    Date,
+    Number,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 7] = [
+        FieldKind::Text,
+        FieldKind::Paragraph,
+        FieldKind::PickOne,
+        FieldKind::PickMultiple,
+        FieldKind::OrderedOptions,
+        FieldKind::Date,
+        FieldKind::Number,
+    ];
+
+    /// The name used in instance files and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Paragraph => "paragraph",
+            FieldKind::PickOne => "pick_one",
+            FieldKind::PickMultiple => "pick_multiple",
+            FieldKind::OrderedOptions => "ordered_options",
+            FieldKind::Date => "date",
+            FieldKind::Number => "number",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FieldKind> {
+        FieldKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether values must be taken from a list of options.
+    pub fn has_options(self) -> bool {
+        matches!(
+            self,
+            FieldKind::PickOne | FieldKind::PickMultiple | FieldKind::OrderedOptions
+        )
+    }
+
+    /// Whether a cell may hold several options separated by commas.
+    pub fn is_multi(self) -> bool {
+        matches!(self, FieldKind::PickMultiple | FieldKind::OrderedOptions)
+    }
+
+    /// How the kind is described to admins.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::Text => "Text",
+            FieldKind::Paragraph => "Paragraph",
+            FieldKind::PickOne => "Pick one answer",
+            FieldKind::PickMultiple => "Pick multiple answers",
+            FieldKind::OrderedOptions => "Ordered options",
+            FieldKind::Date => "Date",
+            FieldKind::Number => "Number",
+        }
+    }
+}
+
+impl fmt::Display for FieldKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for kind in FieldKind::ALL {
+            assert_eq!(FieldKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FieldKind::parse("dropdown"), None);
+    }
+
+    #[test]
+    fn only_choice_kinds_have_options_and_only_two_hold_several() {
+        let with_options: Vec<_> = FieldKind::ALL
+            .into_iter()
+            .filter(|k| k.has_options())
+            .collect();
+        assert_eq!(
+            with_options,
+            [
+                FieldKind::PickOne,
+                FieldKind::PickMultiple,
+                FieldKind::OrderedOptions
+            ]
+        );
+        let multi: Vec<_> = FieldKind::ALL
+            .into_iter()
+            .filter(|k| k.is_multi())
+            .collect();
+        assert_eq!(multi, [FieldKind::PickMultiple, FieldKind::OrderedOptions]);
+    }
+}

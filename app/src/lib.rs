@@ -1,0 +1,71 @@
+//! Roster's pages, components, server functions and domain rules, shared by
+//! the server (feature `ssr`) and the browser bundle (feature `hydrate`).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+mod components;
+pub mod domain;
+mod error;
+mod pages;
+
+pub use api::*;
+pub use error::AppError;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page interactive once hydrated (effects run only in the browser).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/roster.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") }/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/login") view=pages::LoginPage/>
+                <Route path=path!("/setup") view=pages::SetupPage/>
+                <ParentRoute path=path!("") view=components::AdminLayout>
+                    <Route path=path!("") view=pages::HomePage/>
+                    <Route path=path!("users") view=pages::GlobalUsersPage/>
+                    <Route path=path!("import") view=pages::GlobalImportPage/>
+                    <ParentRoute path=path!("tracks/:slug") view=pages::TrackLayout>
+                        <Route path=path!("") view=pages::TrackAddUsersPage/>
+                        <Route path=path!("add-users") view=pages::TrackAddUsersPage/>
+                        <Route path=path!("members") view=pages::TrackMembersPage/>
+                        <Route path=path!("emails") view=pages::TrackEmailsPage/>
+                        <Route path=path!("history") view=pages::TrackHistoryPage/>
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

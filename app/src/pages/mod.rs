@@ -1,0 +1,62 @@
+//! One module per area of the app; each page is a component.
+
+mod auth;
+mod global;
+mod home;
+mod track;
+
+pub use auth::{LoginPage, SetupPage};
+pub use global::{GlobalImportPage, GlobalUsersPage};
+pub use home::HomePage;
+pub use track::{
+    TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout, TrackMembersPage,
+};
+
+use crate::components::{ErrorNotice, Loading};
+use crate::AppError;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Shows a resource once loaded: `render` for its value, a sentence for its error.
+fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => Either::Left(render(value)),
+                        Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <main class="auth-page">
+            <div class="card">
+                <h1>"Page not found"</h1>
+                <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
+                <a class="button" href="/">"Go to the overview"</a>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,47 @@
+// Shared by every test: any console error or uncaught exception fails the
+// test, unless the test says which ones it expects.
+import { test as base, expect, Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const ADMIN_EMAIL = "ann@example.com";
+export const ADMIN_PASSWORD = "correct horse battery";
+
+export function setupLink(): string {
+  return fs.readFileSync(path.join(__dirname, "..", ".run", "setup-link.txt"), "utf8").trim();
+}
+
+type Fixtures = { allowConsoleErrors: (pattern: RegExp) => void };
+
+export const test = base.extend<Fixtures>({
+  allowConsoleErrors: [
+    async ({ page }, use) => {
+      const allowed: RegExp[] = [];
+      const errors: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error") errors.push(msg.text());
+      });
+      page.on("pageerror", (err) => errors.push(`uncaught: ${err.message}`));
+      await use((pattern) => allowed.push(pattern));
+      const unexpected = errors.filter((e) => !allowed.some((p) => p.test(e)));
+      expect(unexpected, "console errors").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the page has hydrated, so clicks reach the app's handlers. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator("body[data-hydrated]").waitFor({ state: "attached" });
+}
+
+export async function signIn(page: Page): Promise<void> {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+}

@@ -1,0 +1,63 @@
+import { test, expect, hydrated, signIn, ADMIN_EMAIL } from "./fixtures";
+
+const links: Array<{ section: string; name: string; heading: string; url: RegExp }> = [
+  { section: "Global level", name: "Users", heading: "Users", url: /\/users$/ },
+  { section: "Global level", name: "Add users from CSV", heading: "Add users from CSV", url: /\/import$/ },
+  { section: "Engineering Mentoring", name: "Add users", heading: "Add users", url: /\/tracks\/engineering\/add-users$/ },
+  { section: "Engineering Mentoring", name: "Members", heading: "Members", url: /\/tracks\/engineering\/members$/ },
+  { section: "Engineering Mentoring", name: "System emails", heading: "System emails", url: /\/tracks\/engineering\/emails$/ },
+  { section: "Engineering Mentoring", name: "Import history", heading: "Import history", url: /\/tracks\/engineering\/history$/ },
+  { section: "Leadership Circle", name: "Add users", heading: "Add users", url: /\/tracks\/leadership\/add-users$/ },
+  { section: "Leadership Circle", name: "Members", heading: "Members", url: /\/tracks\/leadership\/members$/ },
+  { section: "Leadership Circle", name: "System emails", heading: "System emails", url: /\/tracks\/leadership\/emails$/ },
+  { section: "Leadership Circle", name: "Import history", heading: "Import history", url: /\/tracks\/leadership\/history$/ },
+  { section: "", name: "Overview", heading: "Overview", url: /\/$/ },
+];
+
+test("sign in, every navigation link renders its page, sign out", async ({ page }) => {
+  await signIn(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const menu = nav.getByRole("button", { name: "Menu" });
+  for (const link of links) {
+    // On a phone the links sit behind the Menu button.
+    if (await menu.isVisible()) {
+      await menu.click();
+      await expect(menu).toHaveAttribute("aria-expanded", "true");
+    }
+    const section = link.section ? nav.locator(".nav-section", { has: page.getByRole("heading", { name: link.section }) }) : nav;
+    await section.getByRole("link", { name: link.name, exact: true }).click();
+    await expect(page).toHaveURL(link.url);
+    await expect(page.getByRole("heading", { level: 1, name: link.heading, exact: true })).toBeVisible();
+    await expect(page.getByText("Something went wrong")).toHaveCount(0);
+  }
+
+  // A page loaded directly (not through the menu) renders on the server too.
+  await page.goto("/tracks/leadership/members");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+  await expect(page.getByText("0 members in Leadership Circle.")).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/login\?next=\/users$/);
+  await expect(page.getByText(ADMIN_EMAIL)).toHaveCount(0);
+});
+
+test("a wrong password is explained and nobody is signed in", async ({ page, allowConsoleErrors }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill("not the password");
+  allowConsoleErrors(/status of 401/);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("do not match an admin account");
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\?next=\/$/);
+});
+
+test("the layout fits the screen without sideways scrolling", async ({ page }) => {
+  await signIn(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

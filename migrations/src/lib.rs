@@ -1,0 +1,14 @@
+//! Roster's schema, one migration per change. The server runs them at start.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_initial_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_initial_schema::Migration)]
+    }
+}

@@ -1,0 +1,345 @@
+//! Admin accounts: setup links, passwords, sessions (SPEC §3).
+
+use crate::entities::{admin, admin_invite, admin_track, session, track};
+use crate::error::{ServiceError, StartError};
+use crate::secrets::{hash_password, new_token, token_hash, verify_password};
+use app::backend::NewSession;
+use app::domain::{Admin, AdminScope, Email, NewPassword};
+use app::{AppError, SetupLinkInfo};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+
+pub const SESSION_HOURS: i64 = 12;
+pub const INVITE_DAYS: i64 = 7;
+
+const LINK_UNUSABLE: &str = "This setup link has already been used or has expired. Ask a global admin for a new one (they can run `server create-admin`).";
+
+async fn hash_off_runtime(password: NewPassword) -> Result<String, ServiceError> {
+    tokio::task::spawn_blocking(move || hash_password(password.expose()))
+        .await?
+        .map_err(|e| ServiceError::Hash(e.to_string()))
+}
+
+/// On a database with no admin at all, a fresh one-time link that creates
+/// the first global admin (earlier unused links stop working). `None` once
+/// any admin exists.
+pub async fn first_start_token(db: &DatabaseConnection) -> Result<Option<String>, ServiceError> {
+    if admin::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    admin_invite::Entity::update_many()
+        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
+        .filter(admin_invite::Column::AdminId.is_null())
+        .filter(admin_invite::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let token = new_token();
+    admin_invite::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        admin_id: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITE_DAYS)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(token))
+}
+
+/// What `create-admin` made: the account, and a setup link's token unless a
+/// password was given.
+pub struct CreatedAdmin {
+    pub admin_id: i64,
+    pub invite_token: Option<String>,
+}
+
+/// Creates an admin: global without tracks, else the admin of those tracks.
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: &Email,
+    track_slugs: &[String],
+    password: Option<NewPassword>,
+) -> Result<CreatedAdmin, StartError> {
+    if admin::Entity::find()
+        .filter(admin::Column::EmailNormalized.eq(email.normalized()))
+        .one(db)
+        .await
+        .map_err(ServiceError::from)?
+        .is_some()
+    {
+        return Err(StartError::Invalid(format!(
+            "an admin with the email {email} already exists: use another email."
+        )));
+    }
+    let mut track_ids = Vec::with_capacity(track_slugs.len());
+    for slug in track_slugs {
+        let found = track::Entity::find()
+            .filter(track::Column::Slug.eq(slug.as_str()))
+            .filter(track::Column::Archived.eq(false))
+            .one(db)
+            .await
+            .map_err(ServiceError::from)?;
+        match found {
+            Some(t) => track_ids.push(t.id),
+            None => {
+                let known = track::Entity::find()
+                    .filter(track::Column::Archived.eq(false))
+                    .all(db)
+                    .await
+                    .map_err(ServiceError::from)?
+                    .into_iter()
+                    .map(|t| t.slug)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(StartError::Invalid(format!(
+                    "there is no track {slug:?}: use one of {known}."
+                )));
+            }
+        }
+    }
+    let password_hash = match password {
+        Some(p) => Some(hash_off_runtime(p).await?),
+        None => None,
+    };
+    let now = Utc::now();
+    let txn = db.begin().await.map_err(ServiceError::from)?;
+    let created = admin::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        email_normalized: Set(email.normalized()),
+        password_hash: Set(password_hash.clone()),
+        is_global: Set(track_ids.is_empty()),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(ServiceError::from)?;
+    if !track_ids.is_empty() {
+        admin_track::Entity::insert_many(track_ids.iter().map(|&track_id| {
+            admin_track::ActiveModel {
+                admin_id: Set(created.id),
+                track_id: Set(track_id),
+            }
+        }))
+        .exec(&txn)
+        .await
+        .map_err(ServiceError::from)?;
+    }
+    let invite_token = if password_hash.is_none() {
+        let token = new_token();
+        admin_invite::ActiveModel {
+            token_hash: Set(token_hash(&token)),
+            admin_id: Set(Some(created.id)),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::days(INVITE_DAYS)),
+            used_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(ServiceError::from)?;
+        Some(token)
+    } else {
+        None
+    };
+    // The first start's link is for a database without admins; there is one now.
+    admin_invite::Entity::update_many()
+        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
+        .filter(admin_invite::Column::AdminId.is_null())
+        .filter(admin_invite::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(ServiceError::from)?;
+    txn.commit().await.map_err(ServiceError::from)?;
+    Ok(CreatedAdmin {
+        admin_id: created.id,
+        invite_token,
+    })
+}
+
+async fn usable_invite(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<admin_invite::Model, ServiceError> {
+    let invite = admin_invite::Entity::find()
+        .filter(admin_invite::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?;
+    match invite {
+        Some(i) if i.used_at.is_none() && i.expires_at > Utc::now() => Ok(i),
+        _ => Err(AppError::Invalid(LINK_UNUSABLE.into()).into()),
+    }
+}
+
+pub async fn setup_info(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<SetupLinkInfo, ServiceError> {
+    let invite = usable_invite(db, token).await?;
+    let email = match invite.admin_id {
+        Some(id) => admin::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|a| a.email),
+        None => None,
+    };
+    Ok(SetupLinkInfo { email })
+}
+
+pub async fn complete_setup(
+    db: &DatabaseConnection,
+    token: &str,
+    email: Option<Email>,
+    password: NewPassword,
+) -> Result<NewSession, ServiceError> {
+    let invite = usable_invite(db, token).await?;
+    if invite.admin_id.is_none() && email.is_none() {
+        return Err(AppError::Invalid(
+            "Enter your email: it becomes the first global admin's sign-in.".into(),
+        )
+        .into());
+    }
+    let hash = hash_off_runtime(password).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    // Claim the link; a second tab or a replay finds it used.
+    let claimed = admin_invite::Entity::update_many()
+        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
+        .filter(admin_invite::Column::Id.eq(invite.id))
+        .filter(admin_invite::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AppError::Invalid(LINK_UNUSABLE.into()).into());
+    }
+    let admin_id = match (invite.admin_id, email) {
+        (Some(id), _) => {
+            admin::Entity::update_many()
+                .col_expr(admin::Column::PasswordHash, Expr::value(hash))
+                .col_expr(admin::Column::LastLoginAt, Expr::value(now))
+                .filter(admin::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            id
+        }
+        (None, Some(email)) => {
+            if admin::Entity::find().count(&txn).await? > 0 {
+                return Err(AppError::Invalid(LINK_UNUSABLE.into()).into());
+            }
+            admin::ActiveModel {
+                email: Set(email.as_str().to_owned()),
+                email_normalized: Set(email.normalized()),
+                password_hash: Set(Some(hash)),
+                is_global: Set(true),
+                created_at: Set(now),
+                last_login_at: Set(Some(now)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id
+        }
+        (None, None) => return Err(AppError::Invalid("Enter your email.".into()).into()),
+    };
+    let session = open_session(&txn, admin_id).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+async fn open_session(
+    db: &impl ConnectionTrait,
+    admin_id: i64,
+) -> Result<NewSession, ServiceError> {
+    let token = new_token();
+    let now = Utc::now();
+    session::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        admin_id: Set(admin_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        last_seen_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession {
+        token,
+        max_age_secs: SESSION_HOURS * 3600,
+    })
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<NewSession, ServiceError> {
+    let normalized = app::domain::email::normalize(email);
+    let found = admin::Entity::find()
+        .filter(admin::Column::EmailNormalized.eq(normalized))
+        .one(db)
+        .await?;
+    let stored = found.as_ref().and_then(|a| a.password_hash.clone());
+    let password = password.to_owned();
+    // Unknown emails are checked against a dummy hash: same time, same answer.
+    let ok = tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
+        .await
+        .map_err(ServiceError::from)?;
+    let Some(admin) = found.filter(|_| ok) else {
+        return Err(AppError::SignInFailed.into());
+    };
+    admin::Entity::update_many()
+        .col_expr(admin::Column::LastLoginAt, Expr::value(Utc::now()))
+        .filter(admin::Column::Id.eq(admin.id))
+        .exec(db)
+        .await?;
+    Ok(open_session(db, admin.id).await?)
+}
+
+pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), ServiceError> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Admin, ServiceError> {
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?;
+    let Some(s) = found else {
+        return Err(AppError::NotSignedIn.into());
+    };
+    if s.expires_at <= Utc::now() {
+        session::Entity::delete_by_id(s.id).exec(db).await?;
+        return Err(AppError::SessionExpired.into());
+    }
+    let Some(a) = admin::Entity::find_by_id(s.admin_id).one(db).await? else {
+        return Err(AppError::NotSignedIn.into());
+    };
+    let scope = if a.is_global {
+        AdminScope::Global
+    } else {
+        let ids = admin_track::Entity::find()
+            .filter(admin_track::Column::AdminId.eq(a.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| t.track_id)
+            .collect();
+        AdminScope::Tracks(ids)
+    };
+    Ok(Admin {
+        id: a.id,
+        email: a.email,
+        scope,
+    })
+}

@@ -1,0 +1,122 @@
+//! The one database pool: opened once at start, schema brought up to date.
+
+use crate::error::StartError;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// Opens the pool and runs pending migrations.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartError> {
+    let db = connect(url).await?;
+    Migrator::up(&db, None).await.map_err(StartError::Migrate)?;
+    Ok(db)
+}
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
+    let is_sqlite = url.starts_with("sqlite:");
+    if is_sqlite {
+        create_parent_dir(url)?;
+    } else if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(StartError::Config(format!(
+            "DATABASE_URL {:?} is neither sqlite:// nor postgres://: Roster runs on SQLite (the default) or PostgreSQL.",
+            redact(url)
+        )));
+    }
+    let mut opts = ConnectOptions::new(url);
+    opts.max_connections(if is_sqlite { 4 } else { 10 })
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        // WAL lets pages read while an import writes; the busy timeout makes
+        // a writer wait for another instead of failing.
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    Database::connect(opts)
+        .await
+        .map_err(|source| StartError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at
+/// once, so two writers queue behind the busy timeout instead of one
+/// failing when it upgrades from reading.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
+fn create_parent_dir(url: &str) -> Result<(), StartError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StartError::Config(format!(
+                "cannot create the data folder {}: {e}. Check ROSTER_DATA_DIR or DATABASE_URL.",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(
+            redact("postgres://roster:s3cret@db:5432/roster"),
+            "postgres://roster:***@db:5432/roster"
+        );
+        assert_eq!(
+            redact("postgres://roster@db/roster"),
+            "postgres://roster@db/roster"
+        );
+        assert_eq!(
+            redact("sqlite://data/roster.db?mode=rwc"),
+            "sqlite://data/roster.db?mode=rwc"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! sea-orm entities for the tables the server reads and writes.
+//! The schema itself lives in the `migrations` crate.
+
+pub mod admin;
+pub mod admin_invite;
+pub mod admin_track;
+pub mod instance_settings;
+pub mod membership;
+pub mod profile_field;
+pub mod profile_field_option;
+pub mod session;
+pub mod track;
+pub mod user;

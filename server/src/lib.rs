@@ -1,0 +1,14 @@
+//! Roster's server: configuration, database, the service behind the server
+//! functions, and the HTTP app. `main.rs` is a thin CLI over this.
+
+pub mod accounts;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod instance_file;
+pub mod instance_sync;
+pub mod overview;
+pub mod secrets;
+pub mod service;
+pub mod startup;

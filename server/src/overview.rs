@@ -1,0 +1,185 @@
+//! Read-only views: what the navigation, the home page and a track's pages show.
+
+use crate::entities::{instance_settings, profile_field, profile_field_option, track};
+use crate::error::ServiceError;
+use app::domain::{Admin, FieldKind};
+use app::{
+    AppError, InstanceSummary, LicenseUse, ProfileFieldView, TrackRef, TrackStats, TrackSummary,
+    Viewer,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Statement,
+};
+use std::collections::HashMap;
+
+async fn settings(db: &DatabaseConnection) -> Result<instance_settings::Model, ServiceError> {
+    instance_settings::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            tracing::error!("instance settings row missing: the instance file was never synced");
+            ServiceError::from(AppError::Internal)
+        })
+}
+
+async fn active_tracks(db: &DatabaseConnection) -> Result<Vec<track::Model>, ServiceError> {
+    Ok(track::Entity::find()
+        .filter(track::Column::Archived.eq(false))
+        .order_by_asc(track::Column::Position)
+        .all(db)
+        .await?)
+}
+
+fn track_ref(t: &track::Model) -> TrackRef {
+    TrackRef {
+        id: t.id,
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+    }
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> Result<u64, ServiceError> {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let n: i64 = match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Users with at least one membership: each counts once against the licence.
+pub async fn license_use(db: &DatabaseConnection) -> Result<LicenseUse, ServiceError> {
+    let active_users = count(db, "SELECT COUNT(DISTINCT user_id) AS n FROM memberships").await?;
+    let limit = u64::try_from(settings(db).await?.license_limit).unwrap_or(0);
+    Ok(LicenseUse {
+        active_users,
+        limit,
+    })
+}
+
+async fn member_counts(db: &DatabaseConnection) -> Result<HashMap<i64, u64>, ServiceError> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT track_id, COUNT(*) AS n FROM memberships GROUP BY track_id",
+        ))
+        .await?;
+    let mut counts = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let track_id: i64 = row.try_get("", "track_id")?;
+        let n: i64 = row.try_get("", "n")?;
+        counts.insert(track_id, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(counts)
+}
+
+pub async fn viewer(db: &DatabaseConnection, admin: &Admin) -> Result<Viewer, ServiceError> {
+    let tracks = active_tracks(db).await?;
+    Ok(Viewer {
+        email: admin.email.clone(),
+        is_global: admin.is_global(),
+        instance_name: settings(db).await?.name,
+        tracks: tracks
+            .iter()
+            .filter(|t| admin.can_manage_track(t.id))
+            .map(track_ref)
+            .collect(),
+    })
+}
+
+pub async fn profile_fields(
+    db: &DatabaseConnection,
+) -> Result<Vec<ProfileFieldView>, ServiceError> {
+    let fields = profile_field::Entity::find()
+        .filter(profile_field::Column::Archived.eq(false))
+        .order_by_asc(profile_field::Column::Position)
+        .all(db)
+        .await?;
+    let mut options: HashMap<i64, Vec<String>> = HashMap::new();
+    for o in profile_field_option::Entity::find()
+        .order_by_asc(profile_field_option::Column::Position)
+        .all(db)
+        .await?
+    {
+        options.entry(o.field_id).or_default().push(o.value);
+    }
+    let mut views = Vec::with_capacity(fields.len());
+    for f in fields {
+        let Some(kind) = FieldKind::parse(&f.kind) else {
+            tracing::error!(field = %f.key, kind = %f.kind, "unknown field kind in the database");
+            return Err(AppError::Internal.into());
+        };
+        views.push(ProfileFieldView {
+            key: f.key,
+            title: f.title,
+            kind,
+            required: f.required,
+            options: options.remove(&f.id).unwrap_or_default(),
+        });
+    }
+    Ok(views)
+}
+
+pub async fn instance_overview(
+    db: &DatabaseConnection,
+    admin: &Admin,
+) -> Result<InstanceSummary, ServiceError> {
+    let settings = settings(db).await?;
+    let counts = member_counts(db).await?;
+    let tracks = active_tracks(db)
+        .await?
+        .iter()
+        .filter(|t| admin.can_manage_track(t.id))
+        .map(|t| TrackStats {
+            track: track_ref(t),
+            members: counts.get(&t.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let dormant_users = if admin.is_global() {
+        Some(
+            count(
+                db,
+                "SELECT COUNT(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id)",
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    Ok(InstanceSummary {
+        instance_name: settings.name,
+        license: license_use(db).await?,
+        dormant_users,
+        upload_row_limit: u64::try_from(settings.upload_row_limit).unwrap_or(0),
+        tracks,
+        profile_fields: profile_fields(db).await?,
+    })
+}
+
+pub async fn track_overview(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    slug: &str,
+) -> Result<TrackSummary, ServiceError> {
+    let tracks = active_tracks(db).await?;
+    let Some(t) = tracks.iter().find(|t| t.slug == slug) else {
+        return Err(AppError::NotFound(format!(
+            "There is no track called “{slug}”: pick a track from the menu."
+        ))
+        .into());
+    };
+    if !admin.can_manage_track(t.id) {
+        return Err(AppError::Forbidden.into());
+    }
+    let settings = settings(db).await?;
+    Ok(TrackSummary {
+        track: track_ref(t),
+        members: member_counts(db).await?.get(&t.id).copied().unwrap_or(0),
+        single_track: tracks.len() == 1,
+        pool_allowed: admin.can_use_pool_for(t.id, settings.track_admins_use_global_pool),
+        license: license_use(db).await?,
+    })
+}

@@ -1,0 +1,63 @@
+//! The [`Backend`] that server functions call: each method delegates to the
+//! module that owns the rule.
+
+use crate::{accounts, overview};
+use app::backend::{Backend, NewSession};
+use app::domain::{Admin, Email, NewPassword};
+use app::{AppError, InstanceSummary, SetupLinkInfo, TrackSummary, Viewer};
+use sea_orm::DatabaseConnection;
+
+pub struct RosterService {
+    db: DatabaseConnection,
+    secure_cookies: bool,
+}
+
+impl RosterService {
+    pub fn new(db: DatabaseConnection, secure_cookies: bool) -> Self {
+        RosterService { db, secure_cookies }
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for RosterService {
+    async fn authenticate(&self, session_token: &str) -> Result<Admin, AppError> {
+        Ok(accounts::authenticate(&self.db, session_token).await?)
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Result<NewSession, AppError> {
+        Ok(accounts::login(&self.db, email, password).await?)
+    }
+
+    async fn logout(&self, session_token: &str) -> Result<(), AppError> {
+        Ok(accounts::logout(&self.db, session_token).await?)
+    }
+
+    async fn setup_info(&self, invite_token: &str) -> Result<SetupLinkInfo, AppError> {
+        Ok(accounts::setup_info(&self.db, invite_token).await?)
+    }
+
+    async fn complete_setup(
+        &self,
+        invite_token: &str,
+        email: Option<Email>,
+        password: NewPassword,
+    ) -> Result<NewSession, AppError> {
+        Ok(accounts::complete_setup(&self.db, invite_token, email, password).await?)
+    }
+
+    async fn viewer(&self, admin: &Admin) -> Result<Viewer, AppError> {
+        Ok(overview::viewer(&self.db, admin).await?)
+    }
+
+    async fn instance_overview(&self, admin: &Admin) -> Result<InstanceSummary, AppError> {
+        Ok(overview::instance_overview(&self.db, admin).await?)
+    }
+
+    async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError> {
+        Ok(overview::track_overview(&self.db, admin, slug).await?)
+    }
+
+    fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+    }
+}

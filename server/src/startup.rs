@@ -1,0 +1,169 @@
+//! Builds the HTTP app around one database pool, and runs it.
+
+use crate::config::Config;
+use crate::error::StartError;
+use crate::service::RosterService;
+use crate::{accounts, db, instance_file, instance_sync};
+use app::backend::SharedBackend;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Loads the instance file, opens the database, migrates it and applies the
+/// instance definition: everything `serve` and the CLI commands share.
+pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartError> {
+    let instance = instance_file::load(&config.instance_file)?;
+    let db = db::connect_and_migrate(&config.database_url).await?;
+    let report = instance_sync::sync(&db, &instance)
+        .await
+        .map_err(StartError::Sync)?;
+    if !report.is_empty() {
+        tracing::info!(?report, file = %config.instance_file.display(), "instance definition applied");
+    }
+    Ok(db)
+}
+
+/// The app, bound to its port but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+    base_url: String,
+    setup_link: Option<String>,
+}
+
+impl Application {
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartError> {
+        let db = prepare_database(&config).await?;
+        let bind = leptos_options.site_addr;
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: bind.to_string(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: bind.to_string(),
+            source,
+        })?;
+        let base_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let setup_link = accounts::first_start_token(&db)
+            .await?
+            .map(|token| format!("{base_url}/setup?token={token}"));
+        let router = router(db, &config, leptos_options);
+        Ok(Application {
+            listener,
+            router,
+            addr,
+            base_url,
+            setup_link,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The first start's one-time link, when the database has no admin yet.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    /// Serves until SIGINT/SIGTERM; requests in flight are finished first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions) -> Router {
+    let backend: SharedBackend = Arc::new(RosterService::new(db.clone(), config.secure_cookies()));
+    let routes = generate_route_list(App);
+    let site = Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(backend.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options);
+    Router::new()
+        .route("/health", get(health).with_state(db))
+        .merge(site)
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Ready when the database answers: for load balancers and test harnesses.
+async fn health(State(db): State<DatabaseConnection>) -> Response {
+    match db.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Setup links carry a token in the URL: never send it to another site.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

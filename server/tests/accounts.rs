@@ -1,0 +1,288 @@
+//! Admin accounts over HTTP (SPEC §3): the setup link, sign-in, sessions,
+//! and rights on every server function — on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::TestApp;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use server::entities::{admin, session};
+
+const PASSWORD: &str = "correct horse battery";
+
+on_both_databases!(
+    setup_link_creates_the_first_global_admin_and_works_once,
+    setup_link_checks_the_email_and_password_before_using_the_link,
+    create_admin_invite_sets_the_password_of_that_admin,
+    sign_in_failure_says_the_same_for_unknown_email_and_wrong_password,
+    session_cookie_is_http_only_and_same_site_strict,
+    sign_out_ends_the_session_on_the_server,
+    an_expired_session_is_told_to_sign_in_again,
+    anonymous_callers_are_refused_everything,
+    track_admins_see_only_their_tracks,
+    global_admins_see_every_track_and_the_global_level,
+);
+
+async fn setup_link_creates_the_first_global_admin_and_works_once(app: TestApp) {
+    let token = app.setup_token();
+    let info = app.call("setup_info", &[("token", &token)]).await;
+    assert_eq!(info.status, 200, "{}", info.body);
+    assert_eq!(
+        info.json()["email"],
+        serde_json::Value::Null,
+        "the first link asks for the email"
+    );
+
+    let answer = app.sign_up_first_admin("Ann@Example.com", PASSWORD).await;
+    assert!(
+        answer
+            .set_cookie
+            .iter()
+            .any(|c| c.starts_with("roster_session=")),
+        "signed in at once"
+    );
+    let viewer = app.call("get_viewer", &[]).await.json();
+    assert_eq!(viewer["email"], "Ann@Example.com");
+    assert_eq!(viewer["is_global"], true);
+
+    let again = app
+        .call(
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("email", "eve@example.com"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("already been used"), "{}", again.body);
+    assert_eq!(admin::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
+async fn setup_link_checks_the_email_and_password_before_using_the_link(app: TestApp) {
+    let token = app.setup_token();
+    let cases = [
+        ("ann@", PASSWORD, PASSWORD, "domain"),
+        ("ann@example.com", "short", "short", "at least 10"),
+        ("ann@example.com", PASSWORD, "something else", "differ"),
+        ("", PASSWORD, PASSWORD, "Enter your email"),
+    ];
+    for (email, password, confirm, expected) in cases {
+        let answer = app
+            .call(
+                "complete_setup",
+                &[
+                    ("token", &token),
+                    ("email", email),
+                    ("password", password),
+                    ("confirm", confirm),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{email} {password}: {}", answer.body);
+        assert!(
+            answer.body.contains(expected),
+            "{expected}: {}",
+            answer.body
+        );
+    }
+    // None of those used up the link.
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+}
+
+async fn create_admin_invite_sets_the_password_of_that_admin(app: TestApp) {
+    let email = app::domain::Email::parse("tara@example.com").unwrap();
+    let created = server::accounts::create_admin(&app.db, &email, &["engineering".into()], None)
+        .await
+        .unwrap();
+    let token = created.invite_token.expect("no password given, so a link");
+    // The first start's link is void once an admin exists.
+    let first = app
+        .call("setup_info", &[("token", &app.setup_token())])
+        .await;
+    assert_eq!(first.status, 422);
+
+    let info = app.call("setup_info", &[("token", &token)]).await;
+    assert_eq!(info.json()["email"], "tara@example.com");
+    let done = app
+        .call(
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let viewer = app.call("get_viewer", &[]).await.json();
+    assert_eq!(viewer["is_global"], false);
+    assert_eq!(viewer["tracks"][0]["slug"], "engineering");
+    assert_eq!(viewer["tracks"].as_array().unwrap().len(), 1);
+
+    let unknown_track = server::accounts::create_admin(
+        &app.db,
+        &app::domain::Email::parse("x@example.com").unwrap(),
+        &["nope".into()],
+        None,
+    )
+    .await;
+    let message = unknown_track.err().unwrap().to_string();
+    assert!(message.contains("engineering, leadership"), "{message}");
+}
+
+async fn sign_in_failure_says_the_same_for_unknown_email_and_wrong_password(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let wrong = app
+        .call(
+            "login",
+            &[
+                ("email", "ann@example.com"),
+                ("password", "wrong password!"),
+            ],
+        )
+        .await;
+    let unknown = app
+        .call(
+            "login",
+            &[("email", "nobody@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.json(), "SignInFailed");
+    let right = app
+        .call(
+            "login",
+            &[("email", " ANN@example.com "), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        right.status, 200,
+        "emails are compared trimmed and case-insensitively: {}",
+        right.body
+    );
+}
+
+async fn session_cookie_is_http_only_and_same_site_strict(app: TestApp) {
+    let answer = app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let cookie = answer
+        .set_cookie
+        .iter()
+        .find(|c| c.starts_with("roster_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+}
+
+async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 1);
+    let out = app.call("logout", &[]).await;
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert_eq!(
+        session::Entity::find().count(&app.db).await.unwrap(),
+        0,
+        "deleted, not just forgotten by the browser"
+    );
+    assert_eq!(
+        app.call("get_viewer", &[]).await.json(),
+        serde_json::Value::Null
+    );
+    assert_eq!(app.call("instance_overview", &[]).await.status, 401);
+}
+
+async fn an_expired_session_is_told_to_sign_in_again(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let past = Utc::now() - Duration::minutes(1);
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(past),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let answer = app.call("get_viewer", &[]).await;
+    assert_eq!(answer.status, 401);
+    assert!(answer.body.contains("SessionExpired"), "{}", answer.body);
+    let page = app.get("/").await;
+    assert_eq!(page.0, 302);
+    assert!(
+        page.1["location"].to_str().unwrap().starts_with("/login"),
+        "{:?}",
+        page.1
+    );
+}
+
+async fn anonymous_callers_are_refused_everything(app: TestApp) {
+    for (name, form) in [
+        ("instance_overview", vec![]),
+        ("global_overview", vec![]),
+        ("track_overview", vec![("slug", "engineering")]),
+    ] {
+        let answer = app.call(name, &form).await;
+        assert_eq!(answer.status, 401, "{name}: {}", answer.body);
+    }
+    assert_eq!(
+        app.call("get_viewer", &[]).await.json(),
+        serde_json::Value::Null
+    );
+    let (status, headers, _) = app.get("/tracks/engineering/members").await;
+    assert_eq!(status, 302);
+    assert_eq!(
+        headers["location"],
+        "/login?next=/tracks/engineering/members"
+    );
+}
+
+async fn track_admins_see_only_their_tracks(app: TestApp) {
+    let tara = app.admin_client("tara@example.com", &["engineering"]).await;
+    let own = tara
+        .call("track_overview", &[("slug", "engineering")])
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let other = tara.call("track_overview", &[("slug", "leadership")]).await;
+    assert_eq!(other.status, 403, "{}", other.body);
+    assert!(other.body.contains("Forbidden"));
+    assert_eq!(tara.call("global_overview", &[]).await.status, 403);
+
+    let overview = tara.call("instance_overview", &[]).await.json();
+    let slugs: Vec<&str> = overview["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["track"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["engineering"]);
+    assert_eq!(
+        overview["dormant_users"],
+        serde_json::Value::Null,
+        "global figures are for global admins"
+    );
+
+    let (status, _, html) = tara.get("/tracks/leadership/members").await;
+    assert_eq!(
+        status, 200,
+        "the page is served; what it shows is the refusal"
+    );
+    assert!(html.contains("You do not have access"), "the page says so");
+}
+
+async fn global_admins_see_every_track_and_the_global_level(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let overview = app.call("global_overview", &[]).await.json();
+    assert_eq!(overview["tracks"].as_array().unwrap().len(), 2);
+    assert_eq!(overview["license"]["limit"], 250);
+    assert_eq!(overview["dormant_users"], 0);
+    assert_eq!(overview["profile_fields"].as_array().unwrap().len(), 8);
+    let missing = app.call("track_overview", &[("slug", "nope")]).await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("no track called"), "{}", missing.body);
+}

@@ -1,0 +1,287 @@
+//! Starts the real app on a random port with a fresh database, SQLite or
+//! PostgreSQL (zero-to-production's `spawn_app`).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use server::config::Config;
+use server::startup::Application;
+use std::path::PathBuf;
+use tokio::sync::OnceCell;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub setup_link: Option<String>,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The PostgreSQL server for tests. Unset: PostgreSQL tests are skipped,
+/// unless ROSTER_REQUIRE_POSTGRES is set (CI), which makes that a failure.
+fn postgres_url() -> Option<String> {
+    match std::env::var("ROSTER_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("ROSTER_REQUIRE_POSTGRES").is_err(),
+                "ROSTER_REQUIRE_POSTGRES is set but ROSTER_TEST_POSTGRES_URL is not"
+            );
+            None
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (head, tail) = url.split_at(url.rfind('/').expect("postgres URL has a /database part"));
+    let query = tail.find('?').map(|i| &tail[i..]).unwrap_or("");
+    format!("{head}/{name}{query}")
+}
+
+/// Databases left by earlier runs that stopped half-way are dropped once per test binary.
+static PG_CLEANED: OnceCell<()> = OnceCell::const_new();
+
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    let admin = Database::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url}: {e}"));
+    let backend = admin.get_database_backend();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| {
+            p.file_stem().map(|s| {
+                s.to_string_lossy()
+                    .split('-')
+                    .next()
+                    .unwrap_or("t")
+                    .to_owned()
+            })
+        })
+        .unwrap_or_else(|| "t".into());
+    let prefix = format!("roster_t_{binary}_");
+    PG_CLEANED
+        .get_or_init(|| async {
+            let rows = admin
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+                ))
+                .await
+                .unwrap();
+            for row in rows {
+                let name: String = row.try_get("", "datname").unwrap();
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+            }
+        })
+        .await;
+    let name = format!("{prefix}{}", rand::random::<u32>());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap();
+    admin.close().await.ok();
+    with_database(admin_url, &name)
+}
+
+pub fn demo_instance() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../instance/demo.toml")
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
+/// The config a test app runs with; `None` for PostgreSQL when it is not configured.
+pub async fn test_config(kind: Db, dir: &tempfile::TempDir) -> Option<Config> {
+    let database_url = match kind {
+        Db::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("roster.db").display()
+        ),
+        Db::Postgres => fresh_postgres_database(&postgres_url()?).await,
+    };
+    Some(Config {
+        database_url,
+        data_dir: dir.path().to_owned(),
+        instance_file: demo_instance(),
+        public_url: None,
+    })
+}
+
+/// Starts the app; `None` (and a note) when PostgreSQL is asked for but not configured.
+pub async fn spawn_app(kind: Db) -> Option<TestApp> {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(config) = test_config(kind, &dir).await else {
+        eprintln!("skipped: set ROSTER_TEST_POSTGRES_URL to run the PostgreSQL variant");
+        return None;
+    };
+    let database_url = config.database_url.clone();
+    let app = Application::build(config, leptos_options())
+        .await
+        .expect("the app starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let setup_link = app.setup_link().map(str::to_owned);
+    tokio::spawn(app.run_until_stopped());
+    let db = server::db::connect(&database_url).await.unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp {
+        base,
+        client,
+        db,
+        setup_link,
+        database_url,
+        _dir: dir,
+    })
+}
+
+/// Runs one async test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    if let Some(app) = $crate::common::spawn_app($crate::common::Db::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::common::spawn_app($crate::common::Db::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub set_cookie: Vec<String>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl TestApp {
+    /// Calls a server function the way a browser form does.
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let set_cookie = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        Answer {
+            status,
+            body: response.text().await.unwrap(),
+            set_cookie,
+        }
+    }
+
+    /// Loads a page as a browser does (which is what makes redirects 302s).
+    pub async fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(
+                reqwest::header::ACCEPT,
+                "text/html,application/xhtml+xml,*/*;q=0.8",
+            )
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.unwrap())
+    }
+
+    pub fn setup_token(&self) -> String {
+        let link = self
+            .setup_link
+            .as_deref()
+            .expect("a fresh database prints a setup link");
+        link.split("token=").nth(1).unwrap().to_owned()
+    }
+
+    /// Creates the first global admin through the setup link, signed in.
+    pub async fn sign_up_first_admin(&self, email: &str, password: &str) -> Answer {
+        let token = self.setup_token();
+        let answer = self
+            .call(
+                "complete_setup",
+                &[
+                    ("token", &token),
+                    ("email", email),
+                    ("password", password),
+                    ("confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer
+    }
+
+    /// A second client, signed in as a new admin of the given tracks.
+    pub async fn admin_client(&self, email: &str, tracks: &[&str]) -> TestApp {
+        let email = app::domain::Email::parse(email).unwrap();
+        let password =
+            app::domain::NewPassword::parse("a long password", "a long password").unwrap();
+        let tracks: Vec<String> = tracks.iter().map(|s| s.to_string()).collect();
+        server::accounts::create_admin(&self.db, &email, &tracks, Some(password))
+            .await
+            .unwrap();
+        let other = TestApp {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: self.db.clone(),
+            setup_link: None,
+            database_url: self.database_url.clone(),
+            _dir: tempfile::tempdir().unwrap(),
+        };
+        let answer = other
+            .call(
+                "login",
+                &[("email", email.as_str()), ("password", "a long password")],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        other
+    }
+}
