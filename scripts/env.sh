@@ -4,6 +4,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # cargo-leptos adds `--cfg erase_components` to debug builds by itself (on top
 # of any RUSTFLAGS); plain cargo commands get the same flag through `cargo_plain`
-# so that both reuse one build cache instead of recompiling everything.
+# (and the output name leptos reads at compile time) so that both reuse one
+# build cache instead of recompiling everything.
 unset RUSTFLAGS
-cargo_plain() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
+cargo_plain() { LEPTOS_OUTPUT_NAME=roster RUSTFLAGS="--cfg erase_components" cargo "$@"; }

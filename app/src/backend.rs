@@ -1,7 +1,7 @@
 //! What the server crate provides to server functions (SSR only).
 //!
 //! `app` never touches a database: the server implements [`Backend`] and
-//! puts it into leptos context; server functions fetch it with [`backend`].
+//! puts it into leptos context; server functions reach it through [`Call`].
 
 use crate::api::{InstanceSummary, SetupLinkInfo, TrackSummary, Viewer};
 use crate::domain::{Admin, Email, NewPassword};
@@ -41,74 +41,100 @@ pub type SharedBackend = Arc<dyn Backend>;
 
 pub const SESSION_COOKIE: &str = "roster_session";
 
-pub fn backend() -> Result<SharedBackend, AppError> {
-    use_context::<SharedBackend>().ok_or_else(|| {
-        leptos::logging::error!("no Backend in context: the server must provide one");
-        AppError::Internal
-    })
+/// One server function call's view of its request. Take it before the first
+/// `.await`: leptos context is only reachable synchronously at the start of
+/// the call (during server rendering the rest may be polled elsewhere).
+pub struct Call {
+    owner: Owner,
+    backend: SharedBackend,
+    parts: Option<http::request::Parts>,
+    response: Option<leptos_axum::ResponseOptions>,
 }
 
-/// Runs a server function body and, when it was called over HTTP, gives its
-/// error the right status. During server rendering the same function runs
-/// inside a page's request, whose status the page decides.
-pub async fn answer<T>(
-    body: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(err) = &result {
-        let called_over_http = use_context::<http::request::Parts>()
-            .is_some_and(|parts| parts.uri.path().starts_with(crate::api::PREFIX));
-        if let (true, Some(opts), Ok(status)) = (
-            called_over_http,
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(err.status()),
-        ) {
-            opts.set_status(status);
+impl Call {
+    pub fn begin() -> Result<Self, AppError> {
+        let backend = use_context::<SharedBackend>().ok_or_else(|| {
+            leptos::logging::error!("no Backend in context: the server must provide one");
+            AppError::Internal
+        })?;
+        Ok(Call {
+            owner: Owner::current().unwrap_or_else(Owner::new),
+            backend,
+            parts: use_context::<http::request::Parts>(),
+            response: use_context::<leptos_axum::ResponseOptions>(),
+        })
+    }
+
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// The session token from the request's cookies, if any.
+    pub fn session_token(&self) -> Option<String> {
+        self.parts
+            .as_ref()?
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The signed-in admin, or `NotSignedIn` / `SessionExpired`.
+    pub async fn admin(&self) -> Result<Admin, AppError> {
+        let token = self.session_token().ok_or(AppError::NotSignedIn)?;
+        self.backend.authenticate(&token).await
+    }
+
+    /// Passes the result on; when the call came over HTTP, an error also
+    /// sets the response status. During server rendering the same function
+    /// runs inside a page's request, whose status the page decides.
+    pub fn answer<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(err) = &result {
+            let over_http = self
+                .parts
+                .as_ref()
+                .is_some_and(|p| p.uri.path().starts_with(crate::api::PREFIX));
+            if let (true, Some(response), Ok(status)) = (
+                over_http,
+                &self.response,
+                http::StatusCode::from_u16(err.status()),
+            ) {
+                response.set_status(status);
+            }
+        }
+        result
+    }
+
+    pub fn set_session_cookie(&self, session: &NewSession) {
+        self.set_cookie(&session.token, session.max_age_secs);
+    }
+
+    pub fn clear_session_cookie(&self) {
+        self.set_cookie("", 0);
+    }
+
+    fn set_cookie(&self, value: &str, max_age: i64) {
+        let Some(response) = &self.response else {
+            return;
+        };
+        let secure = if self.backend.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!("{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+            response.append_header(http::header::SET_COOKIE, value);
         }
     }
-    result
-}
 
-/// The session token from the request's cookies, if any.
-pub fn session_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// The signed-in admin, or `NotSignedIn` / `SessionExpired`.
-pub async fn current_admin() -> Result<Admin, AppError> {
-    let token = session_token().ok_or(AppError::NotSignedIn)?;
-    backend()?.authenticate(&token).await
-}
-
-pub fn set_session_cookie(session: &NewSession) {
-    let secure = backend().map(|b| b.secure_cookies()).unwrap_or(false);
-    set_cookie(&session.token, session.max_age_secs, secure);
-}
-
-pub fn clear_session_cookie() {
-    let secure = backend().map(|b| b.secure_cookies()).unwrap_or(false);
-    set_cookie("", 0, secure);
-}
-
-fn set_cookie(value: &str, max_age: i64, secure: bool) {
-    let Some(opts) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&cookie) {
-        opts.append_header(http::header::SET_COOKIE, value);
+    /// Sends the browser to `path` once the call returns.
+    pub fn redirect(&self, path: &str) {
+        self.owner.with(|| leptos_axum::redirect(path));
     }
 }

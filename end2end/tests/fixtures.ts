@@ -18,13 +18,18 @@ export const test = base.extend<Fixtures>({
     async ({ page }, use) => {
       const allowed: RegExp[] = [];
       const errors: string[] = [];
+      const failedRequests: string[] = [];
       page.on("console", (msg) => {
-        if (msg.type() === "error") errors.push(msg.text());
+        if (msg.type() === "error") errors.push(`${msg.text()} [at ${page.url()}]`);
       });
       page.on("pageerror", (err) => errors.push(`uncaught: ${err.message}`));
+      // Chromium's console line for a failed request does not name it.
+      page.on("response", (response) => {
+        if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
+      });
       await use((pattern) => allowed.push(pattern));
       const unexpected = errors.filter((e) => !allowed.some((p) => p.test(e)));
-      expect(unexpected, "console errors").toEqual([]);
+      expect(unexpected, `console errors (failed requests: ${failedRequests.join(", ") || "none"})`).toEqual([]);
     },
     { auto: true },
   ],

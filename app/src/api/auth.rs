@@ -18,52 +18,58 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// The signed-in admin, or `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::backend::{answer, backend, clear_session_cookie, current_admin};
-    answer(async {
-        match current_admin().await {
-            Ok(admin) => backend()?.viewer(&admin).await.map(Some),
-            Err(AppError::NotSignedIn) => Ok(None),
-            Err(AppError::SessionExpired) => {
-                clear_session_cookie();
-                Err(AppError::SessionExpired)
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            match call.admin().await {
+                Ok(admin) => call.backend().viewer(&admin).await.map(Some),
+                Err(AppError::NotSignedIn) => Ok(None),
+                Err(AppError::SessionExpired) => {
+                    call.clear_session_cookie();
+                    Err(AppError::SessionExpired)
+                }
+                Err(e) => Err(e),
             }
-            Err(e) => Err(e),
         }
-    })
-    .await
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::backend::{answer, backend, set_session_cookie};
-    answer(async {
-        let session = backend()?.login(&email, &password).await?;
-        set_session_cookie(&session);
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
-    })
-    .await
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let session = call.backend().login(&email, &password).await?;
+            call.set_session_cookie(&session);
+            call.redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::{answer, backend, clear_session_cookie, session_token};
-    answer(async {
-        if let Some(token) = session_token() {
-            backend()?.logout(&token).await?;
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            if let Some(token) = call.session_token() {
+                call.backend().logout(&token).await?;
+            }
+            call.clear_session_cookie();
+            call.redirect("/login");
+            Ok(())
         }
-        clear_session_cookie();
-        leptos_axum::redirect("/login");
-        Ok(())
-    })
-    .await
+        .await,
+    )
 }
 
 /// What a setup link is for; an error if it is unknown, used or expired.
 #[server(prefix = "/api", endpoint = "setup_info")]
 pub async fn setup_info(token: String) -> Result<SetupLinkInfo, AppError> {
-    use crate::backend::{answer, backend};
-    answer(async { backend()?.setup_info(&token).await }).await
+    let call = crate::backend::Call::begin()?;
+    call.answer(call.backend().setup_info(&token).await)
 }
 
 /// Sets the password of the account a setup link is for (creating the first
@@ -75,21 +81,26 @@ pub async fn complete_setup(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::backend::{answer, backend, set_session_cookie};
     use crate::domain::{Email, NewPassword};
-    answer(async {
-        let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(raw) => Some(Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
-            None => None,
-        };
-        let password = NewPassword::parse(&password, &confirm)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let session = backend()?.complete_setup(&token, email, password).await?;
-        set_session_cookie(&session);
-        leptos_axum::redirect("/");
-        Ok(())
-    })
-    .await
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                Some(raw) => Some(Email::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
+                None => None,
+            };
+            let password = NewPassword::parse(&password, &confirm)
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
+            let session = call
+                .backend()
+                .complete_setup(&token, email, password)
+                .await?;
+            call.set_session_cookie(&session);
+            call.redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[cfg(test)]

@@ -50,12 +50,6 @@ fn encode_query_value(value: &str) -> String {
 fn Frame(viewer: Viewer) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let menu_open = RwSignal::new(false);
-    let location = use_location();
-    // A phone's menu closes once a link in it has been followed.
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
     let Viewer {
         email,
         is_global,
@@ -84,7 +78,8 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                 >
                     "Menu"
                 </button>
-                <div id="nav-links" class="nav" class:open=move || menu_open.get()>
+                // On a phone, following a link closes the menu.
+                <div id="nav-links" class="nav" class:open=move || menu_open.get() on:click=move |_| menu_open.set(false)>
                     <div class="nav-section">
                         <A href="/" exact=true>"Overview"</A>
                     </div>
