@@ -58,7 +58,7 @@ impl Call {
             AppError::Internal
         })?;
         Ok(Call {
-            owner: Owner::current().unwrap_or_else(Owner::new),
+            owner: Owner::current().unwrap_or_default(),
             backend,
             parts: use_context::<http::request::Parts>(),
             response: use_context::<leptos_axum::ResponseOptions>(),

@@ -6,11 +6,11 @@ use crate::secrets::{hash_password, new_token, token_hash, verify_password};
 use app::backend::NewSession;
 use app::domain::{Admin, AdminScope, Email, NewPassword};
 use app::{AppError, SetupLinkInfo};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 pub const SESSION_HOURS: i64 = 12;
@@ -24,6 +24,41 @@ async fn hash_off_runtime(password: NewPassword) -> Result<String, ServiceError>
         .map_err(|e| ServiceError::Hash(e.to_string()))
 }
 
+/// Voids the first start's unused link: it is only for a database without admins.
+async fn void_first_start_links(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    admin_invite::Entity::update_many()
+        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
+        .filter(admin_invite::Column::AdminId.is_null())
+        .filter(admin_invite::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new one-time setup link (for `admin_id`, or the first start's
+/// when `None`) and returns its token; only the hash is kept.
+async fn new_invite(
+    db: &impl ConnectionTrait,
+    admin_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<String, ServiceError> {
+    let token = new_token();
+    admin_invite::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        admin_id: Set(admin_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITE_DAYS)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
 /// On a database with no admin at all, a fresh one-time link that creates
 /// the first global admin (earlier unused links stop working). `None` once
 /// any admin exists.
@@ -32,24 +67,8 @@ pub async fn first_start_token(db: &DatabaseConnection) -> Result<Option<String>
         return Ok(None);
     }
     let now = Utc::now();
-    admin_invite::Entity::update_many()
-        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
-        .filter(admin_invite::Column::AdminId.is_null())
-        .filter(admin_invite::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    let token = new_token();
-    admin_invite::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        admin_id: Set(None),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::days(INVITE_DAYS)),
-        used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(Some(token))
+    void_first_start_links(db, now).await?;
+    Ok(Some(new_invite(db, None, now).await?))
 }
 
 /// What `create-admin` made: the account, and a setup link's token unless a
@@ -108,7 +127,9 @@ pub async fn create_admin(
         None => None,
     };
     let now = Utc::now();
-    let txn = db.begin().await.map_err(ServiceError::from)?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .map_err(ServiceError::from)?;
     let created = admin::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_normalized: Set(email.normalized()),
@@ -132,31 +153,11 @@ pub async fn create_admin(
         .await
         .map_err(ServiceError::from)?;
     }
-    let invite_token = if password_hash.is_none() {
-        let token = new_token();
-        admin_invite::ActiveModel {
-            token_hash: Set(token_hash(&token)),
-            admin_id: Set(Some(created.id)),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::days(INVITE_DAYS)),
-            used_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(ServiceError::from)?;
-        Some(token)
-    } else {
-        None
+    let invite_token = match password_hash {
+        None => Some(new_invite(&txn, Some(created.id), now).await?),
+        Some(_) => None,
     };
-    // The first start's link is for a database without admins; there is one now.
-    admin_invite::Entity::update_many()
-        .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
-        .filter(admin_invite::Column::AdminId.is_null())
-        .filter(admin_invite::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await
-        .map_err(ServiceError::from)?;
+    void_first_start_links(&txn, now).await?;
     txn.commit().await.map_err(ServiceError::from)?;
     Ok(CreatedAdmin {
         admin_id: created.id,
@@ -208,7 +209,7 @@ pub async fn complete_setup(
     }
     let hash = hash_off_runtime(password).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Claim the link; a second tab or a replay finds it used.
     let claimed = admin_invite::Entity::update_many()
         .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
@@ -299,7 +300,7 @@ pub async fn login(
         .filter(admin::Column::Id.eq(admin.id))
         .exec(db)
         .await?;
-    Ok(open_session(db, admin.id).await?)
+    open_session(db, admin.id).await
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), ServiceError> {

@@ -6,7 +6,7 @@ use crate::instance_file::InstanceDefinition;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use std::collections::HashMap;
 
@@ -26,7 +26,7 @@ impl SyncReport {
 }
 
 pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<SyncReport, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let mut report = SyncReport::default();
 

@@ -22,11 +22,9 @@ pub fn Loading() -> impl IntoView {
 /// Active users against the licence (SPEC §2: each active user counts once).
 #[component]
 pub fn LicenseMeter(license: LicenseUse) -> impl IntoView {
-    let percent = if license.limit == 0 {
-        100
-    } else {
-        (license.active_users * 100 / license.limit).min(100)
-    };
+    let percent = (license.active_users * 100)
+        .checked_div(license.limit)
+        .map_or(100, |p| p.min(100));
     let label = format!(
         "{} of {} licences in use",
         license.active_users, license.limit

@@ -9,9 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// A submission's error as an alert, announced to screen readers.
-fn action_error<A: Send + Sync + 'static>(action: ServerAction<A>) -> impl IntoView
+fn action_error<A>(action: ServerAction<A>) -> impl IntoView
 where
-    A: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone,
+    A: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone + Send + Sync + 'static,
     A::Output: Clone + Send + Sync + 'static,
 {
     move || {
