@@ -2,11 +2,8 @@
 
 use crate::entities::{instance_settings, profile_field, profile_field_option, track};
 use crate::error::ServiceError;
-use app::domain::{Admin, FieldKind};
-use app::{
-    AppError, InstanceSummary, LicenseUse, ProfileFieldView, TrackRef, TrackStats, TrackSummary,
-    Viewer,
-};
+use app::domain::{Admin, FieldKind, ProfileField};
+use app::{AppError, InstanceSummary, LicenseUse, TrackRef, TrackStats, TrackSummary, Viewer};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     Statement,
@@ -90,9 +87,7 @@ pub async fn viewer(db: &DatabaseConnection, admin: &Admin) -> Result<Viewer, Se
     })
 }
 
-pub async fn profile_fields(
-    db: &DatabaseConnection,
-) -> Result<Vec<ProfileFieldView>, ServiceError> {
+pub async fn profile_fields(db: &DatabaseConnection) -> Result<Vec<ProfileField>, ServiceError> {
     let fields = profile_field::Entity::find()
         .filter(profile_field::Column::Archived.eq(false))
         .order_by_asc(profile_field::Column::Position)
@@ -112,7 +107,7 @@ pub async fn profile_fields(
             tracing::error!(field = %f.key, kind = %f.kind, "unknown field kind in the database");
             return Err(AppError::Internal.into());
         };
-        views.push(ProfileFieldView {
+        views.push(ProfileField {
             key: f.key,
             title: f.title,
             kind,

@@ -1,6 +1,6 @@
 //! What server functions send to the browser.
 
-use crate::domain::FieldKind;
+use crate::domain::ProfileField;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,15 +40,6 @@ pub struct TrackStats {
     pub members: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileFieldView {
-    pub key: String,
-    pub title: String,
-    pub kind: FieldKind,
-    pub required: bool,
-    pub options: Vec<String>,
-}
-
 /// The home page: the instance as far as this admin may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceSummary {
@@ -58,7 +49,7 @@ pub struct InstanceSummary {
     pub dormant_users: Option<u64>,
     pub upload_row_limit: u64,
     pub tracks: Vec<TrackStats>,
-    pub profile_fields: Vec<ProfileFieldView>,
+    pub profile_fields: Vec<ProfileField>,
 }
 
 /// One track's page header.

@@ -5,6 +5,7 @@
 //! sea-orm and web-sys: only std, serde and small pure crates.
 
 pub mod access;
+pub mod csv_upload;
 pub mod email;
 pub mod password;
 pub mod profile;
@@ -13,5 +14,5 @@ pub mod roles;
 pub use access::{Admin, AdminScope};
 pub use email::{Email, EmailError};
 pub use password::{NewPassword, PasswordError};
-pub use profile::FieldKind;
+pub use profile::{FieldKind, ProfileField};
 pub use roles::{Role, Roles};

@@ -71,6 +71,30 @@ impl FieldKind {
     }
 }
 
+/// A profile field of the instance (SPEC §2): First Name, Last Name and
+/// Email are built in and not listed here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileField {
+    pub key: String,
+    pub title: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// The exact answers a choice field allows; empty for other kinds.
+    pub options: Vec<String>,
+}
+
+impl ProfileField {
+    pub fn new(key: &str, title: &str, kind: FieldKind, options: &[&str]) -> Self {
+        ProfileField {
+            key: key.to_owned(),
+            title: title.to_owned(),
+            kind,
+            required: false,
+            options: options.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+}
+
 impl fmt::Display for FieldKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

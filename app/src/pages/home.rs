@@ -2,8 +2,9 @@
 
 use super::loaded;
 use crate::api::overview::instance_overview;
-use crate::api::{InstanceSummary, ProfileFieldView};
+use crate::api::InstanceSummary;
 use crate::components::LicenseMeter;
+use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -68,7 +69,7 @@ fn Overview(overview: InstanceSummary) -> impl IntoView {
 
 /// The instance's profile fields, built-in ones first, with allowed answers.
 #[component]
-pub fn ProfileFieldsTable(fields: Vec<ProfileFieldView>) -> impl IntoView {
+pub fn ProfileFieldsTable(fields: Vec<ProfileField>) -> impl IntoView {
     view! {
         <div class="card table-wrap">
             <table>

@@ -1,0 +1,95 @@
+//! The downloadable error log (SPEC §5 "Download error log").
+
+use super::row_check::CellError;
+
+/// The errors as CSV: line, column, value, message. Cells that a
+/// spreadsheet would run as a formula are neutralised with a leading `'`.
+pub fn error_log_csv<'e>(errors: impl IntoIterator<Item = &'e CellError>) -> String {
+    let mut out = String::from("Line,Column,Value,Message\r\n");
+    for e in errors {
+        let line = e.line.to_string();
+        let cells = [
+            line.as_str(),
+            e.column.as_str(),
+            e.value.as_str(),
+            e.message.as_str(),
+        ];
+        let quoted: Vec<String> = cells.iter().map(|c| quote(&neutralise(c))).collect();
+        out.push_str(&quoted.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A cell beginning with `=`, `+`, `-`, `@`, tab or carriage return is a
+/// formula to Excel and LibreOffice; a leading apostrophe makes it text.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+fn quote(cell: &str) -> String {
+    format!("\"{}\"", cell.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::csv_upload::table::{read_table, Delimiter};
+
+    fn error(value: &str, message: &str) -> CellError {
+        CellError {
+            line: 7,
+            column: "Email".into(),
+            value: value.into(),
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    #[test]
+    fn formula_payloads_are_neutralised() {
+        for payload in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(neutralise(payload), format!("'{payload}"));
+        }
+        assert_eq!(neutralise("ann@example.com"), "ann@example.com");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn the_log_reads_back_as_the_errors_it_lists() {
+        let errors = [
+            error("john@", "Email has no domain, \"fix\" it."),
+            error("=1+1", "Line\nbreak"),
+        ];
+        let text = error_log_csv(&errors);
+        let table = read_table(&text, Delimiter::Comma, 10).unwrap();
+        assert_eq!(table.headers, ["Line", "Column", "Value", "Message"]);
+        assert_eq!(
+            table.rows[0].cells,
+            ["7", "Email", "john@", "Email has no domain, \"fix\" it."]
+        );
+        assert_eq!(table.rows[1].cells[2], "'=1+1");
+        assert_eq!(table.rows[1].cells[3], "Line\nbreak");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_cell_of_the_log_starts_a_formula(value in "\\PC{0,20}", message in "\\PC{0,20}") {
+            let text = error_log_csv(&[error(&value, &message)]);
+            let table = read_table(&text, Delimiter::Comma, 10).unwrap();
+            for cell in &table.rows[0].cells {
+                proptest::prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Pairing CSV columns with profile fields (SPEC §5 "Map").
+
+use crate::domain::ProfileField;
+use serde::{Deserialize, Serialize};
+
+/// What a CSV column fills.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Target {
+    FirstName,
+    LastName,
+    Email,
+    /// The roles of each row, when roles come from a column.
+    Roles,
+    /// A profile field, by key.
+    Field(String),
+}
+
+impl Target {
+    pub fn title<'a>(&'a self, fields: &'a [ProfileField]) -> &'a str {
+        match self {
+            Target::FirstName => "First Name",
+            Target::LastName => "Last Name",
+            Target::Email => "Email",
+            Target::Roles => "Role",
+            Target::Field(key) => fields
+                .iter()
+                .find(|f| &f.key == key)
+                .map_or(key.as_str(), |f| f.title.as_str()),
+        }
+    }
+}
+
+/// One target (or none: the column is ignored) per CSV column, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Mapping {
+    pub columns: Vec<Option<Target>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum MappingError {
+    #[error("Choose the column that holds {0}: every person needs a first name, a last name and an email.")]
+    Missing(String),
+    #[error("Choose the column that holds the roles, or pick roles for everyone instead.")]
+    MissingRoles,
+    #[error("{title} is chosen for columns {first} and {second}: a field takes one column, so unmap one of them.")]
+    Twice {
+        title: String,
+        first: usize,
+        second: usize,
+    },
+    #[error("The mapping names a profile field that no longer exists ({0}): reload the page and map the columns again.")]
+    UnknownField(String),
+}
+
+impl Mapping {
+    /// The column (0-based) that fills `target`, if any.
+    pub fn column_of(&self, target: &Target) -> Option<usize> {
+        self.columns.iter().position(|t| t.as_ref() == Some(target))
+    }
+
+    /// A mapping is usable when the three required fields have a column,
+    /// roles have one when they come from a column, and no field has two.
+    pub fn validate(
+        &self,
+        fields: &[ProfileField],
+        roles_from_column: bool,
+    ) -> Result<(), MappingError> {
+        for (index, target) in self.columns.iter().enumerate() {
+            let Some(target) = target else { continue };
+            if let Target::Field(key) = target {
+                if !fields.iter().any(|f| &f.key == key) {
+                    return Err(MappingError::UnknownField(key.clone()));
+                }
+            }
+            if let Some(first) = self.columns[..index]
+                .iter()
+                .position(|t| t.as_ref() == Some(target))
+            {
+                return Err(MappingError::Twice {
+                    title: target.title(fields).to_owned(),
+                    first: first + 1,
+                    second: index + 1,
+                });
+            }
+        }
+        for required in [Target::FirstName, Target::LastName, Target::Email] {
+            if self.column_of(&required).is_none() {
+                return Err(MappingError::Missing(required.title(fields).to_owned()));
+            }
+        }
+        if roles_from_column && self.column_of(&Target::Roles).is_none() {
+            return Err(MappingError::MissingRoles);
+        }
+        Ok(())
+    }
+
+    /// Pre-matches columns by name, as admins name them: built-in synonyms
+    /// (`E-mail`, `Work Email`, `Legal First Name`, `Given name`…), then
+    /// profile field titles and keys, ignoring case, spaces and punctuation.
+    /// A target goes to the first column that matches it.
+    pub fn suggest(
+        headers: &[String],
+        fields: &[ProfileField],
+        roles_from_column: bool,
+    ) -> Mapping {
+        let mut columns: Vec<Option<Target>> = Vec::with_capacity(headers.len());
+        for header in headers {
+            let folded = fold(header);
+            let guess = builtin(&folded)
+                .filter(|t| *t != Target::Roles || roles_from_column)
+                .or_else(|| {
+                    fields
+                        .iter()
+                        .find(|f| fold(&f.title) == folded || fold(&f.key) == folded)
+                        .map(|f| Target::Field(f.key.clone()))
+                })
+                .filter(|t| !columns.contains(&Some(t.clone())));
+            columns.push(guess);
+        }
+        Mapping { columns }
+    }
+}
+
+/// Lower-case letters and digits only: "E-mail Address" → "emailaddress".
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn builtin(folded: &str) -> Option<Target> {
+    const EMAIL: &[&str] = &[
+        "email",
+        "emailaddress",
+        "mail",
+        "workemail",
+        "workemailaddress",
+        "businessemail",
+        "primaryemail",
+        "emailid",
+        "useremail",
+        "username",
+        "login",
+    ];
+    const FIRST: &[&str] = &[
+        "firstname",
+        "first",
+        "givenname",
+        "given",
+        "forename",
+        "legalfirstname",
+        "preferredfirstname",
+        "preferredname",
+        "fname",
+    ];
+    const LAST: &[&str] = &[
+        "lastname",
+        "last",
+        "surname",
+        "familyname",
+        "legallastname",
+        "preferredlastname",
+        "lname",
+    ];
+    const ROLES: &[&str] = &[
+        "role",
+        "roles",
+        "userrole",
+        "userroles",
+        "programrole",
+        "programroles",
+    ];
+    if EMAIL.contains(&folded) {
+        Some(Target::Email)
+    } else if FIRST.contains(&folded) {
+        Some(Target::FirstName)
+    } else if LAST.contains(&folded) {
+        Some(Target::LastName)
+    } else if ROLES.contains(&folded) {
+        Some(Target::Roles)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FieldKind;
+
+    fn fields() -> Vec<ProfileField> {
+        vec![
+            ProfileField::new(
+                "department",
+                "Department",
+                FieldKind::PickOne,
+                &["Engineering", "Sales"],
+            ),
+            ProfileField::new("job_title", "Job Title", FieldKind::Text, &[]),
+            ProfileField::new("employee_id", "Employee ID", FieldKind::Text, &[]),
+        ]
+    }
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn pre_matches_the_names_admins_use() {
+        let h = headers(&[
+            "Legal First Name",
+            "Surname",
+            "Work E-mail",
+            "DEPARTMENT",
+            "job-title",
+            "Employee_ID",
+            "Shoe size",
+        ]);
+        let m = Mapping::suggest(&h, &fields(), false);
+        assert_eq!(
+            m.columns,
+            vec![
+                Some(Target::FirstName),
+                Some(Target::LastName),
+                Some(Target::Email),
+                Some(Target::Field("department".into())),
+                Some(Target::Field("job_title".into())),
+                Some(Target::Field("employee_id".into())),
+                None,
+            ]
+        );
+        assert_eq!(m.validate(&fields(), false), Ok(()));
+    }
+
+    #[test]
+    fn synonyms_from_the_issue_are_recognised() {
+        for (header, target) in [
+            ("E-mail", Target::Email),
+            ("Email Address", Target::Email),
+            ("Work Email", Target::Email),
+            ("Legal First Name", Target::FirstName),
+            ("Given name", Target::FirstName),
+        ] {
+            assert_eq!(
+                Mapping::suggest(&headers(&[header]), &[], false).columns[0],
+                Some(target),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_target_goes_to_the_first_matching_column_only() {
+        let m = Mapping::suggest(&headers(&["Email", "Work Email"]), &[], false);
+        assert_eq!(m.columns, vec![Some(Target::Email), None]);
+    }
+
+    #[test]
+    fn roles_are_matched_only_when_they_come_from_a_column() {
+        assert_eq!(
+            Mapping::suggest(&headers(&["Role"]), &[], true).columns[0],
+            Some(Target::Roles)
+        );
+        assert_eq!(
+            Mapping::suggest(&headers(&["Role"]), &[], false).columns[0],
+            None
+        );
+    }
+
+    #[test]
+    fn validation_names_what_is_missing_or_doubled() {
+        let m = Mapping {
+            columns: vec![Some(Target::FirstName), Some(Target::Email)],
+        };
+        assert_eq!(
+            m.validate(&[], false),
+            Err(MappingError::Missing("Last Name".into()))
+        );
+        let m = Mapping {
+            columns: vec![
+                Some(Target::FirstName),
+                Some(Target::LastName),
+                Some(Target::Email),
+                Some(Target::Email),
+            ],
+        };
+        let err = m.validate(&[], false).unwrap_err();
+        assert_eq!(
+            err,
+            MappingError::Twice {
+                title: "Email".into(),
+                first: 3,
+                second: 4
+            }
+        );
+        assert!(err.to_string().contains("columns 3 and 4"));
+        let m = Mapping {
+            columns: vec![
+                Some(Target::FirstName),
+                Some(Target::LastName),
+                Some(Target::Email),
+            ],
+        };
+        assert_eq!(m.validate(&[], true), Err(MappingError::MissingRoles));
+        let m = Mapping {
+            columns: vec![Some(Target::Field("gone".into()))],
+        };
+        assert_eq!(
+            m.validate(&fields(), false),
+            Err(MappingError::UnknownField("gone".into()))
+        );
+    }
+}

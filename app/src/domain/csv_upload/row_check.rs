@@ -1,0 +1,622 @@
+//! The checks every data row goes through, in the browser and again on the
+//! server (SPEC §4 "Per row"). A row either yields a [`Person`] or the
+//! errors that say what to fix, each with its line, column and value.
+
+use super::mapping::{Mapping, Target};
+use super::table::CsvRow;
+use crate::domain::{Email, FieldKind, ProfileField, Role, Roles};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How the people of an import get their roles (SPEC §5 step 1, §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleChoice {
+    /// Everyone in the file gets these roles.
+    Everyone(Roles),
+    /// Each row names its roles in the column mapped to [`Target::Roles`].
+    FromColumn,
+    /// Dormant import: no roles, no track.
+    Dormant,
+}
+
+/// One problem in one cell, as the preview and the error log show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellError {
+    /// The line in the file, as a spreadsheet numbers it.
+    pub line: u64,
+    /// The column's header ("" for a problem with the whole row).
+    pub column: String,
+    pub value: String,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// A near match the admin can accept in one click; never applied silently.
+    pub suggestion: Option<String>,
+}
+
+/// A row that passed every check: what the server will apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub line: u64,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Roles,
+    /// Profile field key → canonical value, for the mapped, non-empty cells.
+    pub answers: Vec<(String, String)>,
+}
+
+/// The verdict on one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCheck {
+    pub line: u64,
+    /// `Some` exactly when `errors` is empty.
+    pub person: Option<Person>,
+    pub errors: Vec<CellError>,
+}
+
+/// Checks the rows of one file in order; it remembers emails so that a
+/// repeated address is caught, naming the line it first appeared on.
+pub struct RowChecker<'a> {
+    headers: &'a [String],
+    fields: &'a [ProfileField],
+    mapping: &'a Mapping,
+    roles: &'a RoleChoice,
+    first_line_of: HashMap<String, u64>,
+}
+
+impl<'a> RowChecker<'a> {
+    pub fn new(
+        headers: &'a [String],
+        fields: &'a [ProfileField],
+        mapping: &'a Mapping,
+        roles: &'a RoleChoice,
+    ) -> Self {
+        RowChecker {
+            headers,
+            fields,
+            mapping,
+            roles,
+            first_line_of: HashMap::new(),
+        }
+    }
+
+    pub fn check(&mut self, row: &CsvRow) -> RowCheck {
+        let line = row.line;
+        let mut errors = Vec::new();
+        if row.cells.len() != self.headers.len() {
+            errors.push(CellError {
+                line,
+                column: String::new(),
+                value: row.cells.join(", "),
+                message: format!(
+                    "This row has {} cells but the header has {} columns: look for a missing or extra separator, \
+                     often a comma inside a value that is not in quotes.",
+                    row.cells.len(),
+                    self.headers.len()
+                ),
+                suggestion: None,
+            });
+            return RowCheck {
+                line,
+                person: None,
+                errors,
+            };
+        }
+        let (headers, mapping) = (self.headers, self.mapping);
+        let cell = |target: &Target| -> Option<(&'a str, &str)> {
+            let index = mapping.column_of(target)?;
+            Some((headers[index].as_str(), row.cells[index].as_str()))
+        };
+        let mut fail = |column: &str, value: &str, message: String, suggestion: Option<String>| {
+            errors.push(CellError {
+                line,
+                column: column.to_owned(),
+                value: value.to_owned(),
+                message,
+                suggestion,
+            });
+        };
+
+        let first_name = required_name(
+            cell(&Target::FirstName),
+            "First Name",
+            "a first name",
+            &mut fail,
+        );
+        let last_name = required_name(
+            cell(&Target::LastName),
+            "Last Name",
+            "a last name",
+            &mut fail,
+        );
+
+        let email = match cell(&Target::Email) {
+            None => {
+                fail(
+                    "Email",
+                    "",
+                    "Map a column to Email: every person needs an email.".into(),
+                    None,
+                );
+                None
+            }
+            Some((column, value)) => match Email::parse(value) {
+                Err(e) => {
+                    fail(column, value, e.to_string(), None);
+                    None
+                }
+                Ok(email) => {
+                    let key = email.normalized();
+                    match self.first_line_of.get(&key) {
+                        Some(&first) => {
+                            fail(
+                                column,
+                                value,
+                                format!(
+                                    "Email has to be unique: {value} is also on line {first}. Keep one row per person."
+                                ),
+                                None,
+                            );
+                            None
+                        }
+                        None => {
+                            self.first_line_of.insert(key, line);
+                            Some(email)
+                        }
+                    }
+                }
+            },
+        };
+
+        let roles = match self.roles {
+            RoleChoice::Everyone(roles) => *roles,
+            RoleChoice::Dormant => Roles::empty(),
+            RoleChoice::FromColumn => match cell(&Target::Roles) {
+                None => {
+                    fail(
+                        "Role",
+                        "",
+                        "Map a column to Role, or pick roles for everyone.".into(),
+                        None,
+                    );
+                    Roles::empty()
+                }
+                Some((column, value)) => match parse_roles(value) {
+                    Ok(roles) => roles,
+                    Err(message) => {
+                        fail(column, value, message, None);
+                        Roles::empty()
+                    }
+                },
+            },
+        };
+
+        let mut answers = Vec::new();
+        for field in self.fields {
+            let target = Target::Field(field.key.clone());
+            let Some((column, value)) = cell(&target) else {
+                continue;
+            };
+            let trimmed = value.trim();
+            if trimmed.is_empty() {
+                if field.required {
+                    fail(
+                        column,
+                        value,
+                        format!("{} is required: fill it in for every person.", field.title),
+                        None,
+                    );
+                }
+                continue;
+            }
+            match check_answer(field, trimmed) {
+                Ok(canonical) => answers.push((field.key.clone(), canonical)),
+                Err((message, suggestion)) => fail(column, value, message, suggestion),
+            }
+        }
+
+        let person = match (errors.is_empty(), email, first_name, last_name) {
+            (true, Some(email), Some(first_name), Some(last_name)) => Some(Person {
+                line,
+                email,
+                first_name,
+                last_name,
+                roles,
+                answers,
+            }),
+            _ => None,
+        };
+        RowCheck {
+            line,
+            person,
+            errors,
+        }
+    }
+}
+
+fn required_name(
+    cell: Option<(&str, &str)>,
+    title: &str,
+    what: &str,
+    fail: &mut impl FnMut(&str, &str, String, Option<String>),
+) -> Option<String> {
+    match cell {
+        None => {
+            fail(
+                title,
+                "",
+                format!("Map a column to {title}: every person needs {what}."),
+                None,
+            );
+            None
+        }
+        Some((column, value)) if value.trim().is_empty() => {
+            fail(
+                column,
+                value,
+                format!("{title} is empty: every person needs {what}."),
+                None,
+            );
+            None
+        }
+        Some((_, value)) => Some(value.trim().to_owned()),
+    }
+}
+
+/// Roles as a Role column holds them: names separated by commas.
+pub fn parse_roles(value: &str) -> Result<Roles, String> {
+    let mut roles = Roles::empty();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match Role::parse(name) {
+            Some(role) => roles = roles.with(role),
+            None => {
+                return Err(format!(
+                    "“{name}” is not a role: use Mentor, Mentee, Teacher or Admin, several separated by commas."
+                ))
+            }
+        }
+    }
+    if roles.is_empty() {
+        return Err(
+            "Role is empty: give each person at least one role (Mentor, Mentee, Teacher or Admin)."
+                .into(),
+        );
+    }
+    Ok(roles)
+}
+
+type AnswerError = (String, Option<String>);
+
+/// Checks one non-empty cell against its field; the canonical value is
+/// what gets stored (options joined with ", ", dates as YYYY-MM-DD).
+pub fn check_answer(field: &ProfileField, value: &str) -> Result<String, AnswerError> {
+    match field.kind {
+        FieldKind::Text | FieldKind::Paragraph => Ok(value.to_owned()),
+        FieldKind::PickOne => check_option(field, value).map(str::to_owned),
+        FieldKind::PickMultiple | FieldKind::OrderedOptions => {
+            let mut chosen: Vec<&str> = Vec::new();
+            for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let option = check_option(field, part)?;
+                if chosen.contains(&option) {
+                    return Err((
+                        format!(
+                            "“{option}” is listed twice in {}: list each answer once.",
+                            field.title
+                        ),
+                        None,
+                    ));
+                }
+                chosen.push(option);
+            }
+            Ok(chosen.join(", "))
+        }
+        FieldKind::Date => parse_date(value).ok_or_else(|| {
+            (
+                format!(
+                    "{} must be a date written as YYYY-MM-DD, such as 2024-03-31.",
+                    field.title
+                ),
+                None,
+            )
+        }),
+        FieldKind::Number => match value.parse::<f64>() {
+            Ok(n)
+                if n.is_finite()
+                    && !value.contains(['e', 'E'])
+                    && !value.eq_ignore_ascii_case("nan") =>
+            {
+                Ok(value.to_owned())
+            }
+            _ => Err((
+                format!(
+                    "{} must be a number, such as 12 or 3.5 (no thousands separators).",
+                    field.title
+                ),
+                None,
+            )),
+        },
+    }
+}
+
+fn check_option<'f>(field: &'f ProfileField, value: &str) -> Result<&'f str, AnswerError> {
+    if let Some(option) = field.options.iter().find(|o| o.as_str() == value) {
+        return Ok(option);
+    }
+    let suggestion = near_match(value, &field.options).map(str::to_owned);
+    let hint = match &suggestion {
+        Some(s) => format!(" Did you mean “{s}”?"),
+        None => String::new(),
+    };
+    Err((
+        format!(
+            "“{value}” is not one of the {} options.{hint} Answers must match exactly: {}.",
+            field.title,
+            field.options.join(", ")
+        ),
+        suggestion,
+    ))
+}
+
+/// The option a mistyped answer most likely meant: the same letters in
+/// another case or punctuation, or within a small edit distance.
+pub fn near_match<'o>(value: &str, options: &'o [String]) -> Option<&'o str> {
+    let folded = super::mapping::fold(value);
+    if let Some(o) = options.iter().find(|o| super::mapping::fold(o) == folded) {
+        return Some(o);
+    }
+    let lower = value.to_lowercase();
+    let budget = (lower.chars().count() / 4).clamp(1, 3);
+    options
+        .iter()
+        .map(|o| (edit_distance(&lower, &o.to_lowercase()), o))
+        .filter(|(d, _)| *d <= budget)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// A calendar date as YYYY-MM-DD (single-digit months and days accepted).
+fn parse_date(value: &str) -> Option<String> {
+    let mut parts = value.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || y.len() != 4
+        || !(1..=2).contains(&m.len())
+        || !(1..=2).contains(&d.len())
+    {
+        return None;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days)
+        .contains(&d)
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::csv_upload::table::{read_table, Delimiter};
+
+    fn fields() -> Vec<ProfileField> {
+        let mut department = ProfileField::new(
+            "department",
+            "Department",
+            FieldKind::PickOne,
+            &["Engineering", "Sales"],
+        );
+        department.required = true;
+        vec![
+            department,
+            ProfileField::new(
+                "languages",
+                "Languages",
+                FieldKind::PickMultiple,
+                &["English", "French", "German"],
+            ),
+            ProfileField::new(
+                "goals",
+                "Goals",
+                FieldKind::OrderedOptions,
+                &["Leadership", "Speaking", "Growth"],
+            ),
+            ProfileField::new("start", "Start Date", FieldKind::Date, &[]),
+            ProfileField::new("years", "Years", FieldKind::Number, &[]),
+            ProfileField::new("id", "Employee ID", FieldKind::Text, &[]),
+        ]
+    }
+
+    /// Reads `text` as a file and checks every row with the pre-matched mapping.
+    fn check_file(text: &str, roles: RoleChoice) -> Vec<RowCheck> {
+        let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
+        let fields = fields();
+        let mapping = Mapping::suggest(&table.headers, &fields, roles == RoleChoice::FromColumn);
+        let mut checker = RowChecker::new(&table.headers, &fields, &mapping, &roles);
+        table.rows.iter().map(|row| checker.check(row)).collect()
+    }
+
+    const HEADER: &str =
+        "First Name,Last Name,Email,Department,Languages,Goals,Start Date,Years,Employee ID\n";
+    const NO_ROLES: RoleChoice = RoleChoice::Everyone(Roles::empty());
+
+    #[test]
+    fn a_clean_row_becomes_a_person_with_canonical_answers() {
+        let text = format!("{HEADER} Ann , Lee ,Ann@Example.com,Engineering,\"French, English\",\"Growth,Leadership\",2024-3-5,3.5,000123\n");
+        let checks = check_file(
+            &text,
+            RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
+        );
+        let person = checks[0].person.clone().expect("no errors");
+        assert_eq!(
+            (person.first_name.as_str(), person.last_name.as_str()),
+            ("Ann", "Lee")
+        );
+        assert_eq!(person.email.as_str(), "Ann@Example.com");
+        assert!(person.roles.contains(Role::Mentee));
+        let answers: HashMap<_, _> = person.answers.into_iter().collect();
+        assert_eq!(answers["languages"], "French, English");
+        assert_eq!(
+            answers["goals"], "Growth, Leadership",
+            "order kept for ordered options"
+        );
+        assert_eq!(answers["start"], "2024-03-05");
+        assert_eq!(answers["id"], "000123", "leading zeros stay");
+    }
+
+    #[test]
+    fn required_names_and_a_well_formed_email_are_checked_with_line_and_column() {
+        let text = format!("{HEADER},Lee,john@,Sales,,,,,\n");
+        let check = &check_file(&text, NO_ROLES)[0];
+        assert!(check.person.is_none());
+        let by_column: HashMap<_, _> = check
+            .errors
+            .iter()
+            .map(|e| (e.column.as_str(), e))
+            .collect();
+        assert_eq!(
+            by_column["First Name"].message,
+            "First Name is empty: every person needs a first name."
+        );
+        assert_eq!(by_column["Email"].value, "john@");
+        assert!(
+            by_column["Email"].message.contains("no domain"),
+            "{}",
+            by_column["Email"].message
+        );
+        assert!(check.errors.iter().all(|e| e.line == 2));
+    }
+
+    #[test]
+    fn a_repeated_email_names_the_line_it_first_appeared_on() {
+        let text = format!(
+            "{HEADER}Ann,Lee,ann@example.com,Sales,,,,,\nAnn,Lee, ANN@example.com,Sales,,,,,\n"
+        );
+        let checks = check_file(&text, NO_ROLES);
+        assert!(checks[0].person.is_some(), "the first one is kept");
+        assert_eq!(checks[1].errors.len(), 1);
+        assert!(checks[1].errors[0]
+            .message
+            .starts_with("Email has to be unique"));
+        assert!(checks[1].errors[0].message.contains("line 2"));
+    }
+
+    #[test]
+    fn choice_values_must_match_exactly_and_near_misses_get_a_suggestion() {
+        let text = format!("{HEADER}Ann,Lee,a@example.com,engineering,\"English, Klingon\",,,,\n");
+        let check = &check_file(&text, NO_ROLES)[0];
+        let department = check
+            .errors
+            .iter()
+            .find(|e| e.column == "Department")
+            .unwrap();
+        assert_eq!(department.suggestion.as_deref(), Some("Engineering"));
+        assert!(
+            department.message.contains("Did you mean “Engineering”?"),
+            "{}",
+            department.message
+        );
+        let languages = check
+            .errors
+            .iter()
+            .find(|e| e.column == "Languages")
+            .unwrap();
+        assert_eq!(languages.suggestion, None);
+        assert!(languages.message.contains("“Klingon”"));
+        assert_eq!(
+            near_match("Enginering", &["Engineering".to_string()]),
+            Some("Engineering")
+        );
+        assert_eq!(near_match("Marketing", &["Engineering".to_string()]), None);
+    }
+
+    #[test]
+    fn required_fields_dates_and_numbers_are_checked() {
+        let text = format!("{HEADER}Ann,Lee,a@example.com,,,,2024-02-30,\"1,000\",\n");
+        let check = &check_file(&text, NO_ROLES)[0];
+        let messages: Vec<&str> = check.errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.contains(&"Department is required: fill it in for every person."),
+            "{messages:?}"
+        );
+        assert!(messages
+            .iter()
+            .any(|m| m.starts_with("Start Date must be a date")));
+        assert!(messages
+            .iter()
+            .any(|m| m.starts_with("Years must be a number")));
+    }
+
+    #[test]
+    fn roles_from_a_column_must_be_known_names() {
+        let text = "First Name,Last Name,Email,Role\nAnn,Lee,a@example.com,\"Mentor, mentee\"\nBo,Lee,b@example.com,coach\nCy,Lee,c@example.com,\n";
+        let checks = check_file(text, RoleChoice::FromColumn);
+        let roles = checks[0].person.as_ref().unwrap().roles;
+        assert!(roles.contains(Role::Mentor) && roles.contains(Role::Mentee));
+        assert!(checks[1].errors[0]
+            .message
+            .starts_with("“coach” is not a role"));
+        assert!(checks[2].errors[0].message.starts_with("Role is empty"));
+    }
+
+    #[test]
+    fn a_ragged_row_is_a_row_error_not_a_crash() {
+        let text = "First Name,Last Name,Email\nAnn,Lee\nBo,Lee,b@example.com,extra\n";
+        let checks = check_file(text, NO_ROLES);
+        assert!(checks[0].errors[0]
+            .message
+            .starts_with("This row has 2 cells but the header has 3 columns"));
+        assert!(checks[1].errors[0]
+            .message
+            .starts_with("This row has 4 cells"));
+        assert_eq!(checks[1].line, 3);
+    }
+
+    #[test]
+    fn dormant_imports_carry_no_roles() {
+        let checks = check_file(
+            "First Name,Last Name,Email\nAnn,Lee,a@example.com\n",
+            RoleChoice::Dormant,
+        );
+        assert!(checks[0].person.as_ref().unwrap().roles.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn checking_never_panics(cells in proptest::collection::vec("\\PC{0,12}", 0..12)) {
+            let headers: Vec<String> = ["First Name", "Last Name", "Email", "Department", "Languages", "Goals", "Start Date", "Years", "Role"].iter().map(|s| s.to_string()).collect();
+            let fields = fields();
+            let mapping = Mapping::suggest(&headers, &fields, true);
+            let roles = RoleChoice::FromColumn;
+            let mut checker = RowChecker::new(&headers, &fields, &mapping, &roles);
+            let check = checker.check(&CsvRow { line: 2, cells });
+            proptest::prop_assert_eq!(check.person.is_some(), check.errors.is_empty());
+        }
+
+        #[test]
+        fn valid_dates_round_trip(y in 1900u32..2100, m in 1u32..=12, d in 1u32..=28) {
+            let text = format!("{y}-{m}-{d}");
+            proptest::prop_assert_eq!(parse_date(&text), Some(format!("{y:04}-{m:02}-{d:02}")));
+        }
+    }
+}

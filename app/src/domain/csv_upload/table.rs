@@ -1,0 +1,361 @@
+//! Reading decoded text as a table: delimiter, header row, data rows
+//! (SPEC §4 "File", "Header row", "Row limit").
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    pub const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "Comma",
+            Delimiter::Semicolon => "Semicolon",
+            Delimiter::Tab => "Tab",
+        }
+    }
+
+    /// The delimiter of a file: the candidate that splits the header row
+    /// into the most columns (outside quotes); comma when none does.
+    pub fn detect(text: &str) -> Delimiter {
+        let mut counts = [0usize; 3];
+        let mut in_quotes = false;
+        let mut seen_content = false;
+        for c in text.chars() {
+            match c {
+                '"' => in_quotes = !in_quotes,
+                '\n' | '\r' if !in_quotes && seen_content => break,
+                ',' if !in_quotes => counts[0] += 1,
+                ';' if !in_quotes => counts[1] += 1,
+                '\t' if !in_quotes => counts[2] += 1,
+                _ => {}
+            }
+            if !c.is_whitespace() {
+                seen_content = true;
+            }
+        }
+        let best = (0..3)
+            .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        if counts[best] == 0 {
+            Delimiter::Comma
+        } else {
+            Delimiter::ALL[best]
+        }
+    }
+}
+
+/// One data row: its line in the file as a spreadsheet shows it, and its cells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvRow {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// A file's header and data rows, wholly empty rows left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvTable {
+    pub delimiter: Delimiter,
+    pub headers: Vec<String>,
+    pub rows: Vec<CsvRow>,
+}
+
+/// What makes a file unusable as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum TableError {
+    #[error("The first row is empty: it must hold the column headers, such as First Name, Last Name and Email.")]
+    NoHeader,
+    #[error("Column {column} has no header: give every column a name in the first row, or delete the empty column.")]
+    BlankHeader { column: usize },
+    #[error(
+        "Columns {first} and {second} are both called “{name}”: rename or delete one of them."
+    )]
+    DuplicateHeader {
+        name: String,
+        first: usize,
+        second: usize,
+    },
+    #[error("The file has a header row but no people: add one row per person under the headers.")]
+    NoRows,
+    #[error(
+        "The file has {count} rows of people, but one upload may hold at most {limit}: split it into files of {limit} rows or fewer."
+    )]
+    TooManyRows { count: usize, limit: usize },
+    #[error("The file could not be read as CSV ({0}): save it again as \"CSV UTF-8\" and retry.")]
+    Unreadable(String),
+}
+
+/// Reads the table; `row_limit` is the instance's upload limit.
+pub fn read_table(
+    text: &str,
+    delimiter: Delimiter,
+    row_limit: usize,
+) -> Result<CsvTable, TableError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = loop {
+        match records.next() {
+            None => return Err(TableError::NoHeader),
+            Some(Err(e)) => return Err(TableError::Unreadable(e.to_string())),
+            Some(Ok(record)) if is_blank(&record) => continue,
+            Some(Ok(record)) => break record.iter().map(|h| h.trim().to_owned()).collect(),
+        }
+    };
+    check_headers(&headers)?;
+
+    let mut rows = Vec::new();
+    let mut count = 0usize;
+    let mut lines = LineCounter {
+        bytes: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
+    for record in records {
+        let record = record.map_err(|e| TableError::Unreadable(e.to_string()))?;
+        if is_blank(&record) {
+            continue;
+        }
+        count += 1;
+        // Past the limit only the count matters, for the message.
+        if count <= row_limit {
+            let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+            rows.push(CsvRow {
+                line,
+                cells: record.iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    if count == 0 {
+        return Err(TableError::NoRows);
+    }
+    if count > row_limit {
+        return Err(TableError::TooManyRows {
+            count,
+            limit: row_limit,
+        });
+    }
+    Ok(CsvTable {
+        delimiter,
+        headers,
+        rows,
+    })
+}
+
+/// Line numbers as a spreadsheet shows them. The csv crate's own count is
+/// off by one after CRLF, so lines are counted here from each record's
+/// byte offset: `\r\n`, `\n` and a lone `\r` each end a line.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record whose offset is `start` (offsets only grow).
+    fn line_at(&mut self, start: u64) -> u64 {
+        let mut start = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // The offset may point at the break that ended the previous record.
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.pos < start {
+            match self.bytes[self.pos] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        self.line
+    }
+}
+
+fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
+}
+
+fn check_headers(headers: &[String]) -> Result<(), TableError> {
+    // A trailing empty header is usually a stray delimiter at the end of the
+    // header row; it is still a column, so it is still reported.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(headers.len());
+    for (index, header) in headers.iter().enumerate() {
+        let column = index + 1;
+        if header.is_empty() {
+            return Err(TableError::BlankHeader { column });
+        }
+        if let Some(&first) = seen.get(&header.to_lowercase()) {
+            return Err(TableError::DuplicateHeader {
+                name: header.clone(),
+                first,
+                second: column,
+            });
+        }
+        seen.insert(header.to_lowercase(), column);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<CsvTable, TableError> {
+        read_table(text, Delimiter::detect(text), 1_000)
+    }
+
+    #[test]
+    fn detects_comma_semicolon_and_tab() {
+        assert_eq!(
+            Delimiter::detect("First Name,Last Name,Email\n"),
+            Delimiter::Comma
+        );
+        assert_eq!(
+            Delimiter::detect("First Name;Last Name;Email\nA;B;c@d.e\n"),
+            Delimiter::Semicolon
+        );
+        assert_eq!(
+            Delimiter::detect("First Name\tLast Name\tEmail\r\n"),
+            Delimiter::Tab
+        );
+        assert_eq!(
+            Delimiter::detect("\"Smith, Ann\";Email\n"),
+            Delimiter::Semicolon,
+            "quoted commas do not count"
+        );
+        assert_eq!(
+            Delimiter::detect("\n\nEmail;Name\n"),
+            Delimiter::Semicolon,
+            "leading blank lines are skipped"
+        );
+        assert_eq!(Delimiter::detect("Email\n"), Delimiter::Comma);
+    }
+
+    #[test]
+    fn lines_are_as_a_spreadsheet_counts_them_even_with_embedded_newlines() {
+        let text = "First Name,Notes\r\nAnn,\"two\r\nlines\"\r\nBob,x\r\n\r\n,\r\nCy,y\r\n\r\n";
+        let table = read(text).unwrap();
+        assert_eq!(table.headers, ["First Name", "Notes"]);
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(
+            lines,
+            [2, 4, 7],
+            "blank and all-empty rows are ignored, numbering is kept"
+        );
+        assert_eq!(table.rows[0].cells[1], "two\r\nlines");
+    }
+
+    #[test]
+    fn lines_are_counted_for_lf_and_lone_cr_files_too() {
+        let lf = read("Email\na@b.co\n\nc@d.co\n").unwrap();
+        assert_eq!(lf.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
+        let cr = read("Email\ra@b.co\r\rc@d.co\r").unwrap();
+        assert_eq!(cr.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
+    }
+
+    #[test]
+    fn every_cell_stays_text() {
+        let table = read("Employee ID,Email\n000123,a@b.co\n").unwrap();
+        assert_eq!(table.rows[0].cells[0], "000123");
+    }
+
+    #[test]
+    fn header_problems_name_the_column() {
+        assert_eq!(
+            read("First Name,,Email\na,b,c\n"),
+            Err(TableError::BlankHeader { column: 2 })
+        );
+        assert_eq!(
+            read("Email,Name,email\na,b,c\n"),
+            Err(TableError::DuplicateHeader {
+                name: "email".into(),
+                first: 1,
+                second: 3
+            })
+        );
+        assert_eq!(read("First Name,Email\n\n\n"), Err(TableError::NoRows));
+        assert_eq!(read("\n\n"), Err(TableError::NoHeader));
+        let message = TableError::BlankHeader { column: 2 }.to_string();
+        assert!(message.starts_with("Column 2 has no header"), "{message}");
+    }
+
+    #[test]
+    fn the_row_limit_counts_people_and_says_both_numbers() {
+        let mut text = String::from("Email\n");
+        for i in 0..1_001 {
+            text.push_str(&format!("p{i}@example.com\n"));
+        }
+        let err = read_table(&text, Delimiter::Comma, 1_000).unwrap_err();
+        assert_eq!(
+            err,
+            TableError::TooManyRows {
+                count: 1_001,
+                limit: 1_000
+            }
+        );
+        assert!(err.to_string().contains("1001 rows") && err.to_string().contains("at most 1000"));
+        assert_eq!(
+            read_table(&text, Delimiter::Comma, 1_001)
+                .unwrap()
+                .rows
+                .len(),
+            1_001
+        );
+    }
+
+    #[test]
+    fn ragged_rows_are_kept_for_the_row_checks() {
+        let table = read("A,B,C\n1,2\n1,2,3,4\n").unwrap();
+        assert_eq!(table.rows[0].cells.len(), 2);
+        assert_eq!(table.rows[1].cells.len(), 4);
+    }
+
+    proptest::proptest! {
+        /// Whatever the csv crate writes reads back to the same cells.
+        #[test]
+        fn written_csv_reads_back_the_same(
+            rows in proptest::collection::vec(proptest::collection::vec("[a-zA-Z0-9 ,;\"\n\té]{1,12}", 3), 1..20),
+            delimiter in proptest::sample::select(Delimiter::ALL.to_vec()),
+        ) {
+            let headers = ["First Name", "Last Name", "Email"];
+            let mut writer = csv::WriterBuilder::new().delimiter(delimiter.byte()).from_writer(Vec::new());
+            writer.write_record(headers).unwrap();
+            for row in &rows {
+                writer.write_record(row).unwrap();
+            }
+            let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+            proptest::prop_assert_eq!(Delimiter::detect(&text), delimiter);
+            let table = read_table(&text, delimiter, 1_000).unwrap();
+            let expected: Vec<&Vec<String>> = rows.iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).collect();
+            proptest::prop_assert_eq!(table.rows.len(), expected.len());
+            for (read, written) in table.rows.iter().zip(expected) {
+                proptest::prop_assert_eq!(&read.cells, written);
+            }
+        }
+
+        #[test]
+        fn read_table_never_panics(text in "\\PC{0,300}") {
+            let _ = read_table(&text, Delimiter::detect(&text), 50);
+        }
+    }
+}
