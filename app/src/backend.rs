@@ -3,7 +3,10 @@
 //! `app` never touches a database: the server implements [`Backend`] and
 //! puts it into leptos context; server functions reach it through [`Call`].
 
-use crate::api::{InstanceSummary, SetupLinkInfo, TrackSummary, Viewer};
+use crate::api::{
+    ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary, Viewer,
+};
+use crate::domain::csv_upload::CsvRow;
 use crate::domain::{Admin, Email, NewPassword};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -33,6 +36,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn viewer(&self, admin: &Admin) -> Result<Viewer, AppError>;
     async fn instance_overview(&self, admin: &Admin) -> Result<InstanceSummary, AppError>;
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError>;
+    /// Records an import about to be applied; its id for the batches.
+    async fn start_import(&self, admin: &Admin, plan: ImportPlan) -> Result<i64, AppError>;
+    async fn apply_batch(
+        &self,
+        admin: &Admin,
+        import_id: i64,
+        rows: Vec<CsvRow>,
+    ) -> Result<Vec<RowResult>, AppError>;
+    async fn finish_import(&self, admin: &Admin, import_id: i64) -> Result<ImportCounts, AppError>;
     /// Whether cookies must carry `Secure` (the app is served over https).
     fn secure_cookies(&self) -> bool;
 }

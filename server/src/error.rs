@@ -13,6 +13,8 @@ pub enum ServiceError {
     Db(#[from] sea_orm::DbErr),
     #[error("password hashing failed: {0}")]
     Hash(String),
+    #[error("stored data is unreadable: {0}")]
+    Data(String),
     #[error("a background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod imports;
 pub mod instance_file;
 pub mod instance_sync;
 pub mod overview;

@@ -1,10 +1,14 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, overview};
+use crate::{accounts, imports, overview};
 use app::backend::{Backend, NewSession};
+use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword};
-use app::{AppError, InstanceSummary, SetupLinkInfo, TrackSummary, Viewer};
+use app::{
+    AppError, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary,
+    Viewer,
+};
 use sea_orm::DatabaseConnection;
 
 pub struct RosterService {
@@ -55,6 +59,23 @@ impl Backend for RosterService {
 
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError> {
         Ok(overview::track_overview(&self.db, admin, slug).await?)
+    }
+
+    async fn start_import(&self, admin: &Admin, plan: ImportPlan) -> Result<i64, AppError> {
+        Ok(imports::start(&self.db, admin, plan).await?)
+    }
+
+    async fn apply_batch(
+        &self,
+        admin: &Admin,
+        import_id: i64,
+        rows: Vec<CsvRow>,
+    ) -> Result<Vec<RowResult>, AppError> {
+        Ok(imports::apply_batch(&self.db, admin, import_id, rows).await?)
+    }
+
+    async fn finish_import(&self, admin: &Admin, import_id: i64) -> Result<ImportCounts, AppError> {
+        Ok(imports::finish(&self.db, admin, import_id).await?)
     }
 
     fn secure_cookies(&self) -> bool {

@@ -9,7 +9,9 @@
 pub const PREFIX: &str = "/api/";
 
 pub mod auth;
+pub mod imports;
 pub mod overview;
 mod types;
 
+pub use imports::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 pub use types::*;

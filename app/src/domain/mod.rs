@@ -10,9 +10,11 @@ pub mod email;
 pub mod password;
 pub mod profile;
 pub mod roles;
+pub mod system_email;
 
 pub use access::{Admin, AdminScope};
 pub use email::{Email, EmailError};
 pub use password::{NewPassword, PasswordError};
 pub use profile::{FieldKind, ProfileField};
 pub use roles::{Role, Roles};
+pub use system_email::SystemEmail;

@@ -4,8 +4,13 @@
 pub mod admin;
 pub mod admin_invite;
 pub mod admin_track;
+pub mod email_template;
+pub mod import;
+pub mod import_row;
 pub mod instance_settings;
 pub mod membership;
+pub mod outbox;
+pub mod profile_answer;
 pub mod profile_field;
 pub mod profile_field_option;
 pub mod session;

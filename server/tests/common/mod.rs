@@ -211,6 +211,23 @@ impl TestApp {
         }
     }
 
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(&self, name: &str, body: serde_json::Value) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        Answer {
+            status,
+            body: response.text().await.unwrap(),
+            set_cookie: Vec::new(),
+        }
+    }
+
     /// Loads a page as a browser does (which is what makes redirects 302s).
     pub async fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
         let response = self
@@ -252,6 +269,21 @@ impl TestApp {
             .await;
         assert_eq!(answer.status, 200, "{}", answer.body);
         answer
+    }
+
+    /// Another client of the same app, signed in as nobody.
+    pub fn anonymous_like(app: &TestApp) -> TestApp {
+        TestApp {
+            base: app.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            db: app.db.clone(),
+            setup_link: None,
+            database_url: app.database_url.clone(),
+            _dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// A second client, signed in as a new admin of the given tracks.

@@ -1,0 +1,158 @@
+//! Which system email a person added to a track receives (SPEC §8).
+
+use super::{Role, Roles};
+use serde::{Deserialize, Serialize};
+
+/// The four templates each track has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemEmail {
+    NewMentor,
+    NewMentee,
+    /// A new teacher, or a user with several roles.
+    NewTeacherOrSeveralRoles,
+    NewAdministrator,
+}
+
+impl SystemEmail {
+    pub const ALL: [SystemEmail; 4] = [
+        SystemEmail::NewMentor,
+        SystemEmail::NewMentee,
+        SystemEmail::NewTeacherOrSeveralRoles,
+        SystemEmail::NewAdministrator,
+    ];
+
+    /// admin → administrator; exactly mentor → mentor; exactly mentee →
+    /// mentee; anything else (teacher, several roles) → teacher/several.
+    /// `None` for no roles at all: nobody is emailed without a role.
+    pub fn for_roles(roles: Roles) -> Option<SystemEmail> {
+        if roles.is_empty() {
+            None
+        } else if roles.contains(Role::Admin) {
+            Some(SystemEmail::NewAdministrator)
+        } else if roles == Roles::empty().with(Role::Mentor) {
+            Some(SystemEmail::NewMentor)
+        } else if roles == Roles::empty().with(Role::Mentee) {
+            Some(SystemEmail::NewMentee)
+        } else {
+            Some(SystemEmail::NewTeacherOrSeveralRoles)
+        }
+    }
+
+    /// The name stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            SystemEmail::NewMentor => "mentor",
+            SystemEmail::NewMentee => "mentee",
+            SystemEmail::NewTeacherOrSeveralRoles => "teacher",
+            SystemEmail::NewAdministrator => "admin",
+        }
+    }
+
+    /// The name admins know it by.
+    pub fn title(self) -> &'static str {
+        match self {
+            SystemEmail::NewMentor => "Notification to new mentor added by administrator",
+            SystemEmail::NewMentee => "Notification to new mentee added by administrator",
+            SystemEmail::NewTeacherOrSeveralRoles => {
+                "Notification to new teacher or a user with multiple roles added"
+            }
+            SystemEmail::NewAdministrator => {
+                "Notification to new administrator added to the program"
+            }
+        }
+    }
+
+    /// The text sent until an admin edits it, with `{first_name}`,
+    /// `{track_name}` and `{roles}` placeholders.
+    pub fn default_text(self) -> (&'static str, &'static str) {
+        match self {
+            SystemEmail::NewMentor => (
+                "You are a mentor in {track_name}",
+                "Hello {first_name},\n\nYou have been added to {track_name} as a mentor. Sign in to complete your profile and meet your mentees.\n",
+            ),
+            SystemEmail::NewMentee => (
+                "Welcome to {track_name}",
+                "Hello {first_name},\n\nYou have been added to {track_name} as a mentee. Sign in to complete your profile and find a mentor.\n",
+            ),
+            SystemEmail::NewTeacherOrSeveralRoles => (
+                "You have been added to {track_name}",
+                "Hello {first_name},\n\nYou have been added to {track_name} as {roles}. Sign in to complete your profile.\n",
+            ),
+            SystemEmail::NewAdministrator => (
+                "You are an administrator of {track_name}",
+                "Hello {first_name},\n\nYou have been made an administrator of {track_name}. Sign in to manage the program.\n",
+            ),
+        }
+    }
+
+    /// Fills the placeholders of a subject or body.
+    pub fn render(text: &str, first_name: &str, track_name: &str, roles: Roles) -> String {
+        text.replace("{first_name}", first_name)
+            .replace("{track_name}", track_name)
+            .replace("{roles}", &roles.to_string().to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(list: &[Role]) -> Roles {
+        list.iter().copied().collect()
+    }
+
+    #[test]
+    fn admin_wins_over_every_other_role() {
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Admin])),
+            Some(SystemEmail::NewAdministrator)
+        );
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Mentor, Role::Admin])),
+            Some(SystemEmail::NewAdministrator)
+        );
+    }
+
+    #[test]
+    fn exactly_mentor_or_exactly_mentee_get_their_own_email() {
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Mentor])),
+            Some(SystemEmail::NewMentor)
+        );
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Mentee])),
+            Some(SystemEmail::NewMentee)
+        );
+    }
+
+    #[test]
+    fn teachers_and_several_roles_get_the_shared_email() {
+        let shared = Some(SystemEmail::NewTeacherOrSeveralRoles);
+        assert_eq!(SystemEmail::for_roles(roles(&[Role::Teacher])), shared);
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Mentor, Role::Mentee])),
+            shared
+        );
+        assert_eq!(
+            SystemEmail::for_roles(roles(&[Role::Mentee, Role::Teacher])),
+            shared
+        );
+    }
+
+    #[test]
+    fn no_roles_means_no_email() {
+        assert_eq!(SystemEmail::for_roles(Roles::empty()), None);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let text = SystemEmail::render(
+            "Hi {first_name}, {track_name} ({roles})",
+            "Ann",
+            "Leaders",
+            roles(&[Role::Mentor, Role::Mentee]),
+        );
+        assert_eq!(text, "Hi Ann, Leaders (mentor, mentee)");
+    }
+}

@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "import_rows")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub import_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub line: i32,
+    /// An `app::RowOutcome` name.
+    pub outcome: String,
+    pub user_id: Option<i64>,
+    /// The normalised email, to catch a repeat in a later batch.
+    pub email: Option<String>,
+    /// JSON: the row's `CellError`s.
+    pub errors: Option<String>,
+    /// JSON: what the row overwrote, for undo.
+    pub previous: Option<String>,
+    pub applied_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

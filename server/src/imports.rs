@@ -1,0 +1,717 @@
+//! Applying imports (SPEC §5 step 4, §6): every row checked again with the
+//! domain code, then written with chunked multi-row statements, one
+//! transaction per batch. What each row overwrote is recorded for undo.
+
+use crate::db::begin_write;
+use crate::entities::{
+    email_template, import, import_row, membership, outbox, profile_answer, track, user,
+};
+use crate::error::ServiceError;
+use crate::overview::profile_fields;
+use app::domain::csv_upload::{CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker};
+use app::domain::{Admin, Roles, SystemEmail};
+use app::{AppError, ImportCounts, ImportPlan, RowOutcome, RowResult};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, ExprTrait, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's
+/// bind-parameter limits for the widest table written here.
+const CHUNK: usize = 500;
+/// Rows one batch may carry.
+const MAX_BATCH: usize = 1_000;
+
+/// What `start` stores of the plan, read back by every batch.
+#[derive(Serialize, Deserialize)]
+struct StoredMapping {
+    headers: Vec<String>,
+    mapping: Mapping,
+}
+
+/// What a row overwrote, so that undo can put it back (SPEC §9).
+#[derive(Serialize, Deserialize, Default)]
+struct Previous {
+    user_created: bool,
+    /// The names before, for an existing user.
+    names: Option<(String, String)>,
+    membership_created: bool,
+    /// The roles before, for an existing member.
+    roles: Option<i32>,
+    /// Field key → value before (`None`: there was none).
+    answers: Vec<(String, Option<String>)>,
+}
+
+fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
+    Err(ServiceError::Refused(error))
+}
+
+fn invalid<T>(message: impl Into<String>) -> Result<T, ServiceError> {
+    refuse(AppError::Invalid(message.into()))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(value).map_err(|e| ServiceError::Data(e.to_string()))
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, ServiceError> {
+    serde_json::from_str(text.unwrap_or("null")).map_err(|e| ServiceError::Data(e.to_string()))
+}
+
+pub async fn start(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+) -> Result<i64, ServiceError> {
+    let track_id = match &plan.track_slug {
+        Some(slug) => {
+            let Some(t) = track::Entity::find()
+                .filter(track::Column::Slug.eq(slug.as_str()))
+                .filter(track::Column::Archived.eq(false))
+                .one(db)
+                .await?
+            else {
+                return refuse(AppError::NotFound(format!(
+                    "There is no track called “{slug}”."
+                )));
+            };
+            if !admin.can_manage_track(t.id) {
+                return refuse(AppError::Forbidden);
+            }
+            match &plan.roles {
+                RoleChoice::Dormant => {
+                    return invalid("Choose the roles for this track's new members.")
+                }
+                RoleChoice::Everyone(roles) if roles.is_empty() => {
+                    return invalid("Choose at least one role, or take roles from a column.")
+                }
+                _ => {}
+            }
+            Some(t.id)
+        }
+        None => {
+            if !admin.is_global() {
+                return refuse(AppError::Forbidden);
+            }
+            if plan.roles != RoleChoice::Dormant {
+                return invalid("Users added at the global level are dormant and take no roles.");
+            }
+            None
+        }
+    };
+    if plan.mapping.columns.len() != plan.headers.len() {
+        return invalid("The mapping does not fit the file's columns: map the columns again.");
+    }
+    let fields = profile_fields(db).await?;
+    if let Err(e) = plan
+        .mapping
+        .validate(&fields, plan.roles == RoleChoice::FromColumn)
+    {
+        return invalid(e.to_string());
+    }
+    let created = import::ActiveModel {
+        kind: Set(if track_id.is_some() {
+            "csv_track"
+        } else {
+            "csv_dormant"
+        }
+        .to_owned()),
+        track_id: Set(track_id),
+        admin_id: Set(Some(admin.id)),
+        status: Set("in_progress".to_owned()),
+        file_name: Set(Some(plan.file_name.clone())),
+        file_hash: Set(Some(plan.file_hash.clone())),
+        mapping: Set(Some(to_json(&StoredMapping {
+            headers: plan.headers,
+            mapping: plan.mapping,
+        })?)),
+        role_choice: Set(Some(to_json(&plan.roles)?)),
+        rows_total: Set(i32::try_from(plan.rows_total).unwrap_or(i32::MAX)),
+        started_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(created.id)
+}
+
+/// The import, if this admin may write to it.
+async fn writable_import(
+    db: &impl ConnectionTrait,
+    admin: &Admin,
+    import_id: i64,
+) -> Result<import::Model, ServiceError> {
+    let Some(found) = import::Entity::find_by_id(import_id).one(db).await? else {
+        return refuse(AppError::NotFound(
+            "This import does not exist: start the upload again.".into(),
+        ));
+    };
+    let allowed = match found.track_id {
+        Some(track_id) => admin.can_manage_track(track_id),
+        None => admin.is_global(),
+    };
+    if !allowed {
+        return refuse(AppError::Forbidden);
+    }
+    Ok(found)
+}
+
+pub async fn apply_batch(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    import_id: i64,
+    rows: Vec<CsvRow>,
+) -> Result<Vec<RowResult>, ServiceError> {
+    if rows.len() > MAX_BATCH {
+        return invalid(format!(
+            "A batch holds at most {MAX_BATCH} rows: send smaller batches."
+        ));
+    }
+    let fields = profile_fields(db).await?;
+    let txn = begin_write(db).await?;
+    let imp = writable_import(&txn, admin, import_id).await?;
+    if imp.status != "in_progress" {
+        return invalid("This import is finished: start a new upload to add more people.");
+    }
+    let stored: StoredMapping = from_json(imp.mapping.as_deref())?;
+    let roles: RoleChoice = from_json(imp.role_choice.as_deref())?;
+    let now = Utc::now();
+
+    // A batch sent again (a retry) is answered from what was recorded.
+    let lines: Vec<i32> = rows.iter().map(|r| line_key(r.line)).collect();
+    let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
+    for chunk in lines.chunks(CHUNK) {
+        for r in import_row::Entity::find()
+            .filter(import_row::Column::ImportId.eq(import_id))
+            .filter(import_row::Column::Line.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await?
+        {
+            recorded.insert(r.line, r);
+        }
+    }
+
+    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
+    let mut checks = Vec::with_capacity(rows.len());
+    for row in rows
+        .iter()
+        .filter(|r| !recorded.contains_key(&line_key(r.line)))
+    {
+        checks.push(checker.check(row));
+    }
+    // A repeat of an address an earlier batch of this file already used.
+    let keys: Vec<String> = checks
+        .iter()
+        .filter_map(|c| c.person.as_ref())
+        .map(|p| p.email.normalized())
+        .collect();
+    let mut earlier: HashMap<String, i32> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        for r in import_row::Entity::find()
+            .filter(import_row::Column::ImportId.eq(import_id))
+            .filter(import_row::Column::Email.is_in(chunk.iter().cloned()))
+            .all(&txn)
+            .await?
+        {
+            if let Some(email) = r.email {
+                earlier.insert(email, r.line);
+            }
+        }
+    }
+    for check in &mut checks {
+        let Some(person) = &check.person else {
+            continue;
+        };
+        if let Some(first) = earlier.get(&person.email.normalized()) {
+            check.errors.push(CellError {
+                line: check.line,
+                column: "Email".into(),
+                value: person.email.to_string(),
+                message: format!(
+                    "Email has to be unique: {} is also on line {first}. Keep one row per person.",
+                    person.email
+                ),
+                suggestion: None,
+            });
+            check.person = None;
+        }
+    }
+
+    let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let applied = apply_people(&txn, &imp, &fields, &persons, now).await?;
+
+    let mut results = Vec::with_capacity(rows.len());
+    let mut row_models = Vec::with_capacity(checks.len());
+    let mut counts = ImportCounts::default();
+    for check in &checks {
+        let (outcome, user_id, email, previous) = match &check.person {
+            Some(p) => {
+                let key = p.email.normalized();
+                let done = applied
+                    .get(&key)
+                    .ok_or_else(|| ServiceError::Data(format!("no result for {key}")))?;
+                (
+                    done.outcome,
+                    Some(done.user_id),
+                    Some(key),
+                    Some(to_json(&done.previous)?),
+                )
+            }
+            None => (RowOutcome::Skipped, None, None, None),
+        };
+        tally(&mut counts, outcome, imp.track_id.is_some());
+        row_models.push(import_row::ActiveModel {
+            import_id: Set(import_id),
+            line: Set(line_key(check.line)),
+            outcome: Set(outcome.key().to_owned()),
+            user_id: Set(user_id),
+            email: Set(email),
+            errors: Set((!check.errors.is_empty())
+                .then(|| to_json(&check.errors))
+                .transpose()?),
+            previous: Set(previous),
+            applied_at: Set(now),
+        });
+        results.push(RowResult {
+            line: check.line,
+            outcome,
+            errors: check.errors.clone(),
+        });
+    }
+    counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
+    for chunk in row_models.chunks(CHUNK) {
+        import_row::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::columns([import_row::Column::ImportId, import_row::Column::Line])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    add_counts(&txn, import_id, counts).await?;
+    txn.commit().await?;
+
+    for row in &rows {
+        if let Some(r) = recorded.get(&line_key(row.line)) {
+            results.push(RowResult {
+                line: row.line,
+                outcome: RowOutcome::from_key(&r.outcome).unwrap_or(RowOutcome::Skipped),
+                errors: from_json::<Option<Vec<CellError>>>(r.errors.as_deref())?
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    results.sort_by_key(|r| r.line);
+    Ok(results)
+}
+
+fn line_key(line: u64) -> i32 {
+    i32::try_from(line).unwrap_or(i32::MAX)
+}
+
+fn tally(counts: &mut ImportCounts, outcome: RowOutcome, at_track: bool) {
+    match outcome {
+        RowOutcome::Created => {
+            counts.created += 1;
+            counts.added += u64::from(at_track);
+        }
+        RowOutcome::Added => {
+            counts.updated += 1;
+            counts.added += 1;
+        }
+        RowOutcome::RolesAdded => {
+            counts.updated += 1;
+            counts.roles_added += 1;
+        }
+        RowOutcome::Updated => counts.updated += 1,
+        RowOutcome::Skipped => counts.skipped += 1,
+    }
+}
+
+async fn add_counts(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+    c: ImportCounts,
+) -> Result<(), ServiceError> {
+    let add =
+        |col: import::Column, n: u64| Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX));
+    import::Entity::update_many()
+        .col_expr(
+            import::Column::CreatedCount,
+            add(import::Column::CreatedCount, c.created),
+        )
+        .col_expr(
+            import::Column::UpdatedCount,
+            add(import::Column::UpdatedCount, c.updated),
+        )
+        .col_expr(
+            import::Column::AddedCount,
+            add(import::Column::AddedCount, c.added),
+        )
+        .col_expr(
+            import::Column::RolesAddedCount,
+            add(import::Column::RolesAddedCount, c.roles_added),
+        )
+        .col_expr(
+            import::Column::EmailsQueuedCount,
+            add(import::Column::EmailsQueuedCount, c.emails_queued),
+        )
+        .col_expr(
+            import::Column::SkippedCount,
+            add(import::Column::SkippedCount, c.skipped),
+        )
+        .filter(import::Column::Id.eq(import_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What applying one person did.
+struct Applied {
+    user_id: i64,
+    outcome: RowOutcome,
+    emailed: bool,
+    previous: Previous,
+}
+
+/// Writes the people of one batch: users, profile answers, memberships and
+/// system emails, each as chunked multi-row statements.
+async fn apply_people(
+    txn: &DatabaseTransaction,
+    imp: &import::Model,
+    fields: &[app::domain::ProfileField],
+    persons: &[&Person],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Applied>, ServiceError> {
+    let mut applied = HashMap::with_capacity(persons.len());
+    if persons.is_empty() {
+        return Ok(applied);
+    }
+    let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
+
+    let mut before: HashMap<String, user::Model> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        for u in user::Entity::find()
+            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?
+        {
+            before.insert(u.email_normalized.clone(), u);
+        }
+    }
+    let user_rows: Vec<user::ActiveModel> = persons
+        .iter()
+        .map(|p| user::ActiveModel {
+            email: Set(p.email.as_str().to_owned()),
+            email_normalized: Set(p.email.normalized()),
+            first_name: Set(p.first_name.clone()),
+            last_name: Set(p.last_name.clone()),
+            created_by_import_id: Set(Some(imp.id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in user_rows.chunks(CHUNK) {
+        // A user created meanwhile by a concurrent import is updated instead.
+        user::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::column(user::Column::EmailNormalized)
+                    .update_columns([
+                        user::Column::FirstName,
+                        user::Column::LastName,
+                        user::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(CHUNK) {
+        for u in user::Entity::find()
+            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?
+        {
+            ids.insert(u.email_normalized, u.id);
+        }
+    }
+    let user_ids: Vec<i64> = ids.values().copied().collect();
+    let id_of = |p: &Person| {
+        ids.get(&p.email.normalized())
+            .copied()
+            .ok_or_else(|| ServiceError::Data("user vanished".into()))
+    };
+
+    // Profile answers: what was there before, then the new values.
+    let field_ids: HashMap<&str, i64> = field_id_map(txn, fields).await?;
+    let mut old_answers: HashMap<(i64, i64), String> = HashMap::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(txn)
+            .await?
+        {
+            old_answers.insert((a.user_id, a.field_id), a.value);
+        }
+    }
+    let mut answer_rows = Vec::new();
+    for p in persons {
+        let user_id = id_of(p)?;
+        for (key, value) in &p.answers {
+            if let Some(&field_id) = field_ids.get(key.as_str()) {
+                answer_rows.push(profile_answer::ActiveModel {
+                    user_id: Set(user_id),
+                    field_id: Set(field_id),
+                    value: Set(value.clone()),
+                    updated_at: Set(now),
+                });
+            }
+        }
+    }
+    for chunk in answer_rows.chunks(CHUNK) {
+        profile_answer::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::columns([
+                    profile_answer::Column::UserId,
+                    profile_answer::Column::FieldId,
+                ])
+                .update_columns([
+                    profile_answer::Column::Value,
+                    profile_answer::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+
+    // Memberships (track imports only): roles are added, never removed.
+    let mut old_roles: HashMap<i64, i32> = HashMap::new();
+    if let Some(track_id) = imp.track_id {
+        for chunk in user_ids.chunks(CHUNK) {
+            for m in membership::Entity::find()
+                .filter(membership::Column::TrackId.eq(track_id))
+                .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+                .all(txn)
+                .await?
+            {
+                old_roles.insert(m.user_id, m.roles);
+            }
+        }
+        let rows: Vec<membership::ActiveModel> = persons
+            .iter()
+            .map(|p| {
+                Ok(membership::ActiveModel {
+                    user_id: Set(id_of(p)?),
+                    track_id: Set(track_id),
+                    roles: Set(p.roles.bits()),
+                    created_by_import_id: Set(Some(imp.id)),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?;
+        for chunk in rows.chunks(CHUNK) {
+            membership::Entity::insert_many(chunk.iter().cloned())
+                .on_conflict(
+                    OnConflict::columns([membership::Column::UserId, membership::Column::TrackId])
+                        .value(
+                            membership::Column::Roles,
+                            Expr::cust("memberships.roles | excluded.roles"),
+                        )
+                        .value(
+                            membership::Column::UpdatedAt,
+                            Expr::cust("excluded.updated_at"),
+                        )
+                        .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+
+    let mut emails = Vec::new();
+    let templates = match imp.track_id {
+        Some(track_id) => track_templates(txn, track_id).await?,
+        None => (String::new(), HashMap::new()),
+    };
+    let hold = hold_minutes(txn).await?;
+    for p in persons {
+        let user_id = id_of(p)?;
+        let key = p.email.normalized();
+        let existing = before.get(&key);
+        let mut previous = Previous {
+            user_created: existing.is_none(),
+            names: existing.map(|u| (u.first_name.clone(), u.last_name.clone())),
+            ..Default::default()
+        };
+        for (field_key, _) in &p.answers {
+            if let Some(&field_id) = field_ids.get(field_key.as_str()) {
+                previous.answers.push((
+                    field_key.clone(),
+                    old_answers.get(&(user_id, field_id)).cloned(),
+                ));
+            }
+        }
+        let mut emailed = false;
+        let outcome = match (imp.track_id, existing, old_roles.get(&user_id)) {
+            (None, None, _) => RowOutcome::Created,
+            (None, Some(_), _) => RowOutcome::Updated,
+            (Some(track_id), _, None) => {
+                previous.membership_created = true;
+                // Added to the track: the system email for their roles.
+                if let Some(email) =
+                    system_email(&templates, track_id, imp.id, user_id, p, now, hold)
+                {
+                    emails.push(email);
+                    emailed = true;
+                }
+                if existing.is_none() {
+                    RowOutcome::Created
+                } else {
+                    RowOutcome::Added
+                }
+            }
+            (Some(_), _, Some(&bits)) => {
+                previous.roles = Some(bits);
+                let had = Roles::from_bits(bits);
+                if had.union(p.roles) == had {
+                    RowOutcome::Updated
+                } else {
+                    RowOutcome::RolesAdded
+                }
+            }
+        };
+        applied.insert(
+            key,
+            Applied {
+                user_id,
+                outcome,
+                emailed,
+                previous,
+            },
+        );
+    }
+    for chunk in emails.chunks(CHUNK) {
+        outbox::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(applied)
+}
+
+async fn field_id_map<'f>(
+    txn: &DatabaseTransaction,
+    fields: &'f [app::domain::ProfileField],
+) -> Result<HashMap<&'f str, i64>, ServiceError> {
+    let rows = crate::entities::profile_field::Entity::find()
+        .all(txn)
+        .await?;
+    Ok(fields
+        .iter()
+        .filter_map(|f| {
+            rows.iter()
+                .find(|r| r.key == f.key)
+                .map(|r| (f.key.as_str(), r.id))
+        })
+        .collect())
+}
+
+/// The track's name and its edited templates (missing ones use the default text).
+async fn track_templates(
+    txn: &DatabaseTransaction,
+    track_id: i64,
+) -> Result<(String, HashMap<String, email_template::Model>), ServiceError> {
+    let name = track::Entity::find_by_id(track_id)
+        .one(txn)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let templates = email_template::Entity::find()
+        .filter(email_template::Column::TrackId.eq(track_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.template.clone(), t))
+        .collect();
+    Ok((name, templates))
+}
+
+async fn hold_minutes(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
+    Ok(crate::entities::instance_settings::Entity::find_by_id(1)
+        .one(txn)
+        .await?
+        .map_or(0, |s| i64::from(s.email_hold_minutes)))
+}
+
+/// The outbox row for a person added to a track, unless the template is off.
+fn system_email(
+    (track_name, templates): &(String, HashMap<String, email_template::Model>),
+    track_id: i64,
+    import_id: i64,
+    user_id: i64,
+    p: &Person,
+    now: DateTime<Utc>,
+    hold_minutes: i64,
+) -> Option<outbox::ActiveModel> {
+    let kind = SystemEmail::for_roles(p.roles)?;
+    let (subject, body) = match templates.get(kind.key()) {
+        Some(t) if !t.enabled => return None,
+        Some(t) => (t.subject.clone(), t.body.clone()),
+        None => {
+            let (s, b) = kind.default_text();
+            (s.to_owned(), b.to_owned())
+        }
+    };
+    let render = |text: &str| SystemEmail::render(text, &p.first_name, track_name, p.roles);
+    Some(outbox::ActiveModel {
+        track_id: Set(track_id),
+        user_id: Set(user_id),
+        import_id: Set(Some(import_id)),
+        template: Set(kind.key().to_owned()),
+        to_address: Set(p.email.as_str().to_owned()),
+        subject: Set(render(&subject)),
+        body: Set(render(&body)),
+        status: Set("queued".to_owned()),
+        // Held so that an import can still be undone before anyone is mailed.
+        not_before: Set(now + Duration::minutes(hold_minutes)),
+        attempts: Set(0),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    })
+}
+
+pub async fn finish(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    import_id: i64,
+) -> Result<ImportCounts, ServiceError> {
+    let imp = writable_import(db, admin, import_id).await?;
+    if imp.status == "in_progress" {
+        import::Entity::update_many()
+            .col_expr(import::Column::Status, Expr::value("completed"))
+            .col_expr(import::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(import::Column::Id.eq(import_id))
+            .exec(db)
+            .await?;
+    }
+    let n = |v: i32| u64::try_from(v).unwrap_or(0);
+    Ok(ImportCounts {
+        created: n(imp.created_count),
+        updated: n(imp.updated_count),
+        added: n(imp.added_count),
+        roles_added: n(imp.roles_added_count),
+        emails_queued: n(imp.emails_queued_count),
+        skipped: n(imp.skipped_count),
+    })
+}

@@ -1,0 +1,423 @@
+//! Applying CSV imports on the server (SPEC §5 step 4, §6): semantics,
+//! retries, errors inside a batch and rights — on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
+use app::domain::{Role, Roles};
+use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
+use common::TestApp;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::entities::{membership, outbox, profile_answer, profile_field, user};
+
+const HEADER: &str = "First Name,Last Name,Email,Department,Job Title\n";
+
+fn roles(list: &[Role]) -> RoleChoice {
+    RoleChoice::Everyone(list.iter().copied().collect())
+}
+
+struct Imported {
+    id: i64,
+    rows: Vec<RowResult>,
+    counts: ImportCounts,
+}
+
+impl Imported {
+    fn outcome(&self, line: u64) -> RowOutcome {
+        self.rows.iter().find(|r| r.line == line).unwrap().outcome
+    }
+}
+
+/// Starts an import of `text`, sends it in batches of `batch` rows, finishes it.
+async fn import(
+    app: &TestApp,
+    track: Option<&str>,
+    text: &str,
+    choice: RoleChoice,
+    batch: usize,
+) -> Imported {
+    let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
+    let fields: Vec<app::domain::ProfileField> = {
+        let overview = app.call("global_overview", &[]).await.json();
+        serde_json::from_value(overview["profile_fields"].clone()).unwrap()
+    };
+    let mapping = Mapping::suggest(&table.headers, &fields, choice == RoleChoice::FromColumn);
+    let plan = ImportPlan {
+        track_slug: track.map(str::to_owned),
+        file_name: "people.csv".into(),
+        file_hash: "test".into(),
+        headers: table.headers.clone(),
+        mapping,
+        roles: choice,
+        rows_total: table.rows.len() as u32,
+    };
+    let started = app
+        .call_json("start_import", serde_json::json!({ "plan": plan }))
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let mut rows = Vec::new();
+    for chunk in table.rows.chunks(batch) {
+        let answer = app
+            .call_json(
+                "apply_batch",
+                serde_json::json!({ "import_id": id, "rows": chunk }),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
+    }
+    let done = app
+        .call_json("finish_import", serde_json::json!({ "import_id": id }))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    Imported {
+        id,
+        rows,
+        counts: serde_json::from_str(&done.body).unwrap(),
+    }
+}
+
+async fn signed_in(app: &TestApp) {
+    app.sign_up_first_admin("ann@example.com", "correct horse battery")
+        .await;
+}
+
+async fn user_named(app: &TestApp, email: &str) -> user::Model {
+    user::Entity::find()
+        .filter(user::Column::EmailNormalized.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
+    let u = user_named(app, email).await;
+    let t = server::entities::track::Entity::find()
+        .filter(server::entities::track::Column::Slug.eq(track_slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(u.id))
+        .filter(membership::Column::TrackId.eq(t.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|m| Roles::from_bits(m.roles))
+}
+
+async fn answer_of(app: &TestApp, email: &str, key: &str) -> Option<String> {
+    let u = user_named(app, email).await;
+    let f = profile_field::Entity::find()
+        .filter(profile_field::Column::Key.eq(key))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    profile_answer::Entity::find_by_id((u.id, f.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|a| a.value)
+}
+
+on_both_databases!(
+    a_new_email_creates_the_user_their_membership_answers_and_email,
+    a_dormant_user_and_a_member_of_another_track_join,
+    an_existing_member_gains_roles_and_keeps_the_old_ones,
+    mapped_values_overwrite_and_unmapped_fields_are_left_alone,
+    a_retried_batch_creates_nothing_twice,
+    a_failing_row_leaves_the_rest_of_its_batch_written,
+    a_repeated_email_in_a_later_batch_is_refused,
+    a_dormant_import_adds_no_membership_and_sends_nothing,
+    nobody_applies_an_import_they_have_no_rights_to,
+    roles_can_come_from_a_column,
+);
+
+async fn roles_can_come_from_a_column(app: TestApp) {
+    signed_in(&app).await;
+    let text = "First Name,Last Name,Email,Role\nA,One,a@example.com,\"Mentor, Admin\"\nB,Two,b@example.com,coach\n";
+    let done = import(&app, Some("engineering"), text, RoleChoice::FromColumn, 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Created);
+    assert_eq!(done.outcome(3), RowOutcome::Skipped);
+    let held = roles_in(&app, "a@example.com", "engineering")
+        .await
+        .unwrap();
+    assert!(held.contains(Role::Mentor) && held.contains(Role::Admin));
+    let mail = outbox::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(mail.template, "admin", "admin wins the template choice");
+}
+
+async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: TestApp) {
+    signed_in(&app).await;
+    let text = format!("{HEADER}Zoë,Lee, Zoe@Example.com ,Engineering,Engineer\n");
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Created);
+    assert_eq!(
+        (
+            done.counts.created,
+            done.counts.added,
+            done.counts.emails_queued
+        ),
+        (1, 1, 1)
+    );
+    let u = user_named(&app, "zoe@example.com").await;
+    assert_eq!(
+        (u.email.as_str(), u.first_name.as_str()),
+        ("Zoe@Example.com", "Zoë"),
+        "casing kept, trimmed"
+    );
+    assert_eq!(
+        roles_in(&app, "zoe@example.com", "engineering").await,
+        Some(Roles::empty().with(Role::Mentee))
+    );
+    assert_eq!(
+        answer_of(&app, "zoe@example.com", "department")
+            .await
+            .as_deref(),
+        Some("Engineering")
+    );
+    let mail = outbox::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(
+        (mail.template.as_str(), mail.to_address.as_str()),
+        ("mentee", "Zoe@Example.com")
+    );
+    assert_eq!(mail.subject, "Welcome to Engineering Mentoring");
+    assert!(mail.body.starts_with("Hello Zoë,"), "{}", mail.body);
+    assert!(
+        mail.not_before > mail.created_at,
+        "held for the undo window"
+    );
+    let license =
+        app.call("instance_overview", &[]).await.json()["license"]["active_users"].clone();
+    assert_eq!(license, 1);
+}
+
+async fn a_dormant_user_and_a_member_of_another_track_join(app: TestApp) {
+    signed_in(&app).await;
+    let dormant = format!("{HEADER}Dee,Orm,dee@example.com,,\n");
+    import(&app, None, &dormant, RoleChoice::Dormant, 10).await;
+    let other = format!("{HEADER}Lea,Der,lea@example.com,,\n");
+    import(&app, Some("leadership"), &other, roles(&[Role::Mentor]), 10).await;
+
+    let text = format!("{HEADER}Dee,Orm,dee@example.com,,\nLea,Der,LEA@example.com,,\n");
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Added);
+    assert_eq!(done.outcome(3), RowOutcome::Added);
+    assert_eq!(
+        (done.counts.created, done.counts.updated, done.counts.added),
+        (0, 2, 2)
+    );
+    assert_eq!(done.counts.emails_queued, 2);
+    assert!(
+        roles_in(&app, "lea@example.com", "leadership")
+            .await
+            .unwrap()
+            .contains(Role::Mentor),
+        "other track untouched"
+    );
+    assert_eq!(
+        user::Entity::find().count(&app.db).await.unwrap(),
+        2,
+        "nobody created twice"
+    );
+}
+
+async fn an_existing_member_gains_roles_and_keeps_the_old_ones(app: TestApp) {
+    signed_in(&app).await;
+    let text = format!("{HEADER}Mo,Lee,mo@example.com,,\n");
+    import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::RolesAdded);
+    assert_eq!(done.counts.roles_added, 1);
+    assert_eq!(
+        done.counts.emails_queued, 0,
+        "only people newly added to the track are emailed"
+    );
+    let held = roles_in(&app, "mo@example.com", "engineering")
+        .await
+        .unwrap();
+    assert!(held.contains(Role::Mentor) && held.contains(Role::Mentee));
+    let again = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    assert_eq!(again.outcome(2), RowOutcome::Updated, "nothing new to add");
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
+async fn mapped_values_overwrite_and_unmapped_fields_are_left_alone(app: TestApp) {
+    signed_in(&app).await;
+    import(
+        &app,
+        Some("engineering"),
+        &format!("{HEADER}Al,Lee,al@example.com,Sales,Clerk\n"),
+        roles(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    let update = "Email,First Name,Last Name,Department\nal@example.com,Albert,Lee,Finance\n";
+    let done = import(&app, None, update, RoleChoice::Dormant, 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Updated);
+    assert_eq!(
+        answer_of(&app, "al@example.com", "department")
+            .await
+            .as_deref(),
+        Some("Finance")
+    );
+    assert_eq!(
+        answer_of(&app, "al@example.com", "job_title")
+            .await
+            .as_deref(),
+        Some("Clerk"),
+        "unmapped: untouched"
+    );
+    assert_eq!(
+        user_named(&app, "al@example.com").await.first_name,
+        "Albert"
+    );
+    assert!(
+        roles_in(&app, "al@example.com", "engineering")
+            .await
+            .is_some(),
+        "a dormant import keeps memberships"
+    );
+}
+
+async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
+    signed_in(&app).await;
+    let text = format!("{HEADER}A,One,a@example.com,,\nB,Two,b@example.com,,\n");
+    let table = read_table(&text, Delimiter::Comma, 10).unwrap();
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    // The same batch again, as a browser retries after a lost answer.
+    let reopened = server::entities::import::Entity::update_many()
+        .col_expr(
+            server::entities::import::Column::Status,
+            sea_orm::sea_query::Expr::value("in_progress"),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reopened.rows_affected, 1);
+    let retry = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": done.id, "rows": table.rows }),
+        )
+        .await;
+    let rows: Vec<RowResult> = serde_json::from_str(&retry.body).unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.outcome).collect::<Vec<_>>(),
+        [RowOutcome::Created, RowOutcome::Created]
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 2);
+    assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 2);
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 2);
+    let counts = app
+        .call_json("finish_import", serde_json::json!({ "import_id": done.id }))
+        .await
+        .json();
+    assert_eq!(counts["created"], 2, "counted once");
+}
+
+async fn a_failing_row_leaves_the_rest_of_its_batch_written(app: TestApp) {
+    signed_in(&app).await;
+    let text = format!(
+        "{HEADER}A,One,a@example.com,,\nB,Two,john@,,\nC,Three,c@example.com,engineering,\n"
+    );
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Created);
+    assert_eq!(done.outcome(3), RowOutcome::Skipped);
+    assert_eq!(done.outcome(4), RowOutcome::Skipped);
+    let near = &done.rows.iter().find(|r| r.line == 4).unwrap().errors[0];
+    assert_eq!(
+        near.suggestion.as_deref(),
+        Some("Engineering"),
+        "the server gives the browser's verdict"
+    );
+    assert_eq!(done.counts.skipped, 2);
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
+async fn a_repeated_email_in_a_later_batch_is_refused(app: TestApp) {
+    signed_in(&app).await;
+    let text =
+        format!("{HEADER}A,One,a@example.com,,\nB,Two,b@example.com,,\nA,Again,A@example.com,,\n");
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 2).await;
+    let repeat = done.rows.iter().find(|r| r.line == 4).unwrap();
+    assert_eq!(repeat.outcome, RowOutcome::Skipped);
+    assert!(
+        repeat.errors[0].message.contains("also on line 2"),
+        "{:?}",
+        repeat.errors
+    );
+    assert_eq!(user_named(&app, "a@example.com").await.last_name, "One");
+}
+
+async fn a_dormant_import_adds_no_membership_and_sends_nothing(app: TestApp) {
+    signed_in(&app).await;
+    let text = format!("{HEADER}A,One,a@example.com,Sales,\nB,Two,b@example.com,,\n");
+    let done = import(&app, None, &text, RoleChoice::Dormant, 10).await;
+    assert_eq!(done.counts.created, 2);
+    assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 0);
+    let overview = app.call("global_overview", &[]).await.json();
+    assert_eq!(
+        (
+            overview["license"]["active_users"].clone(),
+            overview["dormant_users"].clone()
+        ),
+        (0.into(), 2.into())
+    );
+}
+
+async fn nobody_applies_an_import_they_have_no_rights_to(app: TestApp) {
+    signed_in(&app).await;
+    let tara = app.admin_client("tara@example.com", &["leadership"]).await;
+    let plan = serde_json::json!({ "plan": {
+        "track_slug": "engineering", "file_name": "x.csv", "file_hash": "x",
+        "headers": ["First Name", "Last Name", "Email"],
+        "mapping": { "columns": ["FirstName", "LastName", "Email"] },
+        "roles": { "Everyone": 1 }, "rows_total": 1 } });
+    assert_eq!(
+        tara.call_json("start_import", plan.clone()).await.status,
+        403
+    );
+    let dormant = serde_json::json!({ "plan": { "track_slug": null, "file_name": "x.csv", "file_hash": "x",
+        "headers": ["First Name", "Last Name", "Email"],
+        "mapping": { "columns": ["FirstName", "LastName", "Email"] }, "roles": "Dormant", "rows_total": 1 } });
+    assert_eq!(
+        tara.call_json("start_import", dormant).await.status,
+        403,
+        "dormant imports are for global admins"
+    );
+
+    // An import of Ann's at engineering cannot be fed by Tara.
+    let started = app.call_json("start_import", plan).await;
+    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let rows = serde_json::json!([{ "line": 2, "cells": ["A", "B", "a@example.com"] }]);
+    let answer = tara
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 403);
+    let anonymous = TestApp::anonymous_like(&app);
+    assert_eq!(
+        anonymous
+            .call_json(
+                "apply_batch",
+                serde_json::json!({ "import_id": id, "rows": rows })
+            )
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        user::Entity::find().count(&app.db).await.unwrap(),
+        0,
+        "nothing written"
+    );
+}
