@@ -1,0 +1,103 @@
+#![allow(clippy::expect_used)]
+//! `cargo bench -p app --features ssr --bench csv_check`: reading and
+//! checking a 20-column file natively (decode + table + pre-match + every
+//! row check), 1,000 and 100,000 rows. Prints medians; SPEC §10 has the bars.
+
+use app::domain::csv_upload::{decode, read_table, Delimiter, Mapping, RoleChoice, RowChecker};
+use app::domain::{FieldKind, ProfileField, Role, Roles};
+use std::time::{Duration, Instant};
+
+fn fields() -> Vec<ProfileField> {
+    vec![
+        ProfileField::new(
+            "department",
+            "Department",
+            FieldKind::PickOne,
+            &["Engineering", "Sales", "Marketing", "Finance", "People"],
+        ),
+        ProfileField::new(
+            "languages",
+            "Languages",
+            FieldKind::PickMultiple,
+            &["English", "French", "German", "Spanish", "Japanese"],
+        ),
+        ProfileField::new(
+            "goals",
+            "Goals",
+            FieldKind::OrderedOptions,
+            &["Leadership", "Public speaking", "Career growth"],
+        ),
+        ProfileField::new("start_date", "Start Date", FieldKind::Date, &[]),
+        ProfileField::new("years", "Years of Experience", FieldKind::Number, &[]),
+        ProfileField::new("job_title", "Job Title", FieldKind::Text, &[]),
+        ProfileField::new("employee_id", "Employee ID", FieldKind::Text, &[]),
+        ProfileField::new("bio", "About Me", FieldKind::Paragraph, &[]),
+    ]
+}
+
+/// A file of `rows` people and 20 columns, 9 of them not mapped.
+pub fn generate(rows: usize) -> String {
+    let mut text = String::from(
+        "First Name,Last Name,Email,Department,Languages,Goals,Start Date,Years of Experience,Job Title,Employee ID,About Me",
+    );
+    for i in 1..=9 {
+        text.push_str(&format!(",Extra {i}"));
+    }
+    text.push('\n');
+    let departments = ["Engineering", "Sales", "Marketing", "Finance", "People"];
+    for i in 0..rows {
+        text.push_str(&format!(
+            "First{i},Last{i},person{i}@example.com,{},\"English, French\",\"Leadership, Career growth\",2024-{:02}-{:02},{},Engineer {i},{:06},\"Likes mentoring, and, commas\"",
+            departments[i % 5],
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 30,
+            i
+        ));
+        for j in 1..=9 {
+            text.push_str(&format!(",x{j}"));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn check_all(bytes: &[u8], fields: &[ProfileField]) -> usize {
+    let decoded = decode(bytes).expect("generated files decode");
+    let table = read_table(&decoded.text, Delimiter::detect(&decoded.text), 1_000_000)
+        .expect("generated files read");
+    let mapping = Mapping::suggest(&table.headers, fields, false);
+    let roles = RoleChoice::Everyone(Roles::empty().with(Role::Mentee));
+    let mut checker = RowChecker::new(&table.headers, fields, &mapping, &roles);
+    table
+        .rows
+        .iter()
+        .filter(|row| checker.check(row).person.is_some())
+        .count()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let fields = fields();
+    for (rows, runs) in [(1_000usize, 51usize), (100_000, 7)] {
+        let text = generate(rows);
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            let valid = check_all(text.as_bytes(), &fields);
+            samples.push(start.elapsed());
+            assert_eq!(valid, rows, "every generated row is valid");
+        }
+        let m = median(samples);
+        println!(
+            "read + check {rows:>7} rows x 20 columns ({:.1} MB): median {:>8.2} ms over {runs} runs, {:.0} rows/s",
+            text.len() as f64 / 1e6,
+            m.as_secs_f64() * 1e3,
+            rows as f64 / m.as_secs_f64()
+        );
+    }
+}
