@@ -461,7 +461,7 @@ impl MigrationTrait for Migration {
                 .table(ImportRows::Table)
                 .col(big(ImportRows::ImportId))
                 .col(int(ImportRows::Line))
-                // created | updated | added | roles_added | unchanged | error
+                // an app::RowOutcome key: created | added | roles_added | updated | skipped
                 .col(text(ImportRows::Outcome))
                 .col(big_null(ImportRows::UserId))
                 .col(text_null(ImportRows::Email))

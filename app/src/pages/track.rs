@@ -3,9 +3,8 @@
 use super::loaded;
 use crate::api::overview::track_overview;
 use crate::api::TrackSummary;
-use crate::components::{ErrorNotice, LicenseMeter, Loading};
+use crate::components::LicenseMeter;
 use crate::AppError;
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -20,23 +19,12 @@ pub fn TrackLayout() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let overview: TrackResource = Resource::new(slug, track_overview);
     provide_context(overview);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(t) => {
-                        Either::Left(
-                            view! {
-                                <p class="eyebrow">{t.track.name}</p>
-                                <Outlet/>
-                            },
-                        )
-                    }
-                    Err(error) => Either::Right(view! { <ErrorNotice error/> }),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(overview, |t| {
+        view! {
+            <p class="eyebrow">{t.track.name}</p>
+            <Outlet/>
+        }
+    })
 }
 
 fn track() -> TrackResource {
