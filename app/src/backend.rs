@@ -3,6 +3,7 @@
 //! `app` never touches a database: the server implements [`Backend`] and
 //! puts it into leptos context; server functions reach it through [`Call`].
 
+use crate::api::KnownPerson;
 use crate::api::{
     ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary, Viewer,
 };
@@ -36,6 +37,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn viewer(&self, admin: &Admin) -> Result<Viewer, AppError>;
     async fn instance_overview(&self, admin: &Admin) -> Result<InstanceSummary, AppError>;
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError>;
+    async fn known_people(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+        emails: Vec<String>,
+    ) -> Result<Vec<KnownPerson>, AppError>;
     /// Records an import about to be applied; its id for the batches.
     async fn start_import(&self, admin: &Admin, plan: ImportPlan) -> Result<i64, AppError>;
     async fn apply_batch(

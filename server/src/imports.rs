@@ -10,7 +10,7 @@ use crate::error::ServiceError;
 use crate::overview::profile_fields;
 use app::domain::csv_upload::{CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker};
 use app::domain::{Admin, Roles, SystemEmail};
-use app::{AppError, ImportCounts, ImportPlan, RowOutcome, RowResult};
+use app::{AppError, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -62,47 +62,102 @@ fn from_json<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, Serv
     serde_json::from_str(text.unwrap_or("null")).map_err(|e| ServiceError::Data(e.to_string()))
 }
 
+/// The track an import at `slug` goes to (`None`: the global level), if
+/// this admin may import there.
+async fn import_target(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    slug: Option<&str>,
+) -> Result<Option<i64>, ServiceError> {
+    let Some(slug) = slug else {
+        return if admin.is_global() {
+            Ok(None)
+        } else {
+            refuse(AppError::Forbidden)
+        };
+    };
+    let Some(t) = track::Entity::find()
+        .filter(track::Column::Slug.eq(slug))
+        .filter(track::Column::Archived.eq(false))
+        .one(db)
+        .await?
+    else {
+        return refuse(AppError::NotFound(format!(
+            "There is no track called “{slug}”."
+        )));
+    };
+    if !admin.can_manage_track(t.id) {
+        return refuse(AppError::Forbidden);
+    }
+    Ok(Some(t.id))
+}
+
+pub async fn known_people(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: Option<&str>,
+    emails: Vec<String>,
+) -> Result<Vec<KnownPerson>, ServiceError> {
+    let track_id = import_target(db, admin, track_slug).await?;
+    let keys: Vec<String> = emails
+        .iter()
+        .map(|e| app::domain::email::normalize(e))
+        .collect();
+    let mut users: HashMap<i64, String> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        for u in user::Entity::find()
+            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            users.insert(u.id, u.email_normalized);
+        }
+    }
+    let ids: Vec<i64> = users.keys().copied().collect();
+    let mut active: HashMap<i64, bool> = HashMap::new();
+    let mut in_track: HashMap<i64, Roles> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        for m in membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            active.insert(m.user_id, true);
+            if Some(m.track_id) == track_id {
+                in_track.insert(m.user_id, Roles::from_bits(m.roles));
+            }
+        }
+    }
+    let mut known: Vec<KnownPerson> = users
+        .into_iter()
+        .map(|(id, email)| KnownPerson {
+            email,
+            active: active.contains_key(&id),
+            roles_in_track: in_track.get(&id).copied(),
+        })
+        .collect();
+    known.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(known)
+}
+
 pub async fn start(
     db: &DatabaseConnection,
     admin: &Admin,
     plan: ImportPlan,
 ) -> Result<i64, ServiceError> {
-    let track_id = match &plan.track_slug {
-        Some(slug) => {
-            let Some(t) = track::Entity::find()
-                .filter(track::Column::Slug.eq(slug.as_str()))
-                .filter(track::Column::Archived.eq(false))
-                .one(db)
-                .await?
-            else {
-                return refuse(AppError::NotFound(format!(
-                    "There is no track called “{slug}”."
-                )));
-            };
-            if !admin.can_manage_track(t.id) {
-                return refuse(AppError::Forbidden);
-            }
-            match &plan.roles {
-                RoleChoice::Dormant => {
-                    return invalid("Choose the roles for this track's new members.")
-                }
-                RoleChoice::Everyone(roles) if roles.is_empty() => {
-                    return invalid("Choose at least one role, or take roles from a column.")
-                }
-                _ => {}
-            }
-            Some(t.id)
+    let track_id = import_target(db, admin, plan.track_slug.as_deref()).await?;
+    match (track_id, &plan.roles) {
+        (Some(_), RoleChoice::Dormant) => {
+            return invalid("Choose the roles for this track's new members.")
         }
-        None => {
-            if !admin.is_global() {
-                return refuse(AppError::Forbidden);
-            }
-            if plan.roles != RoleChoice::Dormant {
-                return invalid("Users added at the global level are dormant and take no roles.");
-            }
-            None
+        (Some(_), RoleChoice::Everyone(roles)) if roles.is_empty() => {
+            return invalid("Choose at least one role, or take roles from a column.")
         }
-    };
+        (None, roles) if *roles != RoleChoice::Dormant => {
+            return invalid("Users added at the global level are dormant and take no roles.")
+        }
+        _ => {}
+    }
     if plan.mapping.columns.len() != plan.headers.len() {
         return invalid("The mapping does not fit the file's columns: map the columns again.");
     }

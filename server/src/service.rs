@@ -5,6 +5,7 @@ use crate::{accounts, imports, overview};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword};
+use app::KnownPerson;
 use app::{
     AppError, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary,
     Viewer,
@@ -59,6 +60,15 @@ impl Backend for RosterService {
 
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError> {
         Ok(overview::track_overview(&self.db, admin, slug).await?)
+    }
+
+    async fn known_people(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+        emails: Vec<String>,
+    ) -> Result<Vec<KnownPerson>, AppError> {
+        Ok(imports::known_people(&self.db, admin, track_slug, emails).await?)
     }
 
     async fn start_import(&self, admin: &Admin, plan: ImportPlan) -> Result<i64, AppError> {

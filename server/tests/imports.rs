@@ -421,3 +421,58 @@ async fn nobody_applies_an_import_they_have_no_rights_to(app: TestApp) {
         "nothing written"
     );
 }
+
+on_both_databases!(the_preview_learns_which_emails_exist_and_only_for_permitted_tracks);
+
+async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app: TestApp) {
+    signed_in(&app).await;
+    import(
+        &app,
+        None,
+        &format!("{HEADER}D,Orm,dee@example.com,,\n"),
+        RoleChoice::Dormant,
+        10,
+    )
+    .await;
+    import(
+        &app,
+        Some("leadership"),
+        &format!("{HEADER}L,Ead,lea@example.com,,\n"),
+        roles(&[Role::Mentor]),
+        10,
+    )
+    .await;
+    import(
+        &app,
+        Some("engineering"),
+        &format!("{HEADER}E,Ng,eng@example.com,,\n"),
+        roles(&[Role::Mentee]),
+        10,
+    )
+    .await;
+
+    let ask = serde_json::json!({
+        "track_slug": "engineering",
+        "emails": [" DEE@example.com", "lea@example.com", "eng@example.com", "new@example.com"],
+    });
+    let known: Vec<app::KnownPerson> =
+        serde_json::from_str(&app.call_json("known_people", ask.clone()).await.body).unwrap();
+    let by_email: std::collections::HashMap<_, _> =
+        known.iter().map(|k| (k.email.as_str(), k)).collect();
+    assert_eq!(by_email.len(), 3, "unknown emails are left out");
+    assert!(
+        !by_email["dee@example.com"].active && by_email["dee@example.com"].roles_in_track.is_none()
+    );
+    assert!(
+        by_email["lea@example.com"].active && by_email["lea@example.com"].roles_in_track.is_none()
+    );
+    assert_eq!(
+        by_email["eng@example.com"].roles_in_track,
+        Some(Roles::empty().with(Role::Mentee))
+    );
+
+    let tara = app.admin_client("tara@example.com", &["leadership"]).await;
+    assert_eq!(tara.call_json("known_people", ask).await.status, 403);
+    let global = serde_json::json!({ "track_slug": null, "emails": ["dee@example.com"] });
+    assert_eq!(tara.call_json("known_people", global).await.status, 403);
+}

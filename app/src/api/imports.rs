@@ -90,6 +90,37 @@ pub struct ImportCounts {
     pub skipped: u64,
 }
 
+/// What the server knows of one of the file's people, for the preview's
+/// counts and licence meter; only what the caller needs and may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownPerson {
+    /// The normalised email (trimmed, lower-case).
+    pub email: String,
+    /// A member of at least one track: already counted against the licence.
+    pub active: bool,
+    /// Their roles in the import's track, when already a member of it.
+    pub roles_in_track: Option<crate::domain::Roles>,
+}
+
+/// Which of these emails already exist (SPEC §5 step 3). Unknown emails are
+/// simply left out of the answer.
+#[server(prefix = "/api", endpoint = "known_people", input = Json)]
+pub async fn known_people(
+    track_slug: Option<String>,
+    emails: Vec<String>,
+) -> Result<Vec<KnownPerson>, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend()
+                .known_people(&admin, track_slug.as_deref(), emails)
+                .await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "start_import", input = Json)]
 pub async fn start_import(plan: ImportPlan) -> Result<i64, AppError> {
     let call = crate::backend::Call::begin()?;
