@@ -59,9 +59,19 @@ pub struct RowCheck {
 pub struct RowChecker<'a> {
     headers: &'a [String],
     fields: &'a [ProfileField],
-    mapping: &'a Mapping,
     roles: &'a RoleChoice,
+    columns: Columns,
     first_line_of: HashMap<String, u64>,
+}
+
+/// Where each target sits in a row: looked up once per file, not per cell.
+struct Columns {
+    first_name: Option<usize>,
+    last_name: Option<usize>,
+    email: Option<usize>,
+    roles: Option<usize>,
+    /// Parallel to the profile fields.
+    fields: Vec<Option<usize>>,
 }
 
 impl<'a> RowChecker<'a> {
@@ -71,11 +81,21 @@ impl<'a> RowChecker<'a> {
         mapping: &'a Mapping,
         roles: &'a RoleChoice,
     ) -> Self {
+        let columns = Columns {
+            first_name: mapping.column_of(&Target::FirstName),
+            last_name: mapping.column_of(&Target::LastName),
+            email: mapping.column_of(&Target::Email),
+            roles: mapping.column_of(&Target::Roles),
+            fields: fields
+                .iter()
+                .map(|f| mapping.column_of(&Target::Field(f.key.clone())))
+                .collect(),
+        };
         RowChecker {
             headers,
             fields,
-            mapping,
             roles,
+            columns,
             first_line_of: HashMap::new(),
         }
     }
@@ -102,9 +122,9 @@ impl<'a> RowChecker<'a> {
                 errors,
             };
         }
-        let (headers, mapping) = (self.headers, self.mapping);
-        let cell = |target: &Target| -> Option<(&'a str, &str)> {
-            let index = mapping.column_of(target)?;
+        let headers = self.headers;
+        let cell = |column: Option<usize>| -> Option<(&'a str, &str)> {
+            let index = column?;
             Some((headers[index].as_str(), row.cells[index].as_str()))
         };
         let mut fail = |column: &str, value: &str, message: String, suggestion: Option<String>| {
@@ -118,19 +138,19 @@ impl<'a> RowChecker<'a> {
         };
 
         let first_name = required_name(
-            cell(&Target::FirstName),
+            cell(self.columns.first_name),
             "First Name",
             "a first name",
             &mut fail,
         );
         let last_name = required_name(
-            cell(&Target::LastName),
+            cell(self.columns.last_name),
             "Last Name",
             "a last name",
             &mut fail,
         );
 
-        let email = match cell(&Target::Email) {
+        let email = match cell(self.columns.email) {
             None => {
                 fail(
                     "Email",
@@ -171,7 +191,7 @@ impl<'a> RowChecker<'a> {
         let roles = match self.roles {
             RoleChoice::Everyone(roles) => *roles,
             RoleChoice::Dormant => Roles::empty(),
-            RoleChoice::FromColumn => match cell(&Target::Roles) {
+            RoleChoice::FromColumn => match cell(self.columns.roles) {
                 None => {
                     fail(
                         "Role",
@@ -192,9 +212,8 @@ impl<'a> RowChecker<'a> {
         };
 
         let mut answers = Vec::new();
-        for field in self.fields {
-            let target = Target::Field(field.key.clone());
-            let Some((column, value)) = cell(&target) else {
+        for (field, &index) in self.fields.iter().zip(&self.columns.fields) {
+            let Some((column, value)) = cell(index) else {
                 continue;
             };
             let trimmed = value.trim();
