@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ExprTrait, QueryFilter, Set,
+    DbBackend, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -228,6 +228,15 @@ pub async fn apply_batch(
     }
     let fields = profile_fields(db).await?;
     let txn = begin_write(db).await?;
+    // One batch of an import at a time: a retry sent while the first try is
+    // still running waits here, then finds its rows recorded. (SQLite's
+    // IMMEDIATE transaction already serialises; this is for PostgreSQL.)
+    if txn.get_database_backend() == DbBackend::Postgres {
+        import::Entity::find_by_id(import_id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
+    }
     let imp = writable_import(&txn, admin, import_id).await?;
     if imp.status != "in_progress" {
         return invalid("This import is finished: start a new upload to add more people.");

@@ -476,3 +476,54 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
     let global = serde_json::json!({ "track_slug": null, "emails": ["dee@example.com"] });
     assert_eq!(tara.call_json("known_people", global).await.status, 403);
 }
+
+on_both_databases!(the_same_batch_sent_twice_at_once_is_applied_once);
+
+async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
+    signed_in(&app).await;
+    // Big enough that the two requests overlap on the server.
+    let mut text = String::from(HEADER);
+    for i in 0..app::api::imports::BATCH_ROWS {
+        text.push_str(&format!("P{i},Lee,p{i}@example.com,,\n"));
+    }
+    let table = read_table(&text, Delimiter::Comma, 1_000).unwrap();
+    let n = table.rows.len() as u64;
+    let plan = ImportPlan {
+        track_slug: Some("engineering".into()),
+        file_name: "people.csv".into(),
+        file_hash: "x".into(),
+        headers: table.headers.clone(),
+        mapping: Mapping::suggest(&table.headers, &[], false),
+        roles: roles(&[Role::Mentee]),
+        rows_total: n as u32,
+    };
+    let id: i64 = serde_json::from_str(
+        &app.call_json("start_import", serde_json::json!({ "plan": plan }))
+            .await
+            .body,
+    )
+    .unwrap();
+    let batch = serde_json::json!({ "import_id": id, "rows": table.rows });
+    let (first, second) = tokio::join!(
+        app.call_json("apply_batch", batch.clone()),
+        app.call_json("apply_batch", batch)
+    );
+    assert_eq!(
+        (first.status, second.status),
+        (200, 200),
+        "{} / {}",
+        first.body,
+        second.body
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), n);
+    assert_eq!(
+        outbox::Entity::find().count(&app.db).await.unwrap(),
+        n,
+        "one email each, not two"
+    );
+    let counts = app
+        .call_json("finish_import", serde_json::json!({ "import_id": id }))
+        .await
+        .json();
+    assert_eq!(counts["created"], n, "counted once");
+}
