@@ -62,6 +62,23 @@ fn from_json<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, Serv
     serde_json::from_str(text.unwrap_or("null")).map_err(|e| ServiceError::Data(e.to_string()))
 }
 
+/// The users with these normalised emails, asked in chunks.
+async fn users_by_email(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<Vec<user::Model>, ServiceError> {
+    let mut found = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(CHUNK) {
+        found.extend(
+            user::Entity::find()
+                .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
 /// The track an import at `slug` goes to (`None`: the global level), if
 /// this admin may import there.
 async fn import_target(
@@ -103,16 +120,11 @@ pub async fn known_people(
         .iter()
         .map(|e| app::domain::email::normalize(e))
         .collect();
-    let mut users: HashMap<i64, String> = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
-        for u in user::Entity::find()
-            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?
-        {
-            users.insert(u.id, u.email_normalized);
-        }
-    }
+    let users: HashMap<i64, String> = users_by_email(db, &keys)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email_normalized))
+        .collect();
     let ids: Vec<i64> = users.keys().copied().collect();
     let mut active: HashMap<i64, bool> = HashMap::new();
     let mut in_track: HashMap<i64, Roles> = HashMap::new();
@@ -458,16 +470,11 @@ async fn apply_people(
     }
     let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
 
-    let mut before: HashMap<String, user::Model> = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
-        for u in user::Entity::find()
-            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
-            .all(txn)
-            .await?
-        {
-            before.insert(u.email_normalized.clone(), u);
-        }
-    }
+    let before: HashMap<String, user::Model> = users_by_email(txn, &keys)
+        .await?
+        .into_iter()
+        .map(|u| (u.email_normalized.clone(), u))
+        .collect();
     let user_rows: Vec<user::ActiveModel> = persons
         .iter()
         .map(|p| user::ActiveModel {
@@ -496,16 +503,11 @@ async fn apply_people(
             .exec_without_returning(txn)
             .await?;
     }
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(CHUNK) {
-        for u in user::Entity::find()
-            .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
-            .all(txn)
-            .await?
-        {
-            ids.insert(u.email_normalized, u.id);
-        }
-    }
+    let ids: HashMap<String, i64> = users_by_email(txn, &keys)
+        .await?
+        .into_iter()
+        .map(|u| (u.email_normalized, u.id))
+        .collect();
     let user_ids: Vec<i64> = ids.values().copied().collect();
     let id_of = |p: &Person| {
         ids.get(&p.email.normalized())
