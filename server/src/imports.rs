@@ -414,33 +414,21 @@ async fn add_counts(
     import_id: i64,
     c: ImportCounts,
 ) -> Result<(), ServiceError> {
-    let add =
-        |col: import::Column, n: u64| Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX));
-    import::Entity::update_many()
-        .col_expr(
-            import::Column::CreatedCount,
-            add(import::Column::CreatedCount, c.created),
-        )
-        .col_expr(
-            import::Column::UpdatedCount,
-            add(import::Column::UpdatedCount, c.updated),
-        )
-        .col_expr(
-            import::Column::AddedCount,
-            add(import::Column::AddedCount, c.added),
-        )
-        .col_expr(
-            import::Column::RolesAddedCount,
-            add(import::Column::RolesAddedCount, c.roles_added),
-        )
-        .col_expr(
-            import::Column::EmailsQueuedCount,
-            add(import::Column::EmailsQueuedCount, c.emails_queued),
-        )
-        .col_expr(
-            import::Column::SkippedCount,
-            add(import::Column::SkippedCount, c.skipped),
-        )
+    let mut update = import::Entity::update_many();
+    for (col, n) in [
+        (import::Column::CreatedCount, c.created),
+        (import::Column::UpdatedCount, c.updated),
+        (import::Column::AddedCount, c.added),
+        (import::Column::RolesAddedCount, c.roles_added),
+        (import::Column::EmailsQueuedCount, c.emails_queued),
+        (import::Column::SkippedCount, c.skipped),
+    ] {
+        update = update.col_expr(
+            col,
+            Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX)),
+        );
+    }
+    update
         .filter(import::Column::Id.eq(import_id))
         .exec(txn)
         .await?;
