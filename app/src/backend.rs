@@ -5,7 +5,8 @@
 
 use crate::api::KnownPerson;
 use crate::api::{
-    ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary, Viewer,
+    ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
+    TrackSummary, Viewer,
 };
 use crate::domain::csv_upload::CsvRow;
 use crate::domain::{Admin, Email, NewPassword};
@@ -37,6 +38,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn viewer(&self, admin: &Admin) -> Result<Viewer, AppError>;
     async fn instance_overview(&self, admin: &Admin) -> Result<InstanceSummary, AppError>;
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError>;
+    async fn import_context(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+    ) -> Result<ImportContext, AppError>;
     async fn known_people(
         &self,
         admin: &Admin,

@@ -64,6 +64,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("members") view=pages::TrackMembersPage/>
                         <Route path=path!("emails") view=pages::TrackEmailsPage/>
                         <Route path=path!("history") view=pages::TrackHistoryPage/>
+                        <ParentRoute path=path!("import") view=pages::TrackImportWizard>
+                            <Route path=path!("") view=pages::UploadPage/>
+                            <Route path=path!("map") view=pages::MapPage/>
+                            <Route path=path!("preview") view=pages::PreviewPage/>
+                            <Route path=path!("complete") view=pages::CompletePage/>
+                            <Route path=path!("done") view=pages::DonePage/>
+                        </ParentRoute>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -7,10 +7,12 @@ use crate::entities::{
     email_template, import, import_row, membership, outbox, profile_answer, track, user,
 };
 use crate::error::ServiceError;
-use crate::overview::profile_fields;
-use app::domain::csv_upload::{CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker};
+use crate::overview::{license_use, profile_fields, settings, track_ref};
+use app::domain::csv_upload::{
+    CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
+};
 use app::domain::{Admin, Roles, SystemEmail};
-use app::{AppError, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
+use app::{AppError, ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -85,7 +87,7 @@ async fn import_target(
     db: &DatabaseConnection,
     admin: &Admin,
     slug: Option<&str>,
-) -> Result<Option<i64>, ServiceError> {
+) -> Result<Option<track::Model>, ServiceError> {
     let Some(slug) = slug else {
         return if admin.is_global() {
             Ok(None)
@@ -106,7 +108,33 @@ async fn import_target(
     if !admin.can_manage_track(t.id) {
         return refuse(AppError::Forbidden);
     }
-    Ok(Some(t.id))
+    Ok(Some(t))
+}
+
+pub async fn import_context(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: Option<&str>,
+) -> Result<ImportContext, ServiceError> {
+    let target = import_target(db, admin, track_slug).await?;
+    let emails_off = match &target {
+        None => Vec::new(),
+        Some(t) => email_template::Entity::find()
+            .filter(email_template::Column::TrackId.eq(t.id))
+            .filter(email_template::Column::Enabled.eq(false))
+            .all(db)
+            .await?
+            .iter()
+            .filter_map(|t| SystemEmail::from_key(&t.template))
+            .collect(),
+    };
+    Ok(ImportContext {
+        track: target.as_ref().map(track_ref),
+        fields: profile_fields(db).await?,
+        row_limit: u64::try_from(settings(db).await?.upload_row_limit).unwrap_or(0),
+        license: license_use(db).await?,
+        emails_off,
+    })
 }
 
 pub async fn known_people(
@@ -115,7 +143,7 @@ pub async fn known_people(
     track_slug: Option<&str>,
     emails: Vec<String>,
 ) -> Result<Vec<KnownPerson>, ServiceError> {
-    let track_id = import_target(db, admin, track_slug).await?;
+    let track_id = import_target(db, admin, track_slug).await?.map(|t| t.id);
     let keys: Vec<String> = emails
         .iter()
         .map(|e| app::domain::email::normalize(e))
@@ -157,7 +185,9 @@ pub async fn start(
     admin: &Admin,
     plan: ImportPlan,
 ) -> Result<i64, ServiceError> {
-    let track_id = import_target(db, admin, plan.track_slug.as_deref()).await?;
+    let track_id = import_target(db, admin, plan.track_slug.as_deref())
+        .await?
+        .map(|t| t.id);
     match (track_id, &plan.roles) {
         (Some(_), RoleChoice::Dormant) => {
             return invalid("Choose the roles for this track's new members.")
@@ -169,6 +199,16 @@ pub async fn start(
             return invalid("Users added at the global level are dormant and take no roles.")
         }
         _ => {}
+    }
+    let row_limit = settings(db).await?.upload_row_limit;
+    if i64::from(plan.rows_total) > i64::from(row_limit) {
+        return invalid(
+            TableError::TooManyRows {
+                count: plan.rows_total as usize,
+                limit: usize::try_from(row_limit).unwrap_or(0),
+            }
+            .to_string(),
+        );
     }
     if plan.mapping.columns.len() != plan.headers.len() {
         return invalid("The mapping does not fit the file's columns: map the columns again.");
@@ -318,7 +358,20 @@ pub async fn apply_batch(
     }
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let active_before = license_use(&txn).await?.active_users;
     let applied = apply_people(&txn, &imp, &fields, &persons, now).await?;
+    // The preview blocks an import over the licence; this holds the line
+    // against a stale preview or a concurrent import. Dropping `txn` rolls back.
+    let license = license_use(&txn).await?;
+    if license.active_users > license.limit && license.active_users > active_before {
+        return invalid(format!(
+            "This import would bring active users to {}, over the licence of {} by {}: remove people who \
+             are new to the platform from the file, or ask for a larger licence.",
+            license.active_users,
+            license.limit,
+            license.active_users - license.limit
+        ));
+    }
 
     let mut results = Vec::with_capacity(rows.len());
     let mut row_models = Vec::with_capacity(checks.len());
@@ -615,35 +668,24 @@ async fn apply_people(
                 ));
             }
         }
+        let roles_before = old_roles.get(&user_id).copied();
+        let at_track = imp.track_id.is_some();
+        let outcome = RowOutcome::for_person(
+            at_track,
+            existing.is_some(),
+            roles_before.map(Roles::from_bits),
+            p.roles,
+        );
+        previous.roles = roles_before;
+        previous.membership_created = outcome.joins_track(at_track);
         let mut emailed = false;
-        let outcome = match (imp.track_id, existing, old_roles.get(&user_id)) {
-            (None, None, _) => RowOutcome::Created,
-            (None, Some(_), _) => RowOutcome::Updated,
-            (Some(track_id), _, None) => {
-                previous.membership_created = true;
-                // Added to the track: the system email for their roles.
-                if let Some(email) =
-                    system_email(&templates, track_id, imp.id, user_id, p, now, hold)
-                {
-                    emails.push(email);
-                    emailed = true;
-                }
-                if existing.is_none() {
-                    RowOutcome::Created
-                } else {
-                    RowOutcome::Added
-                }
+        if let (true, Some(track_id)) = (previous.membership_created, imp.track_id) {
+            // Added to the track: the system email for their roles.
+            if let Some(email) = system_email(&templates, track_id, imp.id, user_id, p, now, hold) {
+                emails.push(email);
+                emailed = true;
             }
-            (Some(_), _, Some(&bits)) => {
-                previous.roles = Some(bits);
-                let had = Roles::from_bits(bits);
-                if had.union(p.roles) == had {
-                    RowOutcome::Updated
-                } else {
-                    RowOutcome::RolesAdded
-                }
-            }
-        };
+        }
         applied.insert(
             key,
             Applied {

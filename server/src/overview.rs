@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-async fn settings(db: &DatabaseConnection) -> Result<instance_settings::Model, ServiceError> {
+pub async fn settings(db: &impl ConnectionTrait) -> Result<instance_settings::Model, ServiceError> {
     instance_settings::Entity::find_by_id(1)
         .one(db)
         .await?
@@ -28,7 +28,7 @@ async fn active_tracks(db: &DatabaseConnection) -> Result<Vec<track::Model>, Ser
         .await?)
 }
 
-fn track_ref(t: &track::Model) -> TrackRef {
+pub fn track_ref(t: &track::Model) -> TrackRef {
     TrackRef {
         id: t.id,
         slug: t.slug.clone(),
@@ -36,7 +36,7 @@ fn track_ref(t: &track::Model) -> TrackRef {
     }
 }
 
-async fn count(db: &DatabaseConnection, sql: &str) -> Result<u64, ServiceError> {
+async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, ServiceError> {
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await?;
@@ -48,7 +48,7 @@ async fn count(db: &DatabaseConnection, sql: &str) -> Result<u64, ServiceError> 
 }
 
 /// Users with at least one membership: each counts once against the licence.
-pub async fn license_use(db: &DatabaseConnection) -> Result<LicenseUse, ServiceError> {
+pub async fn license_use(db: &impl ConnectionTrait) -> Result<LicenseUse, ServiceError> {
     let active_users = count(db, "SELECT COUNT(DISTINCT user_id) AS n FROM memberships").await?;
     let limit = u64::try_from(settings(db).await?.license_limit).unwrap_or(0);
     Ok(LicenseUse {

@@ -5,11 +5,11 @@ use crate::{accounts, imports, overview};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword};
-use app::KnownPerson;
 use app::{
     AppError, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary,
     Viewer,
 };
+use app::{ImportContext, KnownPerson};
 use sea_orm::DatabaseConnection;
 
 pub struct RosterService {
@@ -60,6 +60,14 @@ impl Backend for RosterService {
 
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError> {
         Ok(overview::track_overview(&self.db, admin, slug).await?)
+    }
+
+    async fn import_context(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+    ) -> Result<ImportContext, AppError> {
+        Ok(imports::import_context(&self.db, admin, track_slug).await?)
     }
 
     async fn known_people(

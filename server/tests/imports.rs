@@ -527,3 +527,127 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
         .json();
     assert_eq!(counts["created"], n, "counted once");
 }
+
+/// Sets instance settings directly, as an edited instance file would.
+async fn set_limits(app: &TestApp, license: i32, rows: i32) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut settings = server::entities::instance_settings::Entity::find_by_id(1)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    settings.license_limit = Set(license);
+    settings.upload_row_limit = Set(rows);
+    settings.update(&app.db).await.unwrap();
+}
+
+/// Starts an import of `text` at the engineering track as mentees.
+async fn start(app: &TestApp, text: &str) -> common::Answer {
+    let table = read_table(text, Delimiter::Comma, 1_000).unwrap();
+    let plan = ImportPlan {
+        track_slug: Some("engineering".into()),
+        file_name: "people.csv".into(),
+        file_hash: "test".into(),
+        mapping: Mapping::suggest(&table.headers, &[], false),
+        headers: table.headers,
+        roles: roles(&[Role::Mentee]),
+        rows_total: table.rows.len() as u32,
+    };
+    app.call_json("start_import", serde_json::json!({ "plan": plan }))
+        .await
+}
+
+on_both_databases!(
+    the_wizard_learns_fields_limits_and_switched_off_emails,
+    an_import_over_the_licence_is_refused_and_writes_nothing,
+    a_file_over_the_row_limit_cannot_start,
+);
+
+async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, Set};
+    signed_in(&app).await;
+    let track = server::entities::track::Entity::find()
+        .filter(server::entities::track::Column::Slug.eq("engineering"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    server::entities::email_template::ActiveModel {
+        track_id: Set(track.id),
+        template: Set("mentor".into()),
+        subject: Set("Welcome".into()),
+        body: Set("Hello".into()),
+        enabled: Set(false),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+
+    let ask = serde_json::json!({ "track_slug": "engineering" });
+    let answer = app.call_json("import_context", ask.clone()).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let context: app::ImportContext = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(context.track.unwrap().slug, "engineering");
+    assert_eq!(context.row_limit, 1_000);
+    assert_eq!(context.license.limit, 250);
+    assert!(context.fields.iter().any(|f| f.key == "department"));
+    assert_eq!(
+        context.emails_off,
+        vec![app::domain::SystemEmail::NewMentor]
+    );
+
+    let tara = app.admin_client("tara@example.com", &["leadership"]).await;
+    assert_eq!(tara.call_json("import_context", ask).await.status, 403);
+}
+
+async fn an_import_over_the_licence_is_refused_and_writes_nothing(app: TestApp) {
+    signed_in(&app).await;
+    set_limits(&app, 2, 1_000).await;
+    let text = format!("{HEADER}A,A,a@example.com,,\nB,B,b@example.com,,\nC,C,c@example.com,,\n");
+    let started = start(&app, &text).await;
+    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let table = read_table(&text, Delimiter::Comma, 1_000).unwrap();
+    let answer = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": table.rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer.body.contains("over the licence of 2 by 1"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    // Within the licence the same import goes through.
+    set_limits(&app, 3, 1_000).await;
+    let answer = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": table.rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 3);
+}
+
+async fn a_file_over_the_row_limit_cannot_start(app: TestApp) {
+    signed_in(&app).await;
+    set_limits(&app, 250, 2).await;
+    let text = format!("{HEADER}A,A,a@example.com,,\nB,B,b@example.com,,\nC,C,c@example.com,,\n");
+    let answer = start(&app, &text).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer
+            .body
+            .contains("3 rows of people, but one upload may hold at most 2"),
+        "{}",
+        answer.body
+    );
+}

@@ -2,7 +2,10 @@
 //! import, sends its rows in batches, and finishes it. The server checks
 //! every row again with the same domain code and the caller's rights.
 
+use crate::api::{LicenseUse, TrackRef};
 use crate::domain::csv_upload::{CellError, CsvRow, Mapping, RoleChoice};
+pub use crate::domain::csv_upload::{KnownPerson, RowOutcome};
+use crate::domain::{ProfileField, SystemEmail};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -25,46 +28,6 @@ pub struct ImportPlan {
     pub roles: RoleChoice,
     /// Data rows in the file, errors included.
     pub rows_total: u32,
-}
-
-/// What happened to one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RowOutcome {
-    /// A new user (and, at a track, their membership).
-    Created,
-    /// An existing user added to the track.
-    Added,
-    /// An existing member who gained roles.
-    RolesAdded,
-    /// An existing user whose profile was updated, nothing else.
-    Updated,
-    /// Not imported: see the errors.
-    Skipped,
-}
-
-impl RowOutcome {
-    pub fn key(self) -> &'static str {
-        match self {
-            RowOutcome::Created => "created",
-            RowOutcome::Added => "added",
-            RowOutcome::RolesAdded => "roles_added",
-            RowOutcome::Updated => "updated",
-            RowOutcome::Skipped => "skipped",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<RowOutcome> {
-        [
-            RowOutcome::Created,
-            RowOutcome::Added,
-            RowOutcome::RolesAdded,
-            RowOutcome::Updated,
-            RowOutcome::Skipped,
-        ]
-        .into_iter()
-        .find(|o| o.key() == key)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,16 +53,31 @@ pub struct ImportCounts {
     pub skipped: u64,
 }
 
-/// What the server knows of one of the file's people, for the preview's
-/// counts and licence meter; only what the caller needs and may see.
+/// What the wizard needs to check a file before anything is sent: the
+/// same fields and limits the server will check it against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KnownPerson {
-    /// The normalised email (trimmed, lower-case).
-    pub email: String,
-    /// A member of at least one track: already counted against the licence.
-    pub active: bool,
-    /// Their roles in the import's track, when already a member of it.
-    pub roles_in_track: Option<crate::domain::Roles>,
+pub struct ImportContext {
+    /// `None` at the global level (a dormant import).
+    pub track: Option<TrackRef>,
+    pub fields: Vec<ProfileField>,
+    pub row_limit: u64,
+    pub license: LicenseUse,
+    /// The track's system emails that are switched off.
+    pub emails_off: Vec<SystemEmail>,
+}
+
+#[server(prefix = "/api", endpoint = "import_context", input = Json)]
+pub async fn load_import_context(track_slug: Option<String>) -> Result<ImportContext, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend()
+                .import_context(&admin, track_slug.as_deref())
+                .await
+        }
+        .await,
+    )
 }
 
 /// Which of these emails already exist (SPEC §5 step 3). Unknown emails are
@@ -157,23 +135,4 @@ pub async fn finish_import(import_id: i64) -> Result<ImportCounts, AppError> {
         }
         .await,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RowOutcome;
-
-    #[test]
-    fn outcome_keys_round_trip() {
-        for o in [
-            RowOutcome::Created,
-            RowOutcome::Added,
-            RowOutcome::RolesAdded,
-            RowOutcome::Updated,
-            RowOutcome::Skipped,
-        ] {
-            assert_eq!(RowOutcome::from_key(o.key()), Some(o));
-        }
-        assert_eq!(RowOutcome::from_key("nope"), None);
-    }
 }

@@ -13,5 +13,5 @@ pub mod imports;
 pub mod overview;
 mod types;
 
-pub use imports::{ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
+pub use imports::{ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 pub use types::*;

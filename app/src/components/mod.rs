@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod file_io;
 mod layout;
 mod widgets;
 

@@ -49,6 +49,10 @@ impl SystemEmail {
         }
     }
 
+    pub fn from_key(key: &str) -> Option<SystemEmail> {
+        Self::ALL.into_iter().find(|e| e.key() == key)
+    }
+
     /// The name admins know it by.
     pub fn title(self) -> &'static str {
         match self {
@@ -143,6 +147,14 @@ mod tests {
     #[test]
     fn no_roles_means_no_email() {
         assert_eq!(SystemEmail::for_roles(Roles::empty()), None);
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for email in SystemEmail::ALL {
+            assert_eq!(SystemEmail::from_key(email.key()), Some(email));
+        }
+        assert_eq!(SystemEmail::from_key("mentors"), None);
     }
 
     #[test]

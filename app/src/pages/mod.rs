@@ -3,11 +3,14 @@
 mod auth;
 mod global;
 mod home;
+mod import;
 mod track;
 
 pub use auth::{LoginPage, SetupPage};
 pub use global::{GlobalImportPage, GlobalUsersPage};
 pub use home::HomePage;
+pub use import::{CompletePage, DonePage, MapPage, PreviewPage, TrackImportWizard, UploadPage};
+pub(crate) use track::TrackResource;
 pub use track::{
     TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout, TrackMembersPage,
 };

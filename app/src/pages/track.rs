@@ -4,27 +4,33 @@ use super::loaded;
 use crate::api::overview::track_overview;
 use crate::api::TrackSummary;
 use crate::components::LicenseMeter;
+use crate::domain::SystemEmail;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_params_map;
 
-type TrackResource = Resource<Result<TrackSummary, AppError>>;
+pub(crate) type TrackResource = Resource<Result<TrackSummary, AppError>>;
 
-/// Loads the track once for all its pages; they read it from context.
+/// Loads the track once for all its pages; they read it from context (and
+/// say themselves when it is not there or not theirs). The pages render
+/// outside this Suspense so that their own resources are created in the
+/// same order on the server and in the browser, which hydration relies on.
 #[component]
 pub fn TrackLayout() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let overview: TrackResource = Resource::new(slug, track_overview);
     provide_context(overview);
-    loaded(overview, |t| {
-        view! {
-            <p class="eyebrow">{t.track.name}</p>
-            <Outlet/>
-        }
-    })
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                overview.await.ok().map(|t| view! { <p class="eyebrow">{t.track.name}</p> })
+            })}
+        </Suspense>
+        <Outlet/>
+    }
 }
 
 fn track() -> TrackResource {
@@ -46,7 +52,9 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                             <p>
                                 "Upload a spreadsheet, map its columns to profile fields, check every row, then add everyone as active members with their roles."
                             </p>
-                            <p class="muted">"Coming next: the import wizard."</p>
+                            <a class="button" href=format!("/tracks/{}/import", t.track.slug)>
+                                "Upload a CSV file"
+                            </a>
                         </section>
                         <section class="card">
                             <h2>"Add users manually"</h2>
@@ -106,24 +114,28 @@ pub fn TrackMembersPage() -> impl IntoView {
     }
 }
 
-/// The four system emails of SPEC §8, in the words admins know them by.
-const SYSTEM_EMAILS: [&str; 4] = [
-    "Notification to new mentor added by administrator",
-    "Notification to new mentee added by administrator",
-    "Notification to new teacher or a user with multiple roles added",
-    "Notification to new administrator added to the program",
-];
-
 #[component]
 pub fn TrackEmailsPage() -> impl IntoView {
     view! {
         <Title text="System emails"/>
         <h1>"System emails"</h1>
-        <section class="card">
-            <p>"People added to this track are sent one of these emails, chosen by their roles:"</p>
-            <ul>{SYSTEM_EMAILS.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}</ul>
-            <p class="muted">"Coming soon: editing, previewing and switching each one off."</p>
-        </section>
+        {loaded(
+            track(),
+            |_| {
+                view! {
+                    <section class="card">
+                        <p>"People added to this track are sent one of these emails, chosen by their roles:"</p>
+                        <ul>
+                            {SystemEmail::ALL
+                                .into_iter()
+                                .map(|email| view! { <li>{email.title()}</li> })
+                                .collect_view()}
+                        </ul>
+                        <p class="muted">"Coming soon: editing, previewing and switching each one off."</p>
+                    </section>
+                }
+            },
+        )}
     }
 }
 
@@ -132,9 +144,16 @@ pub fn TrackHistoryPage() -> impl IntoView {
     view! {
         <Title text="Import history"/>
         <h1>"Import history"</h1>
-        <section class="card">
-            <p>"Every CSV import and manual add to this track will be listed here, with its counts and error log."</p>
-            <p class="muted">"Coming soon, with undo."</p>
-        </section>
+        {loaded(
+            track(),
+            |_| {
+                view! {
+                    <section class="card">
+                        <p>"Every CSV import and manual add to this track will be listed here, with its counts and error log."</p>
+                        <p class="muted">"Coming soon, with undo."</p>
+                    </section>
+                }
+            },
+        )}
     }
 }

@@ -3,16 +3,19 @@
 //!
 //! [`decode`] reads the bytes as text, [`read_table`] splits it into a
 //! header and rows, [`Mapping`] pairs columns with fields, [`RowChecker`]
-//! gives each row its verdict, and [`error_log_csv`] writes the errors.
+//! gives each row its verdict, [`Forecast`] predicts what applying them
+//! does, and [`error_log_csv`] writes the errors.
 
 pub mod decode;
 pub mod error_log;
+pub mod forecast;
 pub mod mapping;
 pub mod row_check;
 pub mod table;
 
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 pub use error_log::error_log_csv;
+pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};
 pub use mapping::{Mapping, MappingError, Target};
 pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError};

@@ -1,0 +1,209 @@
+//! Steps 4 and 5: the rows go to the server in batches with a progress
+//! bar, then the counts (SPEC §5 steps 4 and 5).
+
+use super::state::{RunState, Wizard};
+use super::{back_to_upload_without_file, wizard, Steps};
+use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
+use crate::components::ErrorNotice;
+use crate::AppError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+/// Tries per batch when the network or the server fails: a batch sent
+/// twice is applied once, so trying again is always safe.
+const TRIES: usize = 3;
+
+#[component]
+pub fn CompletePage() -> impl IntoView {
+    let wizard = wizard();
+    back_to_upload_without_file(wizard);
+    let navigate = use_navigate();
+    // The track's member count and licence meter change with the import.
+    let track = use_context::<crate::pages::TrackResource>();
+    let to_done = move || {
+        if let Some(track) = track {
+            track.refetch();
+        }
+        navigate(
+            &wizard.url("done"),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    };
+    let run = {
+        let to_done = to_done.clone();
+        move || {
+            let to_done = to_done.clone();
+            spawn_local(async move {
+                if send_rows(wizard).await {
+                    to_done();
+                }
+            });
+        }
+    };
+    {
+        let run = run.clone();
+        Effect::new(move |_| {
+            if wizard.has_table() && wizard.run.get_untracked() == RunState::NotStarted {
+                run();
+            }
+        });
+    }
+    let progress = move || match wizard.run.get() {
+        RunState::Running { sent, total } | RunState::Failed { sent, total, .. } => (sent, total),
+        RunState::NotStarted => (0, 1),
+        RunState::Finished => (1, 1),
+    };
+    view! {
+        <Title text="Importing"/>
+        <h1>"Importing…"</h1>
+        <Steps current=3/>
+        <section class="card">
+            <progress
+                id="import-progress"
+                max=move || progress().1.max(1)
+                value=move || progress().0
+                aria-label="Rows sent"
+            ></progress>
+            <p aria-live="polite">
+                {move || {
+                    let (sent, total) = progress();
+                    format!("{sent} of {total} rows sent and applied.")
+                }}
+            </p>
+            {move || match wizard.run.get() {
+                RunState::Failed { error, .. } => {
+                    let run = run.clone();
+                    view! {
+                        <ErrorNotice error/>
+                        <p>"The rows sent so far are saved. Trying again carries on where this stopped and adds nobody twice."</p>
+                        <button type="button" on:click=move |_| run()>"Try again"</button>
+                    }
+                        .into_any()
+                }
+                RunState::Finished => {
+                    view! { <a href=wizard.url("done")>"See the result"</a> }.into_any()
+                }
+                _ => view! { <p class="hint">"Keep this page open until the import is complete."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Sends what is left to send; true when the import is complete.
+async fn send_rows(wizard: Wizard) -> bool {
+    let Some(plan) = wizard.plan() else {
+        return false;
+    };
+    let rows = wizard.rows.get_untracked();
+    let total = rows.len();
+    let mut sent = match wizard.run.get_untracked() {
+        RunState::Failed { sent, .. } => sent,
+        _ => 0,
+    };
+    let fail = |error: AppError, sent: usize| {
+        wizard.run.set(RunState::Failed { error, sent, total });
+        false
+    };
+    wizard.run.set(RunState::Running { sent, total });
+    let id = match wizard.import_id.get_untracked() {
+        Some(id) => id,
+        None => match start_import(plan).await {
+            Ok(id) => {
+                wizard.import_id.set(Some(id));
+                id
+            }
+            Err(error) => return fail(error, sent),
+        },
+    };
+    for batch in rows[sent.min(total)..].chunks(BATCH_ROWS) {
+        let mut tries = 1;
+        let results = loop {
+            match apply_batch(id, batch.to_vec()).await {
+                Ok(results) => break results,
+                Err(AppError::Unreachable | AppError::Internal) if tries < TRIES => tries += 1,
+                Err(error) => return fail(error, sent),
+            }
+        };
+        wizard.results.update(|r| r.extend(results));
+        sent += batch.len();
+        wizard.run.set(RunState::Running { sent, total });
+    }
+    match finish_import(id).await {
+        Ok(counts) => {
+            wizard.counts.set(Some(counts));
+            wizard.run.set(RunState::Finished);
+            true
+        }
+        Err(error) => fail(error, sent),
+    }
+}
+
+#[component]
+pub fn DonePage() -> impl IntoView {
+    let wizard = wizard();
+    back_to_upload_without_file(wizard);
+    let slug = wizard.track_slug.get_value().unwrap_or_default();
+    let item =
+        move |key: &'static str, label: &'static str, get: fn(&crate::api::ImportCounts) -> u64| {
+            view! {
+                <li data-count=key>
+                    <strong>{move || wizard.counts.with(|c| c.as_ref().map_or(0, get))}</strong>
+                    " "
+                    {label}
+                </li>
+            }
+        };
+    let skipped = move || {
+        wizard.results.with(|results| {
+            results
+                .iter()
+                .flat_map(|r| r.errors.iter())
+                .map(|e| {
+                    let place = if e.column.is_empty() {
+                        format!("Line {}: ", e.line)
+                    } else {
+                        format!("Line {}, {}: ", e.line, e.column)
+                    };
+                    view! { <li>{place}{e.message.clone()}</li> }
+                })
+                .collect_view()
+        })
+    };
+    let has_skipped = move || {
+        wizard
+            .results
+            .with(|r| r.iter().any(|r| !r.errors.is_empty()))
+    };
+    view! {
+        <Title text="Import complete"/>
+        <h1>"Import complete"</h1>
+        <Steps current=4/>
+        <section class="card">
+            <ul id="done-counts" class="counts">
+                {item("created", "new users created", |c| c.created)}
+                {item("updated", "existing users updated", |c| c.updated)}
+                {item("added", "added to the track", |c| c.added)}
+                {item("roles-added", "members gained roles", |c| c.roles_added)}
+                {item("emails", "system emails queued", |c| c.emails_queued)}
+                {item("skipped", "rows skipped with errors", |c| c.skipped)}
+            </ul>
+        </section>
+        <Show when=has_skipped>
+            <section class="card">
+                <h2>"Rows not imported"</h2>
+                <ul id="skipped-rows" class="errors">{skipped}</ul>
+            </section>
+        </Show>
+        <div class="actions">
+            <a class="button" href=format!("/tracks/{slug}/members")>"See members"</a>
+            <a href=format!("/tracks/{slug}/history")>"Import history"</a>
+            <a href=wizard.url("") on:click=move |_| wizard.clear()>"Add more users"</a>
+        </div>
+    }
+}

@@ -1,0 +1,177 @@
+//! Step 2: pair the file's columns with profile fields (SPEC §5 step 2).
+//! First Name, Last Name and Email come first; each field takes at most one
+//! column, and columns left unpaired are listed as not imported.
+
+use super::{back_to_upload_without_file, import_context, wizard, Steps};
+use crate::api::ImportContext;
+use crate::domain::csv_upload::Target;
+use crate::pages::loaded;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    back_to_upload_without_file(wizard());
+    view! {
+        <Title text="Map columns"/>
+        <h1>"Map columns"</h1>
+        <Steps current=1/>
+        {loaded(import_context(), |context| view! { <MapForm context/> })}
+    }
+}
+
+#[component]
+fn MapForm(context: ImportContext) -> impl IntoView {
+    let wizard = wizard();
+    let mut targets = vec![Target::FirstName, Target::LastName, Target::Email];
+    if wizard.roles_from_column.get_untracked() {
+        targets.push(Target::Roles);
+    }
+    targets.extend(context.fields.iter().map(|f| Target::Field(f.key.clone())));
+    let fields = StoredValue::new(context.fields);
+    let problem = move || {
+        fields.with_value(|fields| {
+            wizard
+                .mapping
+                .with(|m| m.validate(fields, wizard.roles_from_column.get()))
+                .err()
+                .map(|e| e.to_string())
+        })
+    };
+    let ignored = move || {
+        let unmapped: Vec<String> = wizard.headers.with(|headers| {
+            wizard.mapping.with(|m| {
+                headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| m.columns.get(*i).is_none_or(Option::is_none))
+                    .map(|(_, h)| h.clone())
+                    .collect()
+            })
+        });
+        if unmapped.is_empty() {
+            "Every column is imported.".to_owned()
+        } else {
+            format!("Not imported: {}", unmapped.join(", "))
+        }
+    };
+    let navigate = use_navigate();
+    let go_on = move |_| navigate(&wizard.url("preview"), Default::default());
+
+    view! {
+        <section class="card">
+            <p class="hint">
+                "Pick the column of your file that fills each profile field. Columns were matched by name; change any pair, or leave a field empty to keep what is stored."
+            </p>
+            <div class="table-wrap">
+                <table class="mapping">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Profile field"</th>
+                            <th scope="col">"Column in your file"</th>
+                            <th scope="col" class="example">"First row"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {targets
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, target)| view! { <MapRow index=i target fields/> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p id="ignored-columns" class="hint">{ignored}</p>
+            {move || {
+                problem()
+                    .map(|message| {
+                        view! {
+                            <div class="alert error mapping-error" role="alert">
+                                <p>{message}</p>
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+        <div class="actions">
+            <a class="button secondary" href=wizard.url("")>"Back"</a>
+            <button type="button" disabled=move || problem().is_some() on:click=go_on>
+                "Continue"
+            </button>
+        </div>
+    }
+}
+
+/// One target and the select of the column that fills it.
+#[component]
+fn MapRow(
+    index: usize,
+    target: Target,
+    fields: StoredValue<Vec<crate::domain::ProfileField>>,
+) -> impl IntoView {
+    let wizard = wizard();
+    let title = fields.with_value(|f| target.title(f).to_owned());
+    let required = matches!(target, Target::FirstName | Target::LastName | Target::Email);
+    let id = format!("map-{index}");
+    let target = StoredValue::new(target);
+    let column = move || target.with_value(|t| wizard.mapping.with(|m| m.column_of(t)));
+    let choose = move |ev| {
+        let chosen = event_target_value(&ev).parse::<usize>().ok();
+        target.with_value(|t| {
+            wizard.mapping.update(|m| {
+                for c in m.columns.iter_mut().filter(|c| c.as_ref() == Some(t)) {
+                    *c = None;
+                }
+                // The column leaves whatever field it filled before.
+                if let Some(slot) = chosen.and_then(|i| m.columns.get_mut(i)) {
+                    *slot = Some(t.clone());
+                }
+            })
+        });
+    };
+    let example = move || {
+        column()
+            .and_then(|i| {
+                wizard
+                    .rows
+                    .with(|rows| rows.first().and_then(|r| r.cells.get(i).cloned()))
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <tr class:required=required>
+            <th scope="row">
+                <label for=id.clone()>{title}</label>
+                {required.then(|| view! { <span class="hint">" required"</span> })}
+            </th>
+            <td>
+                <select id=id on:change=choose>
+                    <option value="" selected=move || column().is_none() prop:selected=move || column().is_none()>
+                        "— not imported —"
+                    </option>
+                    {move || {
+                        wizard
+                            .headers
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, header)| {
+                                view! {
+                                    <option
+                                        value=i.to_string()
+                                        selected=move || column() == Some(i)
+                                        prop:selected=move || column() == Some(i)
+                                    >
+                                        {header}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </td>
+            <td class="example muted">{example}</td>
+        </tr>
+    }
+}

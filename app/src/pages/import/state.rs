@@ -1,0 +1,260 @@
+//! The wizard's state: one file on its way from upload to done. It lives in
+//! the wizard's parent route, so it survives moving between steps (and the
+//! browser's Back button); a reload starts over at the upload step.
+
+use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
+use crate::domain::csv_upload::decode::fingerprint;
+use crate::domain::csv_upload::{
+    decode, read_table, CsvRow, DecodedFile, Delimiter, KnownPerson, Mapping, RoleChoice,
+};
+use crate::domain::Roles;
+use crate::AppError;
+use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A file the admin chose, read as text.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub name: String,
+    pub hash: String,
+    pub decoded: DecodedFile,
+}
+
+/// Where sending the rows stands (SPEC §5 step 4).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunState {
+    NotStarted,
+    Running {
+        sent: usize,
+        total: usize,
+    },
+    /// Stopped at a batch; trying again resumes there (batches are idempotent).
+    Failed {
+        error: AppError,
+        sent: usize,
+        total: usize,
+    },
+    Finished,
+}
+
+/// Everything the steps share; `Copy`, so each handler takes its own.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    /// The wizard's own URL, e.g. `/tracks/engineering/import`.
+    base: StoredValue<String>,
+    pub track_slug: StoredValue<Option<String>>,
+    pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// Why the chosen file cannot be used as a whole.
+    pub file_error: RwSignal<Option<String>>,
+    /// The admin confirmed a converted (non-UTF-8) file reads right.
+    pub confirmed: RwSignal<bool>,
+    pub detected: RwSignal<Delimiter>,
+    /// The admin's choice of separator, when not the detected one.
+    pub delimiter: RwSignal<Option<Delimiter>>,
+    pub roles_from_column: RwSignal<bool>,
+    pub roles: RwSignal<Roles>,
+    pub headers: RwSignal<Vec<String>>,
+    /// The data rows, as edited in the preview.
+    pub rows: RwSignal<Vec<CsvRow>>,
+    pub mapping: RwSignal<Mapping>,
+    /// Lines the admin edited: they stay editable (and in the errors
+    /// filter) while being fixed, even once their errors are gone.
+    pub edited: RwSignal<HashSet<u64>>,
+    /// What the server knows of the file's emails, by normalised email.
+    pub known: RwSignal<HashMap<String, KnownPerson>>,
+    pub lookups_pending: RwSignal<usize>,
+    pub lookup_error: RwSignal<Option<AppError>>,
+    asked: StoredValue<HashSet<String>>,
+    pub run: RwSignal<RunState>,
+    pub import_id: RwSignal<Option<i64>>,
+    pub results: RwSignal<Vec<RowResult>>,
+    pub counts: RwSignal<Option<ImportCounts>>,
+}
+
+impl Wizard {
+    pub fn new(base: String, track_slug: Option<String>) -> Self {
+        Wizard {
+            base: StoredValue::new(base),
+            track_slug: StoredValue::new(track_slug),
+            file: RwSignal::new(None),
+            file_error: RwSignal::new(None),
+            confirmed: RwSignal::new(false),
+            detected: RwSignal::new(Delimiter::Comma),
+            delimiter: RwSignal::new(None),
+            roles_from_column: RwSignal::new(false),
+            roles: RwSignal::new(Roles::empty()),
+            headers: RwSignal::new(Vec::new()),
+            rows: RwSignal::new(Vec::new()),
+            mapping: RwSignal::new(Mapping::default()),
+            edited: RwSignal::new(HashSet::new()),
+            known: RwSignal::new(HashMap::new()),
+            lookups_pending: RwSignal::new(0),
+            lookup_error: RwSignal::new(None),
+            asked: StoredValue::new(HashSet::new()),
+            run: RwSignal::new(RunState::NotStarted),
+            import_id: RwSignal::new(None),
+            results: RwSignal::new(Vec::new()),
+            counts: RwSignal::new(None),
+        }
+    }
+
+    /// The URL of a step: `""` for upload, else `map`, `preview`…
+    pub fn url(&self, step: &str) -> String {
+        let base = self.base.get_value();
+        if step.is_empty() {
+            base
+        } else {
+            format!("{base}/{step}")
+        }
+    }
+
+    pub fn at_track(&self) -> bool {
+        self.track_slug.with_value(Option::is_some)
+    }
+
+    /// A file is loaded and readable as a table.
+    pub fn has_table(&self) -> bool {
+        self.file.with(Option::is_some) && self.file_error.with(Option::is_none)
+    }
+
+    pub fn role_choice(&self) -> RoleChoice {
+        if !self.at_track() {
+            RoleChoice::Dormant
+        } else if self.roles_from_column.get() {
+            RoleChoice::FromColumn
+        } else {
+            RoleChoice::Everyone(self.roles.get())
+        }
+    }
+
+    /// Takes a newly chosen file: everything about the previous one goes.
+    pub fn load(&self, name: String, bytes: &[u8], context: &ImportContext) {
+        self.reset_progress();
+        self.confirmed.set(false);
+        self.delimiter.set(None);
+        self.headers.set(Vec::new());
+        self.rows.set(Vec::new());
+        match decode(bytes) {
+            Err(e) => {
+                self.file.set(None);
+                self.file_error.set(Some(e.to_string()));
+            }
+            Ok(decoded) => {
+                self.detected.set(Delimiter::detect(&decoded.text));
+                self.file.set(Some(Arc::new(LoadedFile {
+                    name,
+                    hash: fingerprint(bytes),
+                    decoded,
+                })));
+                self.read(context);
+            }
+        }
+    }
+
+    /// (Re)reads the table with the chosen separator and pre-matches its
+    /// columns; edits and results of an earlier reading are dropped.
+    pub fn read(&self, context: &ImportContext) {
+        self.reset_progress();
+        let Some(file) = self.file.get_untracked() else {
+            return;
+        };
+        let delimiter = self
+            .delimiter
+            .get_untracked()
+            .unwrap_or(self.detected.get_untracked());
+        let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
+        match read_table(&file.decoded.text, delimiter, limit) {
+            Ok(table) => {
+                self.file_error.set(None);
+                self.headers.set(table.headers);
+                self.rows.set(table.rows);
+                self.suggest_mapping(context);
+            }
+            Err(e) => {
+                self.file_error.set(Some(e.to_string()));
+                self.headers.set(Vec::new());
+                self.rows.set(Vec::new());
+            }
+        }
+    }
+
+    pub fn suggest_mapping(&self, context: &ImportContext) {
+        let mapping = self.headers.with_untracked(|headers| {
+            Mapping::suggest(
+                headers,
+                &context.fields,
+                self.roles_from_column.get_untracked(),
+            )
+        });
+        self.mapping.set(mapping);
+    }
+
+    /// Starts over, for another file.
+    pub fn clear(&self) {
+        self.reset_progress();
+        self.file.set(None);
+        self.file_error.set(None);
+        self.headers.set(Vec::new());
+        self.rows.set(Vec::new());
+    }
+
+    /// Forgets what the preview and the apply step learnt.
+    fn reset_progress(&self) {
+        self.edited.set(HashSet::new());
+        self.known.set(HashMap::new());
+        self.asked.set_value(HashSet::new());
+        self.lookup_error.set(None);
+        self.run.set(RunState::NotStarted);
+        self.import_id.set(None);
+        self.results.set(Vec::new());
+        self.counts.set(None);
+    }
+
+    /// Sets one cell, as typed in the preview.
+    pub fn edit(&self, row: usize, column: usize, value: String) {
+        let mut line = None;
+        self.rows.update(|rows| {
+            if let Some(r) = rows.get_mut(row) {
+                // A short (ragged) row grows as its missing cells are filled.
+                if r.cells.len() <= column {
+                    r.cells.resize(column + 1, String::new());
+                }
+                r.cells[column] = value;
+                line = Some(r.line);
+            }
+        });
+        if let Some(line) = line {
+            self.edited.update(|e| {
+                e.insert(line);
+            });
+        }
+    }
+
+    /// Emails not yet asked about: marks them asked.
+    pub fn take_unasked(&self, emails: impl IntoIterator<Item = String>) -> Vec<String> {
+        let mut fresh = Vec::new();
+        self.asked.update_value(|asked| {
+            for email in emails {
+                if asked.insert(email.clone()) {
+                    fresh.push(email);
+                }
+            }
+        });
+        fresh
+    }
+
+    /// What `start_import` is told.
+    pub fn plan(&self) -> Option<ImportPlan> {
+        let file = self.file.get_untracked()?;
+        Some(ImportPlan {
+            track_slug: self.track_slug.get_value(),
+            file_name: file.name.clone(),
+            file_hash: file.hash.clone(),
+            headers: self.headers.get_untracked(),
+            mapping: self.mapping.get_untracked(),
+            roles: self.role_choice(),
+            rows_total: u32::try_from(self.rows.with_untracked(Vec::len)).unwrap_or(u32::MAX),
+        })
+    }
+}

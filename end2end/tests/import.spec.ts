@@ -1,0 +1,420 @@
+// The CSV import wizard at a program track (SPEC §4, §5). Each test proves
+// what the database holds afterwards through the UI: the done page's counts,
+// the members page, and a second upload of the same people whose preview
+// says who is already known and with which roles.
+//
+// Both projects (desktop, phone) run against one server and database, so
+// every email carries the project name and a timestamp.
+import * as fs from "node:fs";
+import { Page } from "@playwright/test";
+import { test, expect, hydrated, signIn } from "./fixtures";
+import { people, utf8Csv, windows1252Csv } from "./csv-files";
+
+const TRACKS = { engineering: "Engineering Mentoring", leadership: "Leadership Circle" } as const;
+type Slug = keyof typeof TRACKS;
+
+const ROLES = ["Mentor", "Mentee", "Teacher", "Admin"] as const;
+type Role = (typeof ROLES)[number];
+
+const EMAILS = {
+  mentor: "Notification to new mentor added by administrator",
+  mentee: "Notification to new mentee added by administrator",
+  several: "Notification to new teacher or a user with multiple roles added",
+};
+
+const NOT_IMPORTED = "— not imported —";
+
+function runId(): string {
+  return `${test.info().project.name}-${Date.now()}`;
+}
+
+async function openUpload(page: Page, slug: Slug): Promise<void> {
+  await page.goto(`/tracks/${slug}/import`);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Add users from CSV" })).toBeVisible();
+}
+
+async function chooseFile(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.locator("#csv-file").setInputFiles({ name, mimeType: "text/csv", buffer });
+}
+
+async function uploadFile(page: Page, slug: Slug, name: string, buffer: Buffer): Promise<void> {
+  await openUpload(page, slug);
+  await chooseFile(page, name, buffer);
+}
+
+/** Ticks exactly `roles` (none: every box unticked). */
+async function sameRolesForEveryone(page: Page, roles: Role[]): Promise<void> {
+  await page.getByRole("radio", { name: "Same roles for everyone" }).check();
+  for (const role of ROLES) {
+    await page.getByRole("checkbox", { name: role, exact: true }).setChecked(roles.includes(role));
+  }
+}
+
+const continueButton = (page: Page) => page.getByRole("button", { name: "Continue", exact: true });
+
+const STEP_HEADINGS = { map: "Map columns", preview: "Preview" } as const;
+
+async function continueTo(page: Page, step: keyof typeof STEP_HEADINGS): Promise<void> {
+  await continueButton(page).click();
+  await expect(page).toHaveURL(new RegExp(`/import/${step}$`));
+  await expect(page.getByRole("heading", { level: 1, name: STEP_HEADINGS[step], exact: true })).toBeVisible();
+}
+
+/** Upload → Map (keeping the suggested pairs) → Preview. */
+async function toPreview(page: Page): Promise<void> {
+  await continueTo(page, "map");
+  await continueTo(page, "preview");
+}
+
+async function complete(page: Page): Promise<void> {
+  const button = page.getByRole("button", { name: /^Complete/ });
+  await expect(button).toBeEnabled();
+  await button.click();
+  await expect(page).toHaveURL(/\/import\/done$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible();
+}
+
+/** A number on the preview (`#counts`) or done (`#done-counts`) page. */
+const countOf = (page: Page, key: string) => page.locator(`[data-count="${key}"] strong`);
+
+async function expectCounts(page: Page, counts: Record<string, number>): Promise<void> {
+  for (const [key, n] of Object.entries(counts)) {
+    await expect(countOf(page, key), `count "${key}"`).toHaveText(String(n));
+  }
+}
+
+/** Map page: each target's select shows the header paired with it. */
+async function expectMapped(page: Page, pairs: Record<string, string>): Promise<void> {
+  for (const [target, header] of Object.entries(pairs)) {
+    await expect(page.getByLabel(target, { exact: true }).locator("option:checked"), target).toHaveText(header);
+  }
+}
+
+/** Preview page: exactly these system emails go out, with these counts. */
+async function expectEmails(page: Page, expected: Array<[string, number]>): Promise<void> {
+  const items = page.locator("#email-forecast li");
+  await expect(items).toHaveCount(expected.length);
+  for (const [title, n] of expected) {
+    await expect(items.filter({ hasText: new RegExp(`${title}: ${n}(?!\\d)`) }), title).toHaveCount(1);
+  }
+}
+
+async function licenseForecast(page: Page): Promise<{ before: number; after: number }> {
+  const pattern = /Active users: (\d+) → (\d+) of 250/;
+  const forecast = page.locator("#license-forecast");
+  await expect(forecast).toHaveText(pattern);
+  const [, before, after] = (await forecast.innerText()).replace(/\s+/g, " ").match(pattern)!;
+  return { before: Number(before), after: Number(after) };
+}
+
+/** Reads "{n} members in {Track name}." on the members page shown. */
+async function readMemberCount(page: Page, slug: Slug): Promise<number> {
+  const pattern = new RegExp(`(\\d+) members? in ${TRACKS[slug]}\\.`);
+  const sentence = page.getByText(pattern);
+  await expect(sentence).toBeVisible();
+  return Number((await sentence.innerText()).match(pattern)![1]);
+}
+
+async function memberCount(page: Page, slug: Slug): Promise<number> {
+  await page.goto(`/tracks/${slug}/members`);
+  await hydrated(page);
+  return readMemberCount(page, slug);
+}
+
+test("a clean file of 25 people becomes 25 mentees of the track", async ({ page }) => {
+  test.setTimeout(60_000);
+  const run = runId();
+  const fileName = `clean-${run}.csv`;
+  const departments = ["Engineering", "Sales", "Marketing", "Finance", "People"];
+  const file = utf8Csv([
+    ["First Name", "Last Name", "Email", "Job Title", "Department", "Employee ID"],
+    ...people("clean", run, 25).map((p, i) => [
+      p.first,
+      p.last,
+      p.email,
+      "Software Engineer",
+      departments[i % departments.length],
+      String(123 + i).padStart(6, "0"),
+    ]),
+  ]);
+
+  await signIn(page);
+  const membersBefore = await memberCount(page, "engineering");
+
+  await page.goto("/tracks/engineering/add-users");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Upload a CSV file" }).click();
+  await expect(page).toHaveURL(/\/tracks\/engineering\/import$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Add users from CSV" })).toBeVisible();
+  await expect(continueButton(page)).toBeDisabled();
+
+  await chooseFile(page, fileName, file);
+  await expect(page.locator("#file-summary")).toContainText(`${fileName}: 25 people, 6 columns, separated by commas`);
+  await expect(page.getByLabel("Separator").locator("option:checked")).toHaveText("Comma");
+  await expect(page.getByRole("radio", { name: "Same roles for everyone" })).toBeChecked();
+  await sameRolesForEveryone(page, []);
+  await expect(continueButton(page)).toBeDisabled();
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await expect(continueButton(page)).toBeEnabled();
+
+  await continueTo(page, "map");
+  await expectMapped(page, {
+    "First Name": "First Name",
+    "Last Name": "Last Name",
+    Email: "Email",
+    "Job Title": "Job Title",
+    Department: "Department",
+    "Employee ID": "Employee ID",
+    Languages: NOT_IMPORTED,
+  });
+  await expect(page.locator("#ignored-columns")).toContainText("Every column is imported.");
+
+  await continueTo(page, "preview");
+  await expectCounts(page, { new: 25, joining: 0, "roles-added": 0, unchanged: 0, errors: 0 });
+  await expectEmails(page, [[EMAILS.mentee, 25]]);
+  const license = await licenseForecast(page);
+  expect(license.after).toBe(license.before + 25);
+  // Every cell is text: the Employee ID keeps its leading zeros.
+  await expect(page.locator('#preview-rows tr[data-line="2"]')).toContainText("000123");
+
+  await complete(page);
+  await expectCounts(page, { created: 25, updated: 0, added: 25, "roles-added": 0, emails: 25, skipped: 0 });
+
+  await page.getByRole("link", { name: "See members" }).click();
+  await expect(page).toHaveURL(/\/tracks\/engineering\/members$/);
+  expect(await readMemberCount(page, "engineering")).toBe(membersBefore + 25);
+
+  // The same file again: all 25 are known, already mentees of the track.
+  await uploadFile(page, "engineering", fileName, file);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  await expectCounts(page, { new: 0, joining: 0, "roles-added": 0, unchanged: 25, errors: 0 });
+  await expectEmails(page, []);
+  const again = await licenseForecast(page);
+  expect(again).toEqual({ before: license.after, after: license.after });
+});
+
+test("roles taken from a Roles column are stored per person", async ({ page }) => {
+  const run = runId();
+  const fileName = `roles-${run}.csv`;
+  const roles = ["Mentor", "Mentee", "Mentor, Mentee", "Mentee", "Teacher", "Mentor"];
+  const mentors = roles.filter((r) => r.includes("Mentor")).length;
+  const file = utf8Csv([
+    ["Given name", "Surname", "E-mail", "Roles"],
+    ...people("roles", run, roles.length).map((p, i) => [p.first, p.last, p.email, roles[i]]),
+  ]);
+
+  await signIn(page);
+  await uploadFile(page, "engineering", fileName, file);
+  await expect(page.locator("#file-summary")).toContainText(`${fileName}: 6 people, 4 columns`);
+  await page.getByRole("radio", { name: "Take roles from a column" }).check();
+
+  await continueTo(page, "map");
+  await expectMapped(page, { "First Name": "Given name", "Last Name": "Surname", Email: "E-mail", Role: "Roles" });
+  await expect(page.locator("#ignored-columns")).toContainText("Every column is imported.");
+
+  await continueTo(page, "preview");
+  await expectCounts(page, { new: 6, errors: 0 });
+  await expectEmails(page, [
+    [EMAILS.mentor, 2],
+    [EMAILS.mentee, 2],
+    [EMAILS.several, 2],
+  ]);
+  await complete(page);
+  await expectCounts(page, { created: 6, added: 6, emails: 6, skipped: 0 });
+
+  // Mentor for everyone: only the people who were not mentors gain a role.
+  await uploadFile(page, "engineering", fileName, file);
+  await sameRolesForEveryone(page, ["Mentor"]);
+  await continueTo(page, "map");
+  await expect(page.getByLabel("Role", { exact: true })).toHaveCount(0);
+  await expect(page.locator("#ignored-columns")).toContainText("Not imported: Roles");
+  await continueTo(page, "preview");
+  await expectCounts(page, {
+    new: 0,
+    joining: 0,
+    "roles-added": roles.length - mentors,
+    unchanged: mentors,
+    errors: 0,
+  });
+});
+
+test("rows with errors are shown, fixed in place, logged and skipped", async ({ page }) => {
+  const run = runId();
+  const fileName = `mistakes-${run}.csv`;
+  const [a, b, c, d, e, f, g, h] = people("fix", run, 8);
+  const file = utf8Csv([
+    ["First Name", "Last Name", "Email", "Department"],
+    [a.first, a.last, a.email, "Engineering"], // line 2
+    [b.first, b.last, b.email, "Sales"], // 3
+    ["John", "Doe", "john@", "Finance"], // 4: incomplete email
+    [c.first, c.last, c.email, "People"], // 5
+    [d.first, d.last, d.email, "Marketing"], // 6
+    ["Dupe", "Case", c.email.toUpperCase(), "Sales"], // 7: line 5's email in capitals
+    [e.first, e.last, e.email, "engineering"], // 8: near match
+    [f.first, "", f.email, "Finance"], // 9: no last name
+    [g.first, g.last, g.email, ""], // 10
+    [h.first, h.last, h.email, "Sales"], // 11
+  ]);
+  const errorLines = [4, 7, 8, 9];
+  const row = (line: number) => page.locator(`#preview-rows tr[data-line="${line}"]:not(.row-errors)`);
+  const rowErrors = (line: number) => page.locator(`#preview-rows tr.row-errors[data-line="${line}"]`);
+  const visibleRows = page
+    .locator('#preview-rows tr[data-line]:not([data-line="1"]):not(.row-errors)')
+    .filter({ visible: true });
+
+  await signIn(page);
+  await uploadFile(page, "engineering", fileName, file);
+  await expect(page.locator("#file-summary")).toContainText(`${fileName}: 10 people, 4 columns`);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  await expectCounts(page, { new: 6, errors: 4 });
+
+  for (const line of errorLines) await expect(row(line)).toHaveClass(/\bhas-errors\b/);
+  await expect(row(2)).not.toHaveClass(/\bhas-errors\b/);
+  await expect(rowErrors(4)).toContainText("Email");
+  await expect(rowErrors(7)).toContainText("Email has to be unique");
+  await expect(rowErrors(7)).toContainText("line 5");
+  await expect(rowErrors(8)).toContainText("Engineering");
+  await expect(rowErrors(9)).toContainText("Last Name");
+
+  const onlyErrors = page.getByRole("checkbox", { name: "Only rows with errors" });
+  await expect(visibleRows).toHaveCount(10);
+  await onlyErrors.check();
+  await expect(visibleRows).toHaveCount(errorLines.length);
+  for (const line of errorLines) await expect(row(line)).toBeVisible();
+  await onlyErrors.uncheck();
+  await expect(visibleRows).toHaveCount(10);
+
+  // Fixed in place, re-checked as typed, without leaving the page.
+  await page.getByLabel("Email on line 4", { exact: true }).fill(`john.${run}@example.com`);
+  await expect(countOf(page, "errors")).toHaveText("3");
+  await expect(page).toHaveURL(/\/tracks\/engineering\/import\/preview$/);
+  await expect(row(4)).not.toHaveClass(/\bhas-errors\b/);
+
+  await page.getByRole("button", { name: "Use “Engineering”" }).click();
+  await expect(countOf(page, "errors")).toHaveText("2");
+  await expect(row(8)).not.toHaveClass(/\bhas-errors\b/);
+  await expectCounts(page, { new: 8, errors: 2 });
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download error log" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`errors-${fileName}`);
+  const log = fs.readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
+  const [header, ...entries] = log.split(/\r?\n/).filter((l) => l.trim() !== "");
+  expect(header.replace(/"/g, "").toLowerCase()).toBe("line,column,value,message");
+  expect(entries.map((entry) => Number(entry.match(/^"?(\d+)"?,/)?.[1])).sort((x, y) => x - y)).toEqual([7, 9]);
+  expect(log).toContain("Email has to be unique");
+  expect(log).toContain("Last Name");
+  expect(log).not.toContain("john@");
+  expect(log).not.toContain("Department");
+
+  await expect(page.getByRole("link", { name: "Upload a fixed file" })).toHaveAttribute(
+    "href",
+    /\/tracks\/engineering\/import$/,
+  );
+
+  await complete(page);
+  await expectCounts(page, { created: 8, added: 8, emails: 8, skipped: 2 });
+  const skipped = page.locator("#skipped-rows li");
+  await expect(skipped).toHaveCount(2);
+  await expect(skipped.filter({ hasText: /line 7\b/i })).toHaveCount(1);
+  await expect(skipped.filter({ hasText: /line 9\b/i })).toHaveCount(1);
+
+  await page.getByRole("link", { name: "Add more users" }).click();
+  await expect(page).toHaveURL(/\/tracks\/engineering\/import$/);
+});
+
+test("a Windows-1252 file is imported once the admin confirms the conversion", async ({ page }) => {
+  const run = runId();
+  const fileName = `excel-1252-${run}.csv`;
+  const names = [
+    ["José", "Núñez"],
+    ["Zoë", "Brontë"],
+    ["François", "Côté"],
+    ["Jürgen", "Müller"],
+  ];
+  const file = windows1252Csv([
+    ["First Name", "Last Name", "Email"],
+    ...names.map(([first, last], i) => [first, last, `latin${i + 1}.${run}@example.com`]),
+  ]);
+  const confirmConversion = (page: Page) =>
+    page.getByRole("checkbox", { name: "The converted text looks right" }).check();
+
+  await signIn(page);
+  await uploadFile(page, "leadership", fileName, file);
+  await expect(page.locator("#encoding-notice")).toContainText("Windows-1252");
+  await expect(page.locator("#file-sample")).toContainText("José");
+  await expect(page.locator("#file-sample")).toContainText("Zoë");
+  await sameRolesForEveryone(page, ["Mentor"]);
+  await expect(continueButton(page)).toBeDisabled();
+  await confirmConversion(page);
+  await toPreview(page);
+  await expectCounts(page, { new: 4, errors: 0 });
+  await expect(page.locator("#preview-rows")).toContainText("Brontë");
+  await complete(page);
+  await expectCounts(page, { created: 4, added: 4, skipped: 0 });
+
+  await uploadFile(page, "leadership", fileName, file);
+  await confirmConversion(page);
+  await sameRolesForEveryone(page, ["Mentor"]);
+  await toPreview(page);
+  await expectCounts(page, { new: 0, unchanged: 4, errors: 0 });
+});
+
+test("a file over the 1,000-row limit is refused", async ({ page }) => {
+  test.setTimeout(60_000);
+  const run = runId();
+  const file = utf8Csv([
+    ["First Name", "Last Name", "Email"],
+    ...people("big", run, 1001).map((p) => [p.first, p.last, p.email]),
+  ]);
+
+  await signIn(page);
+  await uploadFile(page, "engineering", `big-${run}.csv`, file);
+  await expect(page.locator('.file-error[role="alert"]')).toContainText(
+    "1001 rows of people, but one upload may hold at most 1000",
+  );
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await expect(continueButton(page)).toBeDisabled();
+});
+
+test("a semicolon-separated file keeps the commas inside its cells", async ({ page }) => {
+  const run = runId();
+  const fileName = `semicolons-${run}.csv`;
+  const titles = ["Engineer, Platform", "Manager, Sales", "Analyst"];
+  const file = utf8Csv(
+    [
+      ["First Name", "Last Name", "Email", "Job Title", "Start Date"],
+      ...people("semi", run, titles.length).map((p, i) => [p.first, p.last, p.email, titles[i], `2024-0${i + 1}-15`]),
+    ],
+    ";",
+  );
+
+  await signIn(page);
+  await uploadFile(page, "engineering", fileName, file);
+  await expect(page.locator("#file-summary")).toContainText(
+    `${fileName}: 3 people, 5 columns, separated by semicolons`,
+  );
+  await expect(page.getByLabel("Separator").locator("option:checked")).toHaveText("Semicolon");
+  await sameRolesForEveryone(page, ["Mentor"]);
+  await continueTo(page, "map");
+  await expectMapped(page, { Email: "Email", "Job Title": "Job Title", "Start Date": "Start Date" });
+  await continueTo(page, "preview");
+  await expectCounts(page, { new: 3, errors: 0 });
+  await expect(page.locator('#preview-rows tr[data-line="2"]')).toContainText("Engineer, Platform");
+  await complete(page);
+  await expectCounts(page, { created: 3, added: 3, emails: 3, skipped: 0 });
+});
+
+test("a later step opened without a file goes back to the upload", async ({ page }) => {
+  await signIn(page);
+  for (const step of ["map", "preview"]) {
+    await page.goto(`/tracks/engineering/import/${step}`);
+    await expect(page).toHaveURL(/\/tracks\/engineering\/import$/);
+    await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1, name: "Add users from CSV" })).toBeVisible();
+  }
+});
