@@ -270,6 +270,9 @@ test("rows with errors are shown, fixed in place, logged and skipped", async ({ 
   await sameRolesForEveryone(page, ["Mentee"]);
   await toPreview(page);
   await expectCounts(page, { new: 6, errors: 4 });
+  // Ten rows fit on one page of the grid.
+  await expect(page.getByText("Rows 1–10 of 10")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
 
   for (const line of errorLines) await expect(row(line)).toHaveClass(/\bhas-errors\b/);
   await expect(row(2)).not.toHaveClass(/\bhas-errors\b/);

@@ -149,7 +149,10 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                     let complete = complete.clone();
                     view! {
                         <button type="button" disabled=move || blocked().is_some() on:click=complete>
-                            {move || format!("Complete: import {} rows", importable())}
+                            {move || match importable() {
+                                1 => "Complete: import 1 row".to_owned(),
+                                n => format!("Complete: import {n} rows"),
+                            }}
                         </button>
                         <span class="hint" role="status">{blocked}</span>
                     }
@@ -291,6 +294,7 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
         })
     });
     let pages = move || shown.with(Vec::len).div_ceil(PAGE_ROWS).max(1);
+    let on_last_page = move || page.get() + 1 >= pages();
     let on_page = move || {
         let first = page.get().min(pages() - 1) * PAGE_ROWS;
         shown.with(|s| {
@@ -373,7 +377,7 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
             <button
                 type="button"
                 class="secondary"
-                disabled=move || page.get() + 1 >= pages()
+                disabled=on_last_page
                 on:click=move |_| page.update(|p| *p += 1)
             >
                 "Next"
