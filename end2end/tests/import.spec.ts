@@ -300,6 +300,8 @@ test("rows with errors are shown, fixed in place, logged and skipped", async ({ 
   await expect(countOf(page, "errors")).toHaveText("2");
   await expect(row(8)).not.toHaveClass(/\bhas-errors\b/);
   await expectCounts(page, { new: 8, errors: 2 });
+  const license = await licenseForecast(page);
+  expect(license.after).toBe(license.before + 8);
 
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download error log" }).click();
@@ -326,8 +328,15 @@ test("rows with errors are shown, fixed in place, logged and skipped", async ({ 
   await expect(skipped.filter({ hasText: /line 7\b/i })).toHaveCount(1);
   await expect(skipped.filter({ hasText: /line 9\b/i })).toHaveCount(1);
 
+  // Another file in the same visit is previewed against the new figures.
   await page.getByRole("link", { name: "Add more users" }).click();
   await expect(page).toHaveURL(/\/tracks\/engineering\/import$/);
+  await expect(page.locator("#file-summary")).toHaveCount(0);
+  const [next] = people("next", run, 1);
+  await chooseFile(page, `next-${run}.csv`, utf8Csv([["First Name", "Last Name", "Email"], [next.first, next.last, next.email]]));
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  expect(await licenseForecast(page)).toEqual({ before: license.after, after: license.after + 1 });
 });
 
 test("a Windows-1252 file is imported once the admin confirms the conversion", async ({ page }) => {
@@ -420,4 +429,17 @@ test("a later step opened without a file goes back to the upload", async ({ page
     await hydrated(page);
     await expect(page.getByRole("heading", { level: 1, name: "Add users from CSV" })).toBeVisible();
   }
+});
+
+test("a file dropped on the page is read like a chosen one", async ({ page }) => {
+  await signIn(page);
+  await openUpload(page, "engineering");
+  const text = "First Name\tLast Name\tEmail\r\nAda\tLovelace\tada@example.com\r\n";
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "dropped.tsv", { type: "text/tab-separated-values" }));
+    return transfer;
+  }, text);
+  await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer });
+  await expect(page.locator("#file-summary")).toContainText("dropped.tsv: 1 person, 3 columns, separated by tabs");
 });

@@ -2,7 +2,7 @@
 //! bar, then the counts (SPEC §5 steps 4 and 5).
 
 use super::state::{RunState, Wizard};
-use super::{back_to_upload_without_file, wizard, Steps};
+use super::{back_to_upload_without_file, import_context, wizard, Steps};
 use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
 use crate::components::ErrorNotice;
 use crate::AppError;
@@ -21,12 +21,15 @@ pub fn CompletePage() -> impl IntoView {
     let wizard = wizard();
     back_to_upload_without_file(wizard);
     let navigate = use_navigate();
-    // The track's member count and licence meter change with the import.
+    // Member counts and licence use change with the import: the next file
+    // must be previewed against the new figures.
     let track = use_context::<crate::pages::TrackResource>();
+    let context = import_context();
     let to_done = move || {
         if let Some(track) = track {
             track.refetch();
         }
+        context.refetch();
         navigate(
             &wizard.url("done"),
             NavigateOptions {
