@@ -2,23 +2,16 @@
 //! First Name, Last Name and Email come first; each field takes at most one
 //! column, and columns left unpaired are listed as not imported.
 
-use super::{back_to_upload_without_file, import_context, wizard, Steps};
+use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::ImportContext;
 use crate::domain::csv_upload::Target;
-use crate::pages::loaded;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn MapPage() -> impl IntoView {
     back_to_upload_without_file(wizard());
-    view! {
-        <Title text="Map columns"/>
-        <h1>"Map columns"</h1>
-        <Steps current=1/>
-        {loaded(import_context(), |context| view! { <MapForm context/> })}
-    }
+    step_page("Map columns", 1, |context| view! { <MapForm context/> })
 }
 
 #[component]

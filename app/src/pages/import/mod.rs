@@ -15,8 +15,10 @@ pub use upload::UploadPage;
 
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
+use crate::pages::loaded;
 use crate::AppError;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
@@ -43,6 +45,21 @@ fn wizard() -> Wizard {
 
 fn import_context() -> ContextResource {
     expect_context::<ContextResource>()
+}
+
+/// A step's page: its title, the steps, and its body once the fields and
+/// limits are loaded.
+fn step_page<V: IntoView + 'static>(
+    title: &'static str,
+    current: usize,
+    body: impl Fn(ImportContext) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <Steps current/>
+        {loaded(import_context(), body)}
+    }
 }
 
 /// The steps, with the current one marked, at the top of every step.

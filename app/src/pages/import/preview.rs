@@ -2,16 +2,14 @@
 //! fix — in place, re-checked as you type (SPEC §5 step 3).
 
 use super::state::{RunState, Wizard};
-use super::{back_to_upload_without_file, import_context, wizard, Steps};
+use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::imports::known_people;
 use crate::api::ImportContext;
 use crate::components::file_io::download_csv;
 use crate::components::ErrorNotice;
 use crate::domain::csv_upload::{error_log_csv, Forecast, RowCheck, RowChecker};
-use crate::pages::loaded;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 /// Rows shown at once; the pager moves through the rest.
@@ -20,12 +18,7 @@ const PAGE_ROWS: usize = 50;
 #[component]
 pub fn PreviewPage() -> impl IntoView {
     back_to_upload_without_file(wizard());
-    view! {
-        <Title text="Preview"/>
-        <h1>"Preview"</h1>
-        <Steps current=2/>
-        {loaded(import_context(), |context| view! { <PreviewBody context/> })}
-    }
+    step_page("Preview", 2, |context| view! { <PreviewBody context/> })
 }
 
 type Checks = Memo<Vec<RowCheck>>;

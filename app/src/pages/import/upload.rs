@@ -1,24 +1,21 @@
 //! Step 1: choose the file and the roles (SPEC §5 step 1). The file is read
 //! and checked in the browser as soon as it is chosen.
 
-use super::{import_context, wizard, Steps};
+use super::{step_page, wizard};
 use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
 use crate::domain::csv_upload::Delimiter;
 use crate::domain::Role;
-use crate::pages::loaded;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    view! {
-        <Title text="Add users from CSV"/>
-        <h1>"Add users from CSV"</h1>
-        <Steps current=0/>
-        {loaded(import_context(), |context| view! { <UploadForm context/> })}
-    }
+    step_page(
+        "Add users from CSV",
+        0,
+        |context| view! { <UploadForm context/> },
+    )
 }
 
 #[component]
