@@ -7,7 +7,7 @@ use crate::entities::{
     email_template, import, import_row, membership, outbox, profile_answer, track, user,
 };
 use crate::error::ServiceError;
-use crate::overview::{license_use, profile_fields, settings, track_ref};
+use crate::overview::{active_users, license_use, profile_fields, settings, track_ref};
 use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
@@ -358,19 +358,29 @@ pub async fn apply_batch(
     }
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
-    let active_before = license_use(&txn).await?.active_users;
+    // Only a track import can make users active.
+    let active_before = match imp.track_id {
+        Some(_) => Some(active_users(&txn).await?),
+        None => None,
+    };
     let applied = apply_people(&txn, &imp, &fields, &persons, now).await?;
     // The preview blocks an import over the licence; this holds the line
     // against a stale preview or a concurrent import. Dropping `txn` rolls back.
-    let license = license_use(&txn).await?;
-    if license.active_users > license.limit && license.active_users > active_before {
-        return invalid(format!(
-            "This import would bring active users to {}, over the licence of {} by {}: remove people who \
-             are new to the platform from the file, or ask for a larger licence.",
-            license.active_users,
-            license.limit,
-            license.active_users - license.limit
-        ));
+    if let Some(before) = active_before {
+        let after = active_users(&txn).await?;
+        // Nobody new became active: nothing to hold, no settings to read.
+        let limit = if after > before {
+            u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0)
+        } else {
+            u64::MAX
+        };
+        if after > limit {
+            return invalid(format!(
+                "This import would bring active users to {after}, over the licence of {limit} by {}: remove \
+                 people who are new to the platform from the file, or ask for a larger licence.",
+                after - limit
+            ));
+        }
     }
 
     let mut results = Vec::with_capacity(rows.len());

@@ -48,8 +48,12 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, ServiceError
 }
 
 /// Users with at least one membership: each counts once against the licence.
+pub async fn active_users(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
+    count(db, "SELECT COUNT(DISTINCT user_id) AS n FROM memberships").await
+}
+
 pub async fn license_use(db: &impl ConnectionTrait) -> Result<LicenseUse, ServiceError> {
-    let active_users = count(db, "SELECT COUNT(DISTINCT user_id) AS n FROM memberships").await?;
+    let active_users = active_users(db).await?;
     let limit = u64::try_from(settings(db).await?.license_limit).unwrap_or(0);
     Ok(LicenseUse {
         active_users,

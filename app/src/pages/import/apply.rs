@@ -2,7 +2,7 @@
 //! bar, then the counts (SPEC §5 steps 4 and 5).
 
 use super::state::{RunState, Wizard};
-use super::{back_to_upload_without_file, import_context, wizard, Steps};
+use super::{back_to_upload_without_file, error_place, import_context, wizard, Steps};
 use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
 use crate::components::ErrorNotice;
 use crate::AppError;
@@ -167,14 +167,7 @@ pub fn DonePage() -> impl IntoView {
             results
                 .iter()
                 .flat_map(|r| r.errors.iter())
-                .map(|e| {
-                    let place = if e.column.is_empty() {
-                        format!("Line {}: ", e.line)
-                    } else {
-                        format!("Line {}, {}: ", e.line, e.column)
-                    };
-                    view! { <li>{place}{e.message.clone()}</li> }
-                })
+                .map(|e| view! { <li>{error_place(e)}{e.message.clone()}</li> })
                 .collect_view()
         })
     };

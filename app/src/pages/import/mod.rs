@@ -15,6 +15,7 @@ pub use upload::UploadPage;
 
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
+use crate::domain::csv_upload::CellError;
 use crate::pages::loaded;
 use crate::AppError;
 use leptos::prelude::*;
@@ -85,6 +86,15 @@ fn Steps(current: usize) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// Where an error is, as the preview and the done page list it.
+fn error_place(error: &CellError) -> String {
+    if error.column.is_empty() {
+        format!("Line {}: ", error.line)
+    } else {
+        format!("Line {}, {}: ", error.line, error.column)
     }
 }
 

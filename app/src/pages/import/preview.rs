@@ -2,7 +2,7 @@
 //! fix — in place, re-checked as you type (SPEC §5 step 3).
 
 use super::state::{RunState, Wizard};
-use super::{back_to_upload_without_file, step_page, wizard};
+use super::{back_to_upload_without_file, error_place, step_page, wizard};
 use crate::api::imports::known_people;
 use crate::api::ImportContext;
 use crate::components::file_io::download_csv;
@@ -459,11 +459,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                                                 let fix = e.suggestion.clone().zip(column_of(&e.column));
                                                 view! {
                                                     <li>
-                                                        {if e.column.is_empty() {
-                                                            format!("Line {line}: ")
-                                                        } else {
-                                                            format!("Line {line}, {}: ", e.column)
-                                                        }}
+                                                        {error_place(&e)}
                                                         {e.message}
                                                         {fix
                                                             .map(|(suggestion, column)| {
