@@ -6,7 +6,7 @@
 use crate::api::KnownPerson;
 use crate::api::{
     ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
-    TrackSummary, Viewer,
+    TrackSummary, UserDetail, UserPage, UserQuery, Viewer,
 };
 use crate::domain::csv_upload::CsvRow;
 use crate::domain::{Admin, Email, NewPassword};
@@ -38,10 +38,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn viewer(&self, admin: &Admin) -> Result<Viewer, AppError>;
     async fn instance_overview(&self, admin: &Admin) -> Result<InstanceSummary, AppError>;
     async fn track_overview(&self, admin: &Admin, slug: &str) -> Result<TrackSummary, AppError>;
+    /// What the wizard checks a file against; `dormant` for a dormant
+    /// import (at a track: only in a single-track program).
     async fn import_context(
         &self,
         admin: &Admin,
         track_slug: Option<&str>,
+        dormant: bool,
     ) -> Result<ImportContext, AppError>;
     async fn known_people(
         &self,
@@ -58,6 +61,8 @@ pub trait Backend: Send + Sync + 'static {
         rows: Vec<CsvRow>,
     ) -> Result<Vec<RowResult>, AppError>;
     async fn finish_import(&self, admin: &Admin, import_id: i64) -> Result<ImportCounts, AppError>;
+    async fn list_users(&self, admin: &Admin, query: UserQuery) -> Result<UserPage, AppError>;
+    async fn user_detail(&self, admin: &Admin, id: i64) -> Result<UserDetail, AppError>;
     /// Whether cookies must carry `Secure` (the app is served over https).
     fn secure_cookies(&self) -> bool;
 }

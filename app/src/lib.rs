@@ -56,8 +56,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=pages::SetupPage/>
                 <ParentRoute path=path!("") view=components::AdminLayout>
                     <Route path=path!("") view=pages::HomePage/>
-                    <Route path=path!("users") view=pages::GlobalUsersPage/>
-                    <Route path=path!("import") view=pages::GlobalImportPage/>
+                    <Route path=path!("users") view=pages::UsersPage/>
+                    <Route path=path!("users/:id") view=pages::UserDetailPage/>
+                    <ParentRoute path=path!("import") view=pages::GlobalImportWizard>
+                        <Route path=path!(":step?") view=pages::ImportStep/>
+                    </ParentRoute>
                     <ParentRoute path=path!("tracks/:slug") view=pages::TrackLayout>
                         <Route path=path!("") view=pages::TrackAddUsersPage/>
                         <Route path=path!("add-users") view=pages::TrackAddUsersPage/>
@@ -65,11 +68,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("emails") view=pages::TrackEmailsPage/>
                         <Route path=path!("history") view=pages::TrackHistoryPage/>
                         <ParentRoute path=path!("import") view=pages::TrackImportWizard>
-                            <Route path=path!("") view=pages::UploadPage/>
-                            <Route path=path!("map") view=pages::MapPage/>
-                            <Route path=path!("preview") view=pages::PreviewPage/>
-                            <Route path=path!("complete") view=pages::CompletePage/>
-                            <Route path=path!("done") view=pages::DonePage/>
+                            <Route path=path!(":step?") view=pages::ImportStep/>
+                        </ParentRoute>
+                        <ParentRoute path=path!("dormant-import") view=pages::TrackDormantImportWizard>
+                            <Route path=path!(":step?") view=pages::ImportStep/>
                         </ParentRoute>
                     </ParentRoute>
                 </ParentRoute>

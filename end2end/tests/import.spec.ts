@@ -9,118 +9,27 @@ import * as fs from "node:fs";
 import { Page } from "@playwright/test";
 import { test, expect, hydrated, signIn } from "./fixtures";
 import { people, utf8Csv, windows1252Csv } from "./csv-files";
-
-const TRACKS = { engineering: "Engineering Mentoring", leadership: "Leadership Circle" } as const;
-type Slug = keyof typeof TRACKS;
-
-const ROLES = ["Mentor", "Mentee", "Teacher", "Admin"] as const;
-type Role = (typeof ROLES)[number];
-
-const EMAILS = {
-  mentor: "Notification to new mentor added by administrator",
-  mentee: "Notification to new mentee added by administrator",
-  several: "Notification to new teacher or a user with multiple roles added",
-};
-
-const NOT_IMPORTED = "— not imported —";
-
-function runId(): string {
-  return `${test.info().project.name}-${Date.now()}`;
-}
-
-async function openUpload(page: Page, slug: Slug): Promise<void> {
-  await page.goto(`/tracks/${slug}/import`);
-  await hydrated(page);
-  await expect(page.getByRole("heading", { level: 1, name: "Add users from CSV" })).toBeVisible();
-}
-
-async function chooseFile(page: Page, name: string, buffer: Buffer): Promise<void> {
-  await page.locator("#csv-file").setInputFiles({ name, mimeType: "text/csv", buffer });
-}
-
-async function uploadFile(page: Page, slug: Slug, name: string, buffer: Buffer): Promise<void> {
-  await openUpload(page, slug);
-  await chooseFile(page, name, buffer);
-}
-
-/** Ticks exactly `roles` (none: every box unticked). */
-async function sameRolesForEveryone(page: Page, roles: Role[]): Promise<void> {
-  await page.getByRole("radio", { name: "Same roles for everyone" }).check();
-  for (const role of ROLES) {
-    await page.getByRole("checkbox", { name: role, exact: true }).setChecked(roles.includes(role));
-  }
-}
-
-const continueButton = (page: Page) => page.getByRole("button", { name: "Continue", exact: true });
-
-const STEP_HEADINGS = { map: "Map columns", preview: "Preview" } as const;
-
-async function continueTo(page: Page, step: keyof typeof STEP_HEADINGS): Promise<void> {
-  await continueButton(page).click();
-  await expect(page).toHaveURL(new RegExp(`/import/${step}$`));
-  await expect(page.getByRole("heading", { level: 1, name: STEP_HEADINGS[step], exact: true })).toBeVisible();
-}
-
-/** Upload → Map (keeping the suggested pairs) → Preview. */
-async function toPreview(page: Page): Promise<void> {
-  await continueTo(page, "map");
-  await continueTo(page, "preview");
-}
-
-async function complete(page: Page): Promise<void> {
-  const button = page.getByRole("button", { name: /^Complete/ });
-  await expect(button).toBeEnabled();
-  await button.click();
-  await expect(page).toHaveURL(/\/import\/done$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible();
-}
-
-/** A number on the preview (`#counts`) or done (`#done-counts`) page. */
-const countOf = (page: Page, key: string) => page.locator(`[data-count="${key}"] strong`);
-
-async function expectCounts(page: Page, counts: Record<string, number>): Promise<void> {
-  for (const [key, n] of Object.entries(counts)) {
-    await expect(countOf(page, key), `count "${key}"`).toHaveText(String(n));
-  }
-}
-
-/** Map page: each target's select shows the header paired with it. */
-async function expectMapped(page: Page, pairs: Record<string, string>): Promise<void> {
-  for (const [target, header] of Object.entries(pairs)) {
-    await expect(page.getByLabel(target, { exact: true }).locator("option:checked"), target).toHaveText(header);
-  }
-}
-
-/** Preview page: exactly these system emails go out, with these counts. */
-async function expectEmails(page: Page, expected: Array<[string, number]>): Promise<void> {
-  const items = page.locator("#email-forecast li");
-  await expect(items).toHaveCount(expected.length);
-  for (const [title, n] of expected) {
-    await expect(items.filter({ hasText: new RegExp(`${title}: ${n}(?!\\d)`) }), title).toHaveCount(1);
-  }
-}
-
-async function licenseForecast(page: Page): Promise<{ before: number; after: number }> {
-  const pattern = /Active users: (\d+) → (\d+) of 250/;
-  const forecast = page.locator("#license-forecast");
-  await expect(forecast).toHaveText(pattern);
-  const [, before, after] = (await forecast.innerText()).replace(/\s+/g, " ").match(pattern)!;
-  return { before: Number(before), after: Number(after) };
-}
-
-/** Reads "{n} members in {Track name}." on the members page shown. */
-async function readMemberCount(page: Page, slug: Slug): Promise<number> {
-  const pattern = new RegExp(`(\\d+) members? in ${TRACKS[slug]}\\.`);
-  const sentence = page.getByText(pattern);
-  await expect(sentence).toBeVisible();
-  return Number((await sentence.innerText()).match(pattern)![1]);
-}
-
-async function memberCount(page: Page, slug: Slug): Promise<number> {
-  await page.goto(`/tracks/${slug}/members`);
-  await hydrated(page);
-  return readMemberCount(page, slug);
-}
+import {
+  type Role,
+  EMAILS,
+  NOT_IMPORTED,
+  runId,
+  openUpload,
+  chooseFile,
+  uploadFile,
+  sameRolesForEveryone,
+  continueButton,
+  continueTo,
+  toPreview,
+  complete,
+  countOf,
+  expectCounts,
+  expectMapped,
+  expectEmails,
+  licenseForecast,
+  readMemberCount,
+  memberCount,
+} from "./wizard";
 
 test("a clean file of 25 people becomes 25 mentees of the track", async ({ page }) => {
   test.setTimeout(60_000);

@@ -4,10 +4,12 @@
 //! (start, batches of 250 re-checked and written, finish) on SQLite in a
 //! file with WAL, and on PostgreSQL when ROSTER_TEST_POSTGRES_URL is set.
 
+mod common;
+
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{Admin, AdminScope, Email, NewPassword, Role, Roles};
+use app::domain::{Role, Roles};
 use app::ImportPlan;
-use sea_orm::{ConnectionTrait, Database};
+use common::fresh_database;
 use std::time::{Duration, Instant};
 
 fn generate(rows: usize) -> String {
@@ -22,53 +24,8 @@ fn generate(rows: usize) -> String {
     text
 }
 
-async fn fresh_database(kind: &str, run: usize) -> Option<String> {
-    match kind {
-        "sqlite" => {
-            let dir =
-                std::env::temp_dir().join(format!("roster-bench-{}-{run}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            Some(format!(
-                "sqlite://{}?mode=rwc",
-                dir.join("roster.db").display()
-            ))
-        }
-        _ => {
-            let admin_url = std::env::var("ROSTER_TEST_POSTGRES_URL").ok()?;
-            let admin = Database::connect(&admin_url).await.ok()?;
-            let name = format!("roster_bench_{run}");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .ok()?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .ok()?;
-            let base = &admin_url[..admin_url.rfind('/')?];
-            Some(format!("{base}/{name}"))
-        }
-    }
-}
-
 async fn apply_once(url: &str, rows: usize) -> Duration {
-    let db = server::db::connect_and_migrate(url)
-        .await
-        .expect("database");
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../instance/demo.toml");
-    let def = server::instance_file::load(&demo).expect("demo instance");
-    server::instance_sync::sync(&db, &def).await.expect("sync");
-    let email = Email::parse("bench@example.com").expect("email");
-    let password = NewPassword::parse("bench password", "bench password").expect("password");
-    let created = server::accounts::create_admin(&db, &email, &[], Some(password))
-        .await
-        .expect("admin");
-    let admin = Admin {
-        id: created.admin_id,
-        email: email.to_string(),
-        scope: AdminScope::Global,
-    };
-
+    let (db, admin) = common::demo_instance_with_admin(url).await;
     let text = generate(rows);
     let table = read_table(&text, Delimiter::Comma, rows).expect("table");
     let fields = server::overview::profile_fields(&db).await.expect("fields");

@@ -7,7 +7,9 @@ use crate::entities::{
     email_template, import, import_row, membership, outbox, profile_answer, track, user,
 };
 use crate::error::ServiceError;
-use crate::overview::{active_users, license_use, profile_fields, settings, track_ref};
+use crate::overview::{
+    active_users, license_use, profile_fields, settings, single_track, track_ref,
+};
 use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
@@ -115,11 +117,14 @@ pub async fn import_context(
     db: &DatabaseConnection,
     admin: &Admin,
     track_slug: Option<&str>,
+    dormant: bool,
 ) -> Result<ImportContext, ServiceError> {
     let target = import_target(db, admin, track_slug).await?;
+    if dormant {
+        allow_dormant_at(db, target.as_ref()).await?;
+    }
     let emails_off = match &target {
-        None => Vec::new(),
-        Some(t) => email_template::Entity::find()
+        Some(t) if !dormant => email_template::Entity::find()
             .filter(email_template::Column::TrackId.eq(t.id))
             .filter(email_template::Column::Enabled.eq(false))
             .all(db)
@@ -127,6 +132,7 @@ pub async fn import_context(
             .iter()
             .filter_map(|t| SystemEmail::from_key(&t.template))
             .collect(),
+        _ => Vec::new(),
     };
     Ok(ImportContext {
         track: target.as_ref().map(track_ref),
@@ -135,6 +141,30 @@ pub async fn import_context(
         license: license_use(db).await?,
         emails_off,
     })
+}
+
+/// A dormant import belongs to the global level; a track's page offers it
+/// only in a single-track program (SPEC §6).
+async fn allow_dormant_at(
+    db: &DatabaseConnection,
+    track: Option<&track::Model>,
+) -> Result<(), ServiceError> {
+    if track.is_some() && !single_track(db).await? {
+        return invalid(
+            "Dormant users cannot be added to one track of a program with several tracks: \
+             add them from “Add users from CSV” at the global level.",
+        );
+    }
+    Ok(())
+}
+
+/// The track an import adds people to: none for a dormant import, even one
+/// started from a single-track program's page.
+fn joins_track(imp: &import::Model, roles: &RoleChoice) -> Option<i64> {
+    match roles {
+        RoleChoice::Dormant => None,
+        _ => imp.track_id,
+    }
 }
 
 pub async fn known_people(
@@ -185,21 +215,18 @@ pub async fn start(
     admin: &Admin,
     plan: ImportPlan,
 ) -> Result<i64, ServiceError> {
-    let track_id = import_target(db, admin, plan.track_slug.as_deref())
-        .await?
-        .map(|t| t.id);
-    match (track_id, &plan.roles) {
-        (Some(_), RoleChoice::Dormant) => {
-            return invalid("Choose the roles for this track's new members.")
+    let target = import_target(db, admin, plan.track_slug.as_deref()).await?;
+    match (&target, &plan.roles) {
+        (_, RoleChoice::Dormant) => allow_dormant_at(db, target.as_ref()).await?,
+        (None, _) => {
+            return invalid("Users added at the global level are dormant and take no roles.")
         }
         (Some(_), RoleChoice::Everyone(roles)) if roles.is_empty() => {
             return invalid("Choose at least one role, or take roles from a column.")
         }
-        (None, roles) if *roles != RoleChoice::Dormant => {
-            return invalid("Users added at the global level are dormant and take no roles.")
-        }
         _ => {}
     }
+    let track_id = target.map(|t| t.id);
     let row_limit = settings(db).await?.upload_row_limit;
     if i64::from(plan.rows_total) > i64::from(row_limit) {
         return invalid(
@@ -221,10 +248,10 @@ pub async fn start(
         return invalid(e.to_string());
     }
     let created = import::ActiveModel {
-        kind: Set(if track_id.is_some() {
-            "csv_track"
-        } else {
+        kind: Set(if plan.roles == RoleChoice::Dormant {
             "csv_dormant"
+        } else {
+            "csv_track"
         }
         .to_owned()),
         track_id: Set(track_id),
@@ -358,12 +385,13 @@ pub async fn apply_batch(
     }
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let track_id = joins_track(&imp, &roles);
     // Only a track import can make users active.
-    let active_before = match imp.track_id {
+    let active_before = match track_id {
         Some(_) => Some(active_users(&txn).await?),
         None => None,
     };
-    let applied = apply_people(&txn, &imp, &fields, &persons, now).await?;
+    let applied = apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
     // The preview blocks an import over the licence; this holds the line
     // against a stale preview or a concurrent import. Dropping `txn` rolls back.
     if let Some(before) = active_before {
@@ -402,7 +430,7 @@ pub async fn apply_batch(
             }
             None => (RowOutcome::Skipped, None, None, None),
         };
-        tally(&mut counts, outcome, imp.track_id.is_some());
+        tally(&mut counts, outcome, track_id.is_some());
         row_models.push(import_row::ActiveModel {
             import_id: Set(import_id),
             line: Set(line_key(check.line)),
@@ -506,11 +534,13 @@ struct Applied {
     previous: Previous,
 }
 
-/// Writes the people of one batch: users, profile answers, memberships and
-/// system emails, each as chunked multi-row statements.
+/// Writes the people of one batch: users, profile answers, and — when
+/// they join `track_id` — memberships and system emails, each as chunked
+/// multi-row statements.
 async fn apply_people(
     txn: &DatabaseTransaction,
     imp: &import::Model,
+    track_id: Option<i64>,
     fields: &[app::domain::ProfileField],
     persons: &[&Person],
     now: DateTime<Utc>,
@@ -611,7 +641,7 @@ async fn apply_people(
 
     // Memberships (track imports only): roles are added, never removed.
     let mut old_roles: HashMap<i64, i32> = HashMap::new();
-    if let Some(track_id) = imp.track_id {
+    if let Some(track_id) = track_id {
         for chunk in user_ids.chunks(CHUNK) {
             for m in membership::Entity::find()
                 .filter(membership::Column::TrackId.eq(track_id))
@@ -656,7 +686,7 @@ async fn apply_people(
     }
 
     let mut emails = Vec::new();
-    let templates = match imp.track_id {
+    let templates = match track_id {
         Some(track_id) => track_templates(txn, track_id).await?,
         None => (String::new(), HashMap::new()),
     };
@@ -679,7 +709,7 @@ async fn apply_people(
             }
         }
         let roles_before = old_roles.get(&user_id).copied();
-        let at_track = imp.track_id.is_some();
+        let at_track = track_id.is_some();
         let outcome = RowOutcome::for_person(
             at_track,
             existing.is_some(),
@@ -689,7 +719,7 @@ async fn apply_people(
         previous.roles = roles_before;
         previous.membership_created = outcome.joins_track(at_track);
         let mut emailed = false;
-        if let (true, Some(track_id)) = (previous.membership_created, imp.track_id) {
+        if let (true, Some(track_id)) = (previous.membership_created, track_id) {
             // Added to the track: the system email for their roles.
             if let Some(email) = system_email(&templates, track_id, imp.id, user_id, p, now, hold) {
                 emails.push(email);

@@ -20,12 +20,17 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<instance_settings::Mo
         })
 }
 
-async fn active_tracks(db: &DatabaseConnection) -> Result<Vec<track::Model>, ServiceError> {
+pub async fn active_tracks(db: &DatabaseConnection) -> Result<Vec<track::Model>, ServiceError> {
     Ok(track::Entity::find()
         .filter(track::Column::Archived.eq(false))
         .order_by_asc(track::Column::Position)
         .all(db)
         .await?)
+}
+
+/// The instance has exactly one track (a single-track program, SPEC §2).
+pub async fn single_track(db: &DatabaseConnection) -> Result<bool, ServiceError> {
+    Ok(active_tracks(db).await?.len() == 1)
 }
 
 pub fn track_ref(t: &track::Model) -> TrackRef {

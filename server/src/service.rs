@@ -1,7 +1,7 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, imports, overview};
+use crate::{accounts, imports, overview, users};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword};
@@ -9,7 +9,7 @@ use app::{
     AppError, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary,
     Viewer,
 };
-use app::{ImportContext, KnownPerson};
+use app::{ImportContext, KnownPerson, UserDetail, UserPage, UserQuery};
 use sea_orm::DatabaseConnection;
 
 pub struct RosterService {
@@ -66,8 +66,9 @@ impl Backend for RosterService {
         &self,
         admin: &Admin,
         track_slug: Option<&str>,
+        dormant: bool,
     ) -> Result<ImportContext, AppError> {
-        Ok(imports::import_context(&self.db, admin, track_slug).await?)
+        Ok(imports::import_context(&self.db, admin, track_slug, dormant).await?)
     }
 
     async fn known_people(
@@ -94,6 +95,14 @@ impl Backend for RosterService {
 
     async fn finish_import(&self, admin: &Admin, import_id: i64) -> Result<ImportCounts, AppError> {
         Ok(imports::finish(&self.db, admin, import_id).await?)
+    }
+
+    async fn list_users(&self, admin: &Admin, query: UserQuery) -> Result<UserPage, AppError> {
+        Ok(users::list(&self.db, admin, query).await?)
+    }
+
+    async fn user_detail(&self, admin: &Admin, id: i64) -> Result<UserDetail, AppError> {
+        Ok(users::detail(&self.db, admin, id).await?)
     }
 
     fn secure_cookies(&self) -> bool {

@@ -7,7 +7,7 @@ mod common;
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Role, Roles};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
-use common::TestApp;
+use common::{import, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{membership, outbox, profile_answer, profile_field, user};
 
@@ -15,73 +15,6 @@ const HEADER: &str = "First Name,Last Name,Email,Department,Job Title\n";
 
 fn roles(list: &[Role]) -> RoleChoice {
     RoleChoice::Everyone(list.iter().copied().collect())
-}
-
-struct Imported {
-    id: i64,
-    rows: Vec<RowResult>,
-    counts: ImportCounts,
-}
-
-impl Imported {
-    fn outcome(&self, line: u64) -> RowOutcome {
-        self.rows.iter().find(|r| r.line == line).unwrap().outcome
-    }
-}
-
-/// Starts an import of `text`, sends it in batches of `batch` rows, finishes it.
-async fn import(
-    app: &TestApp,
-    track: Option<&str>,
-    text: &str,
-    choice: RoleChoice,
-    batch: usize,
-) -> Imported {
-    let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
-    let fields: Vec<app::domain::ProfileField> = {
-        let overview = app.call("global_overview", &[]).await.json();
-        serde_json::from_value(overview["profile_fields"].clone()).unwrap()
-    };
-    let mapping = Mapping::suggest(&table.headers, &fields, choice == RoleChoice::FromColumn);
-    let plan = ImportPlan {
-        track_slug: track.map(str::to_owned),
-        file_name: "people.csv".into(),
-        file_hash: "test".into(),
-        headers: table.headers.clone(),
-        mapping,
-        roles: choice,
-        rows_total: table.rows.len() as u32,
-    };
-    let started = app
-        .call_json("start_import", serde_json::json!({ "plan": plan }))
-        .await;
-    assert_eq!(started.status, 200, "{}", started.body);
-    let id: i64 = serde_json::from_str(&started.body).unwrap();
-    let mut rows = Vec::new();
-    for chunk in table.rows.chunks(batch) {
-        let answer = app
-            .call_json(
-                "apply_batch",
-                serde_json::json!({ "import_id": id, "rows": chunk }),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
-    }
-    let done = app
-        .call_json("finish_import", serde_json::json!({ "import_id": id }))
-        .await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    Imported {
-        id,
-        rows,
-        counts: serde_json::from_str(&done.body).unwrap(),
-    }
-}
-
-async fn signed_in(app: &TestApp) {
-    app.sign_up_first_admin("ann@example.com", "correct horse battery")
-        .await;
 }
 
 async fn user_named(app: &TestApp, email: &str) -> user::Model {
@@ -586,7 +519,7 @@ async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
     .await
     .unwrap();
 
-    let ask = serde_json::json!({ "track_slug": "engineering" });
+    let ask = serde_json::json!({ "track_slug": "engineering", "dormant": false });
     let answer = app.call_json("import_context", ask.clone()).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let context: app::ImportContext = serde_json::from_str(&answer.body).unwrap();
@@ -650,4 +583,152 @@ async fn a_file_over_the_row_limit_cannot_start(app: TestApp) {
         "{}",
         answer.body
     );
+}
+
+on_both_databases!(
+    a_dormant_import_updates_an_active_users_profile_and_leaves_their_memberships,
+    one_track_of_several_refuses_a_dormant_import,
+);
+
+async fn a_dormant_import_updates_an_active_users_profile_and_leaves_their_memberships(
+    app: TestApp,
+) {
+    signed_in(&app).await;
+    let text = format!("{HEADER}Ann,Lee,ann.lee@example.com,Sales,\n");
+    import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let memberships = membership::Entity::find().all(&app.db).await.unwrap();
+    let emails = outbox::Entity::find().count(&app.db).await.unwrap();
+
+    let text = format!(
+        "{HEADER}Ann,Lee-Park,ANN.LEE@example.com,Engineering,Architect\nBo,Chen,bo@example.com,,\n"
+    );
+    let done = import(&app, None, &text, RoleChoice::Dormant, 10).await;
+    assert_eq!(
+        done.counts,
+        ImportCounts {
+            created: 1,
+            updated: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(done.outcome(2), RowOutcome::Updated);
+    assert_eq!(done.outcome(3), RowOutcome::Created);
+
+    let ann = user_named(&app, "ann.lee@example.com").await;
+    assert_eq!(ann.last_name, "Lee-Park");
+    assert_eq!(
+        answer_of(&app, "ann.lee@example.com", "department")
+            .await
+            .as_deref(),
+        Some("Engineering")
+    );
+    assert_eq!(
+        membership::Entity::find().all(&app.db).await.unwrap(),
+        memberships,
+        "memberships untouched"
+    );
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), emails);
+    let overview = app.call("global_overview", &[]).await.json();
+    assert_eq!(overview["license"]["active_users"], 1);
+    assert_eq!(overview["dormant_users"], 1);
+}
+
+async fn one_track_of_several_refuses_a_dormant_import(app: TestApp) {
+    signed_in(&app).await;
+    let overview = app
+        .call("track_overview", &[("slug", "engineering")])
+        .await
+        .json();
+    assert_eq!(overview["single_track"], false, "not offered");
+
+    let context = app
+        .call_json(
+            "import_context",
+            serde_json::json!({ "track_slug": "engineering", "dormant": true }),
+        )
+        .await;
+    assert_eq!(context.status, 422, "{}", context.body);
+    assert!(
+        context.body.contains("at the global level"),
+        "{}",
+        context.body
+    );
+
+    let plan = serde_json::json!({ "plan": {
+        "track_slug": "engineering", "file_name": "x.csv", "file_hash": "x",
+        "headers": ["First Name", "Last Name", "Email"],
+        "mapping": { "columns": ["FirstName", "LastName", "Email"] },
+        "roles": "Dormant", "rows_total": 1 } });
+    let started = app.call_json("start_import", plan).await;
+    assert_eq!(started.status, 422, "{}", started.body);
+    assert_eq!(
+        server::entities::import::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+const SINGLE_TRACK_PROGRAM: &str = r#"
+name = "Solo Mentoring"
+license_limit = 10
+upload_row_limit = 100
+track_admins_use_global_pool = false
+email_hold_minutes = 10
+
+[[tracks]]
+slug = "mentoring"
+name = "Mentoring"
+
+[[profile_fields]]
+key = "department"
+title = "Department"
+type = "pick_one"
+options = ["Engineering", "Sales"]
+"#;
+
+on_both_databases!(
+    instance = Some(super::SINGLE_TRACK_PROGRAM);
+    a_single_track_program_offers_the_dormant_import_at_its_track,
+);
+
+async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: TestApp) {
+    signed_in(&app).await;
+    // Its track admin, not only a global one, may use it.
+    let tom = app.admin_client("tom@example.com", &["mentoring"]).await;
+    let overview = tom
+        .call("track_overview", &[("slug", "mentoring")])
+        .await
+        .json();
+    assert_eq!(overview["single_track"], true, "offered");
+
+    let text =
+        "First Name,Last Name,Email,Department\nA,One,a@example.com,Sales\nB,Two,b@example.com,\n";
+    let done = import(&tom, Some("mentoring"), text, RoleChoice::Dormant, 10).await;
+    assert_eq!(done.counts.created, 2);
+    assert_eq!(done.counts.added, 0);
+    assert_eq!(done.counts.emails_queued, 0);
+    assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        answer_of(&app, "a@example.com", "department")
+            .await
+            .as_deref(),
+        Some("Sales")
+    );
+    // Recorded at the track, so its admins find it in the track's history.
+    let recorded = server::entities::import::Entity::find_by_id(done.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(recorded.kind, "csv_dormant");
+    assert!(recorded.track_id.is_some());
+    let overview = tom
+        .call("track_overview", &[("slug", "mentoring")])
+        .await
+        .json();
+    assert_eq!(overview["license"]["active_users"], 0);
+    assert_eq!(overview["members"], 0);
 }

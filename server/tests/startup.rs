@@ -120,7 +120,8 @@ async fn pages_render_and_redirect_as_a_browser_expects(app: TestApp) {
     for (path, heading) in [
         ("/", "Overview"),
         ("/users", "Users"),
-        ("/import", "Add users from CSV"),
+        ("/import", "Add dormant users from CSV"),
+        ("/tracks/engineering/import", "Add users from CSV"),
         ("/tracks/engineering/add-users", "Add users"),
         ("/tracks/engineering/members", "Members"),
         ("/tracks/leadership/emails", "System emails"),

@@ -67,13 +67,16 @@ pub struct ImportContext {
 }
 
 #[server(prefix = "/api", endpoint = "import_context", input = Json)]
-pub async fn load_import_context(track_slug: Option<String>) -> Result<ImportContext, AppError> {
+pub async fn load_import_context(
+    track_slug: Option<String>,
+    dormant: bool,
+) -> Result<ImportContext, AppError> {
     let call = crate::backend::Call::begin()?;
     call.answer(
         async {
             let admin = call.admin().await?;
             call.backend()
-                .import_context(&admin, track_slug.as_deref())
+                .import_context(&admin, track_slug.as_deref(), dormant)
                 .await
         }
         .await,

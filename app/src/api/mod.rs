@@ -12,6 +12,10 @@ pub mod auth;
 pub mod imports;
 pub mod overview;
 mod types;
+pub mod users;
 
 pub use imports::{ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 pub use types::*;
+pub use users::{
+    ProfileAnswer, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserState,
+};

@@ -45,7 +45,8 @@ pub fn read_dropped_file(ev: &DragEvent, then: impl FnOnce(Result<PickedFile, St
     let _ = then;
 }
 
-/// Offers `text` as a CSV download named `name`.
+/// Offers `text` as a CSV download named `name`, behind a UTF-8 byte-order
+/// mark: without it Excel reads the file as Windows-1252 and garbles accents.
 pub fn download_csv(name: &str, text: &str) {
     #[cfg(feature = "hydrate")]
     if let Err(e) = browser::download(name, text) {
@@ -77,7 +78,7 @@ mod browser {
     }
 
     pub fn download(name: &str, text: &str) -> Result<(), JsValue> {
-        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        let parts = js_sys::Array::of1(&JsValue::from_str(&format!("\u{feff}{text}")));
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("text/csv;charset=utf-8");
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;

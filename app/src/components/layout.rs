@@ -33,8 +33,8 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
-/// Percent-encodes a path for use as a query value.
-fn encode_query_value(value: &str) -> String {
+/// Percent-encodes a value (a path, a search) for use in a query string.
+pub(crate) fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

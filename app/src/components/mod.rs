@@ -4,5 +4,6 @@ pub mod file_io;
 mod layout;
 mod widgets;
 
+pub(crate) use layout::encode_query_value;
 pub use layout::AdminLayout;
 pub use widgets::{ErrorNotice, LicenseMeter, Loading};

@@ -36,7 +36,8 @@ fn Overview(overview: InstanceSummary) -> impl IntoView {
                 .map(|n| {
                     view! {
                         <p class="muted">
-                            {format!("{n} dormant users in the global pool (not counted against licences).")}
+                            <a href="/users?state=dormant">{format!("{n} dormant users")}</a>
+                            " in the global pool (not counted against licences)."
                         </p>
                     }
                 })}

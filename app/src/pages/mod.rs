@@ -1,19 +1,19 @@
 //! One module per area of the app; each page is a component.
 
 mod auth;
-mod global;
 mod home;
 mod import;
 mod track;
+mod users;
 
 pub use auth::{LoginPage, SetupPage};
-pub use global::{GlobalImportPage, GlobalUsersPage};
 pub use home::HomePage;
-pub use import::{CompletePage, DonePage, MapPage, PreviewPage, TrackImportWizard, UploadPage};
+pub use import::{GlobalImportWizard, ImportStep, TrackDormantImportWizard, TrackImportWizard};
 pub(crate) use track::TrackResource;
 pub use track::{
     TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout, TrackMembersPage,
 };
+pub use users::{UserDetailPage, UsersPage};
 
 use crate::components::{ErrorNotice, Loading};
 use crate::AppError;

@@ -80,8 +80,12 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                                 view! {
                                     <section class="card">
                                         <h2>"Add users from CSV in Dormant State"</h2>
-                                        <p>"Add people to the global pool without emails or licences."</p>
-                                        <p class="muted">"Coming soon."</p>
+                                        <p>
+                                            "Add people to the platform without adding them to the track: no emails, no licence used. Their profiles are ready for when they join."
+                                        </p>
+                                        <a class="button secondary" href=format!("/tracks/{}/dormant-import", t.track.slug)>
+                                            "Upload a CSV file"
+                                        </a>
                                     </section>
                                 }
                             })}

@@ -2,6 +2,8 @@
 //! PostgreSQL (zero-to-production's `spawn_app`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
+use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use leptos::config::LeptosOptions;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use server::config::Config;
@@ -124,11 +126,20 @@ pub async fn test_config(kind: Db, dir: &tempfile::TempDir) -> Option<Config> {
 
 /// Starts the app; `None` (and a note) when PostgreSQL is asked for but not configured.
 pub async fn spawn_app(kind: Db) -> Option<TestApp> {
+    spawn_app_with_instance(kind, None).await
+}
+
+/// Starts the app with the demo instance, or with this instance file's text.
+pub async fn spawn_app_with_instance(kind: Db, instance: Option<&str>) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = test_config(kind, &dir).await else {
+    let Some(mut config) = test_config(kind, &dir).await else {
         eprintln!("skipped: set ROSTER_TEST_POSTGRES_URL to run the PostgreSQL variant");
         return None;
     };
+    if let Some(text) = instance {
+        config.instance_file = dir.path().join("instance.toml");
+        std::fs::write(&config.instance_file, text).unwrap();
+    }
     let database_url = config.database_url.clone();
     let app = Application::build(config, leptos_options())
         .await
@@ -152,26 +163,35 @@ pub async fn spawn_app(kind: Db) -> Option<TestApp> {
     })
 }
 
-/// Runs one async test body against SQLite and against PostgreSQL.
+/// Runs one async test body against SQLite and against PostgreSQL; with
+/// `instance = TEXT;` first, the app loads that instance file instead of
+/// the demo one.
 #[macro_export]
 macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
+    (instance = $instance:expr; $($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test]
                 async fn sqlite() {
-                    if let Some(app) = $crate::common::spawn_app($crate::common::Db::Sqlite).await {
+                    let instance: Option<&str> = $instance;
+                    let db = $crate::common::Db::Sqlite;
+                    if let Some(app) = $crate::common::spawn_app_with_instance(db, instance).await {
                         super::$name(app).await;
                     }
                 }
                 #[tokio::test]
                 async fn postgres() {
-                    if let Some(app) = $crate::common::spawn_app($crate::common::Db::Postgres).await {
+                    let instance: Option<&str> = $instance;
+                    let db = $crate::common::Db::Postgres;
+                    if let Some(app) = $crate::common::spawn_app_with_instance(db, instance).await {
                         super::$name(app).await;
                     }
                 }
             }
         )*
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_databases!(instance = None; $($name),*);
     };
 }
 
@@ -316,4 +336,79 @@ impl TestApp {
         assert_eq!(answer.status, 200, "{}", answer.body);
         other
     }
+}
+
+pub struct Imported {
+    pub id: i64,
+    pub rows: Vec<RowResult>,
+    pub counts: ImportCounts,
+}
+
+impl Imported {
+    pub fn outcome(&self, line: u64) -> RowOutcome {
+        self.rows.iter().find(|r| r.line == line).unwrap().outcome
+    }
+}
+
+/// Starts an import of `text`, sends it in batches of `batch` rows, finishes it.
+pub async fn import(
+    app: &TestApp,
+    track: Option<&str>,
+    text: &str,
+    choice: RoleChoice,
+    batch: usize,
+) -> Imported {
+    let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
+    // The fields, as the wizard learns them.
+    let context = app
+        .call_json(
+            "import_context",
+            serde_json::json!({ "track_slug": track, "dormant": choice == RoleChoice::Dormant }),
+        )
+        .await;
+    assert_eq!(context.status, 200, "{}", context.body);
+    let fields = serde_json::from_str::<app::ImportContext>(&context.body)
+        .unwrap()
+        .fields;
+    let mapping = Mapping::suggest(&table.headers, &fields, choice == RoleChoice::FromColumn);
+    let plan = ImportPlan {
+        track_slug: track.map(str::to_owned),
+        file_name: "people.csv".into(),
+        file_hash: "test".into(),
+        headers: table.headers.clone(),
+        mapping,
+        roles: choice,
+        rows_total: table.rows.len() as u32,
+    };
+    let started = app
+        .call_json("start_import", serde_json::json!({ "plan": plan }))
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let mut rows = Vec::new();
+    for chunk in table.rows.chunks(batch) {
+        let answer = app
+            .call_json(
+                "apply_batch",
+                serde_json::json!({ "import_id": id, "rows": chunk }),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
+    }
+    let done = app
+        .call_json("finish_import", serde_json::json!({ "import_id": id }))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    Imported {
+        id,
+        rows,
+        counts: serde_json::from_str(&done.body).unwrap(),
+    }
+}
+
+/// Signs in as the first global admin, ann@example.com.
+pub async fn signed_in(app: &TestApp) {
+    app.sign_up_first_admin("ann@example.com", "correct horse battery")
+        .await;
 }

@@ -4,7 +4,8 @@
 //! [`decode`] reads the bytes as text, [`read_table`] splits it into a
 //! header and rows, [`Mapping`] pairs columns with fields, [`RowChecker`]
 //! gives each row its verdict, [`Forecast`] predicts what applying them
-//! does, and [`error_log_csv`] writes the errors.
+//! does, [`error_log_csv`] writes the errors and [`template_csv`] a
+//! file to start from.
 
 pub mod decode;
 pub mod error_log;
@@ -12,6 +13,7 @@ pub mod forecast;
 pub mod mapping;
 pub mod row_check;
 pub mod table;
+pub mod template;
 
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 pub use error_log::error_log_csv;
@@ -19,3 +21,4 @@ pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};
 pub use mapping::{Mapping, MappingError, Target};
 pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError};
+pub use template::template_csv;

@@ -151,7 +151,7 @@ async fn send_rows(wizard: Wizard) -> bool {
 pub fn DonePage() -> impl IntoView {
     let wizard = wizard();
     back_to_upload_without_file(wizard);
-    let slug = wizard.track_slug.get_value().unwrap_or_default();
+    let slug = wizard.track_slug.get_value();
     let item =
         move |key: &'static str, label: &'static str, get: fn(&crate::api::ImportCounts) -> u64| {
             view! {
@@ -181,14 +181,29 @@ pub fn DonePage() -> impl IntoView {
         <h1>"Import complete"</h1>
         <Steps current=4/>
         <section class="card">
-            <ul id="done-counts" class="counts">
-                {item("created", "new users created", |c| c.created)}
-                {item("updated", "existing users updated", |c| c.updated)}
-                {item("added", "added to the track", |c| c.added)}
-                {item("roles-added", "members gained roles", |c| c.roles_added)}
-                {item("emails", "system emails queued", |c| c.emails_queued)}
-                {item("skipped", "rows skipped with errors", |c| c.skipped)}
-            </ul>
+            {if wizard.adds_members() {
+                view! {
+                    <ul id="done-counts" class="counts">
+                        {item("created", "new users created", |c| c.created)}
+                        {item("updated", "existing users updated", |c| c.updated)}
+                        {item("added", "added to the track", |c| c.added)}
+                        {item("roles-added", "members gained roles", |c| c.roles_added)}
+                        {item("emails", "system emails queued", |c| c.emails_queued)}
+                        {item("skipped", "rows skipped with errors", |c| c.skipped)}
+                    </ul>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <ul id="done-counts" class="counts">
+                        {item("created", "new dormant users created", |c| c.created)}
+                        {item("updated", "existing users updated", |c| c.updated)}
+                        {item("skipped", "rows skipped with errors", |c| c.skipped)}
+                    </ul>
+                    <p>"Nobody was added to a track and no email was queued."</p>
+                }
+                    .into_any()
+            }}
         </section>
         <Show when=has_skipped>
             <section class="card">
@@ -197,8 +212,20 @@ pub fn DonePage() -> impl IntoView {
             </section>
         </Show>
         <div class="actions">
-            <a class="button" href=format!("/tracks/{slug}/members")>"See members"</a>
-            <a href=format!("/tracks/{slug}/history")>"Import history"</a>
+            {match slug {
+                Some(slug) if wizard.adds_members() => {
+                    view! {
+                        <a class="button" href=format!("/tracks/{slug}/members")>"See members"</a>
+                        <a href=format!("/tracks/{slug}/history")>"Import history"</a>
+                    }
+                        .into_any()
+                }
+                Some(slug) => {
+                    view! { <a class="button" href=format!("/tracks/{slug}/history")>"Import history"</a> }
+                        .into_any()
+                }
+                None => view! { <a class="button" href="/users">"See users"</a> }.into_any(),
+            }}
             <a href=wizard.url("") on:click=move |_| wizard.clear()>"Add more users"</a>
         </div>
     }

@@ -1,17 +1,20 @@
-//! Add users from CSV (SPEC §5): a wizard with one URL per step, so the
-//! browser's Back button works. The parent route keeps the state; each step
-//! is a page under it.
+//! Add users from CSV (SPEC §5, §6): a wizard with one URL per step, so
+//! the browser's Back button works. The parent route keeps the state; each
+//! step is a page under it. The same wizard adds active members at a track
+//! and dormant users at the global level (or at the track of a single-track
+//! program), where it has no role step.
 
 mod apply;
 mod map;
 mod preview;
 mod state;
+mod template;
 mod upload;
 
-pub use apply::{CompletePage, DonePage};
-pub use map::MapPage;
-pub use preview::PreviewPage;
-pub use upload::UploadPage;
+use apply::{CompletePage, DonePage};
+use map::MapPage;
+use preview::PreviewPage;
+use upload::UploadPage;
 
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
@@ -27,17 +30,67 @@ use state::Wizard;
 
 type ContextResource = Resource<Result<ImportContext, AppError>>;
 
-/// The wizard at a track: its state and the profile fields and limits it
-/// checks against, shared by every step.
+/// The wizard at a track: active members with roles.
 #[component]
 pub fn TrackImportWizard() -> impl IntoView {
-    let params = use_params_map();
-    let slug = params.read_untracked().get("slug").unwrap_or_default();
-    let wizard = Wizard::new(format!("/tracks/{slug}/import"), Some(slug.clone()));
-    provide_context(wizard);
-    let context: ContextResource = Resource::new(move || Some(slug.clone()), load_import_context);
+    let slug = track_slug();
+    import_wizard(format!("/tracks/{slug}/import"), Some(slug), false)
+}
+
+/// The dormant import from a single-track program's page (SPEC §6).
+#[component]
+pub fn TrackDormantImportWizard() -> impl IntoView {
+    let slug = track_slug();
+    import_wizard(format!("/tracks/{slug}/dormant-import"), Some(slug), true)
+}
+
+/// The dormant import at the global level (SPEC §6).
+#[component]
+pub fn GlobalImportWizard() -> impl IntoView {
+    import_wizard("/import".to_owned(), None, true)
+}
+
+fn track_slug() -> String {
+    use_params_map()
+        .read_untracked()
+        .get("slug")
+        .unwrap_or_default()
+}
+
+/// Provides the wizard's state and the profile fields and limits it checks
+/// against to every step.
+fn import_wizard(base: String, track_slug: Option<String>, dormant: bool) -> impl IntoView {
+    provide_context(Wizard::new(base, track_slug.clone(), dormant));
+    let context: ContextResource = Resource::new(
+        move || (track_slug.clone(), dormant),
+        |(slug, dormant)| load_import_context(slug, dormant),
+    );
     provide_context(context);
     view! { <Outlet/> }
+}
+
+/// The step named by the last part of the address (none: upload).
+#[component]
+pub fn ImportStep() -> impl IntoView {
+    let params = use_params_map();
+    let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
+    move || {
+        match step.get().as_str() {
+        "" => view! { <UploadPage/> }.into_any(),
+        "map" => view! { <MapPage/> }.into_any(),
+        "preview" => view! { <PreviewPage/> }.into_any(),
+        "complete" => view! { <CompletePage/> }.into_any(),
+        "done" => view! { <DonePage/> }.into_any(),
+        _ => view! {
+            <Title text="No such step"/>
+            <h1>"No such step"</h1>
+            <p>
+                "This import has no step at this address. " <a href=wizard().url("")>"Start with the upload"</a>
+            </p>
+        }
+            .into_any(),
+    }
+    }
 }
 
 fn wizard() -> Wizard {

@@ -48,7 +48,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                 Forecast::new(
                     checks.iter().filter_map(|c| c.person.as_ref()),
                     known,
-                    wizard.at_track(),
+                    wizard.adds_members(),
                     &emails_off,
                 )
             })
@@ -69,7 +69,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                 "Roster could not check which people already exist: reload the page to try again."
                     .to_owned(),
             )
-        } else if wizard.at_track() && over_by() > 0 {
+        } else if wizard.adds_members() && over_by() > 0 {
             Some(format!(
                 "This import would bring active users to {}, over the licence of {} by {}: remove {} of the people who are new to the platform, or ask for a larger licence.",
                 active_after(),
@@ -101,24 +101,35 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
         <section class="card">
             <h2>"What this import will do"</h2>
             <Counts forecast error_rows/>
-            {wizard
-                .at_track()
-                .then(|| {
-                    view! {
-                        <p id="license-forecast" class:over=move || over_by() != 0>
-                            {move || {
-                                format!(
-                                    "Active users: {} → {} of {}",
-                                    license.active_users,
-                                    active_after(),
-                                    license.limit,
-                                )
-                            }}
-                        </p>
-                        <h3>"System emails"</h3>
-                        <EmailForecastList forecast/>
-                    }
-                })}
+            {if wizard.adds_members() {
+                view! {
+                    <p id="license-forecast" class:over=move || over_by() != 0>
+                        {move || {
+                            format!(
+                                "Active users: {} → {} of {}",
+                                license.active_users,
+                                active_after(),
+                                license.limit,
+                            )
+                        }}
+                    </p>
+                    <h3>"System emails"</h3>
+                    <EmailForecastList forecast/>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p id="license-forecast">
+                        {format!(
+                            "Licence use unchanged: {} of {} active users. Dormant users do not count.",
+                            license.active_users,
+                            license.limit,
+                        )}
+                    </p>
+                    <p id="email-forecast">"No emails will be sent: dormant users are never emailed."</p>
+                }
+                    .into_any()
+            }}
             {move || wizard.lookup_error.get().map(|error| view! { <ErrorNotice error/> })}
         </section>
         <section class="card">
@@ -208,9 +219,13 @@ fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl IntoView {
     let errors = Signal::derive(move || error_rows.get() as u64);
     view! {
         <ul id="counts" class="counts">
-            {item("new", "new users", of(|f| f.new))}
+            {item(
+                "new",
+                if wizard.adds_members() { "new users" } else { "new dormant users" },
+                of(|f| f.new),
+            )}
             {wizard
-                .at_track()
+                .adds_members()
                 .then(|| {
                     view! {
                         {item("joining", "existing users join the track", of(|f| f.joining))}
@@ -219,7 +234,7 @@ fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl IntoView {
                 })}
             {item(
                 "unchanged",
-                if wizard.at_track() {
+                if wizard.adds_members() {
                     "already members: profile updated"
                 } else {
                     "existing users: profile updated"

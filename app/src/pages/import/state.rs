@@ -44,6 +44,8 @@ pub struct Wizard {
     /// The wizard's own URL, e.g. `/tracks/engineering/import`.
     base: StoredValue<String>,
     pub track_slug: StoredValue<Option<String>>,
+    /// Dormant: nobody joins a track, so there are no roles to choose.
+    dormant: bool,
     pub file: RwSignal<Option<Arc<LoadedFile>>>,
     /// Why the chosen file cannot be used as a whole.
     pub file_error: RwSignal<Option<String>>,
@@ -73,10 +75,11 @@ pub struct Wizard {
 }
 
 impl Wizard {
-    pub fn new(base: String, track_slug: Option<String>) -> Self {
+    pub fn new(base: String, track_slug: Option<String>, dormant: bool) -> Self {
         Wizard {
             base: StoredValue::new(base),
             track_slug: StoredValue::new(track_slug),
+            dormant,
             file: RwSignal::new(None),
             file_error: RwSignal::new(None),
             confirmed: RwSignal::new(false),
@@ -109,8 +112,9 @@ impl Wizard {
         }
     }
 
-    pub fn at_track(&self) -> bool {
-        self.track_slug.with_value(Option::is_some)
+    /// The import makes people members of a track (not a dormant one).
+    pub fn adds_members(&self) -> bool {
+        !self.dormant
     }
 
     /// A file is loaded and readable as a table.
@@ -119,7 +123,7 @@ impl Wizard {
     }
 
     pub fn role_choice(&self) -> RoleChoice {
-        if !self.at_track() {
+        if self.dormant {
             RoleChoice::Dormant
         } else if self.roles_from_column.get() {
             RoleChoice::FromColumn

@@ -1,6 +1,8 @@
-//! Step 1: choose the file and the roles (SPEC §5 step 1). The file is read
-//! and checked in the browser as soon as it is chosen.
+//! Step 1: choose the file and the roles (SPEC §5 step 1; a dormant import
+//! has no roles). The file is read and checked in the browser as soon as it
+//! is chosen.
 
+use super::template::TemplateHelp;
 use super::{step_page, wizard};
 use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
@@ -11,11 +13,12 @@ use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    step_page(
-        "Add users from CSV",
-        0,
-        |context| view! { <UploadForm context/> },
-    )
+    let title = if wizard().adds_members() {
+        "Add users from CSV"
+    } else {
+        "Add dormant users from CSV"
+    };
+    step_page(title, 0, |context| view! { <UploadForm context/> })
 }
 
 #[component]
@@ -41,7 +44,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
             Some("Choose a CSV file to continue.")
         } else if needs_confirmation() && !wizard.confirmed.get() {
             Some("Confirm the converted text looks right to continue.")
-        } else if wizard.at_track()
+        } else if wizard.adds_members()
             && !wizard.roles_from_column.get()
             && wizard.roles.get().is_empty()
         {
@@ -61,6 +64,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                     "A CSV file with a header row and one row per person: First Name, Last Name and Email at least, up to {limit} people. In Excel: File → Save As → \"CSV UTF-8\".",
                 )}
             </p>
+            <TemplateHelp context/>
             <label
                 class="drop-zone"
                 class:dragging=move || dragging.get()
@@ -99,7 +103,11 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                 {move || wizard.has_table().then(|| view! { <FileSummary context/> })}
             </div>
         </section>
-        {wizard.at_track().then(|| view! { <RoleChoice context/> })}
+        {if wizard.adds_members() {
+            view! { <RoleChoice context/> }.into_any()
+        } else {
+            view! { <DormantNote/> }.into_any()
+        }}
         <div class="actions">
             <button type="button" disabled=move || missing().is_some() on:click=go_on>
                 "Continue"
@@ -294,5 +302,20 @@ fn RoleChoice(context: StoredValue<ImportContext>) -> impl IntoView {
                 "Each row names its roles in a column such as Role: Mentor, Mentee, Teacher or Admin; several separated by commas."
             </p>
         </fieldset>
+    }
+}
+
+/// What a dormant import does, in place of the roles (SPEC §6).
+#[component]
+fn DormantNote() -> impl IntoView {
+    view! {
+        <section class="card" id="dormant-note">
+            <h2>"Dormant users"</h2>
+            <p>
+                "Everyone in this file joins the global user repository as a "
+                <strong>"dormant"</strong>
+                " user: they are added to no track, are never emailed and do not count against the licence. People already in the platform get their profile updated and keep their tracks and roles."
+            </p>
+        </section>
     }
 }

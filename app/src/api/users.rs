@@ -1,0 +1,185 @@
+//! The global user repository (issue 4, SPEC §2): every user of the
+//! instance, searched and paged on the server.
+
+use crate::api::{LicenseUse, TrackRef};
+use crate::domain::Roles;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Users on one page of the list.
+pub const USERS_PER_PAGE: u32 = 50;
+
+/// Dormant users have no membership; active users have one or more.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserState {
+    #[default]
+    All,
+    Dormant,
+    Active,
+}
+
+impl UserState {
+    pub const ALL: [UserState; 3] = [UserState::All, UserState::Dormant, UserState::Active];
+
+    /// The value in the page's address (`?state=dormant`).
+    pub fn key(self) -> &'static str {
+        match self {
+            UserState::All => "all",
+            UserState::Dormant => "dormant",
+            UserState::Active => "active",
+        }
+    }
+
+    /// An unknown value shows everyone rather than an error page.
+    pub fn from_key(key: &str) -> UserState {
+        UserState::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UserState::All => "Everyone",
+            UserState::Dormant => "Dormant only",
+            UserState::Active => "Active only",
+        }
+    }
+}
+
+/// What the list shows: a search over name and email, filters, a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserQuery {
+    pub search: String,
+    pub state: UserState,
+    /// Only members of this track (by slug).
+    pub track: Option<String>,
+    /// 0-based.
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackRoles {
+    pub track: TrackRef,
+    pub roles: Roles,
+}
+
+/// One user as the list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListing {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// Empty for a dormant user.
+    pub memberships: Vec<TrackRoles>,
+}
+
+impl UserListing {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// "Dormant", or "Active in 2 tracks".
+    pub fn state(&self) -> String {
+        match self.memberships.len() {
+            0 => "Dormant".to_owned(),
+            1 => "Active in 1 track".to_owned(),
+            n => format!("Active in {n} tracks"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub users: Vec<UserListing>,
+    /// Users matching the query, on every page.
+    pub total: u64,
+    /// The page shown (a page past the end shows the last one).
+    pub page: u32,
+    pub license: LicenseUse,
+    /// The tracks to filter by.
+    pub tracks: Vec<TrackRef>,
+}
+
+impl UserPage {
+    pub fn pages(&self) -> u32 {
+        u32::try_from(self.total.div_ceil(u64::from(USERS_PER_PAGE)))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileAnswer {
+    pub title: String,
+    /// `None`: not filled in.
+    pub value: Option<String>,
+}
+
+/// One user in full: every profile field, every membership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user: UserListing,
+    /// The instance's profile fields in order, answered or not.
+    pub answers: Vec<ProfileAnswer>,
+    /// When the user was first added (YYYY-MM-DD).
+    pub added_on: String,
+}
+
+#[server(prefix = "/api", endpoint = "users", input = Json)]
+pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend().list_users(&admin, query).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "user", input = Json)]
+pub async fn load_user_detail(id: i64) -> Result<UserDetail, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend().user_detail(&admin, id).await
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_read_back_from_their_keys_and_unknown_keys_mean_everyone() {
+        for state in UserState::ALL {
+            assert_eq!(UserState::from_key(state.key()), state);
+        }
+        assert_eq!(UserState::from_key("asleep"), UserState::All);
+    }
+
+    #[test]
+    fn pages_round_up_and_an_empty_list_has_one() {
+        let page = |total| UserPage {
+            users: Vec::new(),
+            total,
+            page: 0,
+            license: LicenseUse {
+                active_users: 0,
+                limit: 0,
+            },
+            tracks: Vec::new(),
+        };
+        assert_eq!(page(0).pages(), 1);
+        assert_eq!(page(50).pages(), 1);
+        assert_eq!(page(51).pages(), 2);
+        assert_eq!(page(100_000).pages(), 2_000);
+    }
+}

@@ -1,0 +1,310 @@
+//! The global user repository (issue 4): every user with their state,
+//! tracks and roles; search and filters live in the address, so Back,
+//! reload and a shared link show the same list.
+
+use super::loaded;
+use crate::api::users::{list_users, load_user_detail, USERS_PER_PAGE};
+use crate::api::{TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserState};
+use crate::components::{encode_query_value, ErrorNotice, LicenseMeter, Loading};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        query_map.with(|q| UserQuery {
+            search: q.get("q").unwrap_or_default(),
+            state: UserState::from_key(&q.get("state").unwrap_or_default()),
+            track: q.get("track").filter(|t| !t.is_empty()),
+            // The address counts pages from 1.
+            page: q
+                .get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .saturating_sub(1),
+        })
+    });
+    let users = Resource::new(move || query.get(), list_users);
+    view! {
+        <Title text="Users"/>
+        <h1>"Users"</h1>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(page) => Either::Left(view! { <UserList page query=query.get_untracked()/> }),
+                    Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
+    let first = u64::from(page.page) * u64::from(USERS_PER_PAGE);
+    let summary = match page.total {
+        0 => "No users match: change the search or the filters.".to_owned(),
+        1 => "1 user".to_owned(),
+        total => format!(
+            "{}–{} of {total} users",
+            first + 1,
+            first + page.users.len() as u64
+        ),
+    };
+    let pages = page.pages();
+    let link_to = {
+        let query = query.clone();
+        move |n: u32| page_link(&query, n)
+    };
+    view! {
+        <section class="card">
+            <LicenseMeter license=page.license.clone()/>
+            <p class="muted">
+                "Dormant users are in no track: they are never emailed and do not count against the licence. "
+                <a href="/import">"Add users from CSV"</a>
+            </p>
+        </section>
+        <SearchForm query=query.clone() tracks=page.tracks.clone()/>
+        <p id="user-count" role="status">{summary}</p>
+        <div class="table-wrap">
+            <table class="user-list">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Tracks and roles"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page
+                        .users
+                        .into_iter()
+                        .map(|user| view! { <UserRow user/> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {(page.page > 0)
+                .then(|| view! { <a href=link_to(page.page) rel="prev">"← Previous"</a> })}
+            <span>{format!("Page {} of {pages}", page.page + 1)}</span>
+            {(page.page + 1 < pages)
+                .then(|| view! { <a href=link_to(page.page + 2) rel="next">"Next →"</a> })}
+        </nav>
+    }
+}
+
+/// The search box and filters: a GET form, so the query lands in the
+/// address. The filters apply as soon as they change.
+#[component]
+fn SearchForm(query: UserQuery, tracks: Vec<crate::api::TrackRef>) -> impl IntoView {
+    let track = query.track.clone().unwrap_or_default();
+    view! {
+        <Form method="GET" action="/users" attr:class="card search-form" attr:role="search">
+            <div class="field">
+                <label for="user-search">"Search by name or email"</label>
+                <input id="user-search" type="search" name="q" value=query.search.clone()/>
+            </div>
+            <div class="field">
+                <label for="user-state">"Show"</label>
+                <select id="user-state" name="state" onchange="this.form.requestSubmit()">
+                    {UserState::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.key() selected=s == query.state>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="user-track">"Track"</label>
+                <select id="user-track" name="track" onchange="this.form.requestSubmit()">
+                    <option value="" selected=track.is_empty()>
+                        "All tracks"
+                    </option>
+                    {tracks
+                        .into_iter()
+                        .map(|t| {
+                            let selected = t.slug == track;
+                            view! {
+                                <option value=t.slug selected=selected>
+                                    {t.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit">"Search"</button>
+        </Form>
+    }
+}
+
+/// The list's address for page `n` (counted from 1) of the same query.
+fn page_link(query: &UserQuery, n: u32) -> String {
+    let mut parts = vec![format!("page={n}")];
+    if !query.search.is_empty() {
+        parts.push(format!("q={}", encode_query_value(&query.search)));
+    }
+    if query.state != UserState::All {
+        parts.push(format!("state={}", query.state.key()));
+    }
+    if let Some(track) = &query.track {
+        parts.push(format!("track={}", encode_query_value(track)));
+    }
+    format!("/users?{}", parts.join("&"))
+}
+
+#[component]
+fn UserRow(user: UserListing) -> impl IntoView {
+    let state = user.state();
+    let dormant = user.memberships.is_empty();
+    view! {
+        <tr data-email=user.email.clone()>
+            <td data-label="Name">
+                <a href=format!("/users/{}", user.id)>{user.full_name()}</a>
+            </td>
+            <td data-label="Email">{user.email.clone()}</td>
+            <td data-label="State">
+                <span class="badge" class:dormant=dormant>
+                    {state}
+                </span>
+            </td>
+            <td data-label="Tracks and roles">
+                <Memberships memberships=user.memberships/>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Memberships(memberships: Vec<TrackRoles>) -> impl IntoView {
+    if memberships.is_empty() {
+        return Either::Left(view! { <span class="muted">"No track"</span> });
+    }
+    Either::Right(view! {
+        <ul class="memberships">
+            {memberships
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li>
+                            <a href=format!("/tracks/{}/members", m.track.slug)>{m.track.name}</a>
+                            ": "
+                            {m.roles.to_string()}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    })
+}
+
+#[component]
+pub fn UserDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_user_detail(id).await,
+            None => Err(crate::AppError::NotFound(
+                "There is no such user: pick one from the user list.".into(),
+            )),
+        }
+    });
+    view! {
+        <p>
+            <a href="/users">"← All users"</a>
+        </p>
+        {loaded(detail, |detail| view! { <UserCard detail/> })}
+    }
+}
+
+#[component]
+fn UserCard(detail: UserDetail) -> impl IntoView {
+    let UserDetail {
+        user,
+        answers,
+        added_on,
+    } = detail;
+    let name = user.full_name();
+    view! {
+        <Title text=name.clone()/>
+        <h1>{name}</h1>
+        <section class="card">
+            <dl class="facts">
+                <dt>"Email"</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>"State"</dt>
+                <dd id="user-state-text">{user.state()}</dd>
+                <dt>"Added"</dt>
+                <dd>{added_on}</dd>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>"Tracks and roles"</h2>
+            {if user.memberships.is_empty() {
+                Either::Left(
+                    view! {
+                        <p>
+                            "Dormant: in no track, so never emailed and not counted against the licence."
+                        </p>
+                    },
+                )
+            } else {
+                Either::Right(view! { <Memberships memberships=user.memberships/> })
+            }}
+        </section>
+        <section class="card">
+            <h2>"Profile"</h2>
+            <dl class="facts" id="profile-answers">
+                {answers
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <dt>{a.title}</dt>
+                            {match a.value {
+                                Some(value) => Either::Left(view! { <dd>{value}</dd> }),
+                                None => Either::Right(view! { <dd class="muted">"Not filled in"</dd> }),
+                            }}
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_links_keep_the_search_and_filters() {
+        let query = UserQuery {
+            search: "ann lee&co".into(),
+            state: UserState::Dormant,
+            track: Some("engineering".into()),
+            page: 0,
+        };
+        assert_eq!(
+            page_link(&query, 3),
+            "/users?page=3&q=ann%20lee%26co&state=dormant&track=engineering"
+        );
+        assert_eq!(page_link(&UserQuery::default(), 2), "/users?page=2");
+    }
+}
