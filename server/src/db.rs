@@ -39,6 +39,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
+                // Sorts and IN lists of big queries (the user list's
+                // filters) in memory, not in temporary files.
+                .pragma("temp_store", "memory")
         });
     Database::connect(opts)
         .await

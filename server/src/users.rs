@@ -37,21 +37,17 @@ pub async fn list(
     global_only(admin)?;
     let tracks = active_tracks(db).await?;
     let mut select = user::Entity::find();
-    // Every word must appear in the first name, the last name or the email.
-    for word in query.search.split_whitespace().take(MAX_SEARCH_WORDS) {
-        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        select = select.filter(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::FirstName))).like(like()))
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::LastName))).like(like()))
-                .add(Expr::col(user::Column::EmailNormalized).like(like())),
-        );
-    }
+    let searching = match search_condition(&query.search) {
+        Some(matching) => {
+            select = select.filter(matching);
+            true
+        }
+        None => false,
+    };
     select = match query.state {
         UserState::All => select,
-        UserState::Dormant => select.filter(Expr::exists(memberships_of_user(None)).not()),
-        UserState::Active => select.filter(Expr::exists(memberships_of_user(None))),
+        UserState::Dormant => select.filter(user::Column::Id.not_in_subquery(members(None))),
+        UserState::Active => select.filter(user::Column::Id.in_subquery(members(None))),
     };
     if let Some(slug) = query.track.as_deref().filter(|s| !s.is_empty()) {
         let Some(t) = tracks.iter().find(|t| t.slug == slug) else {
@@ -60,7 +56,7 @@ pub async fn list(
             ))
             .into());
         };
-        select = select.filter(Expr::exists(memberships_of_user(Some(t.id))));
+        select = select.filter(user::Column::Id.in_subquery(members(Some(t.id))));
     }
 
     let total = select.clone().count(db).await?;
@@ -68,7 +64,7 @@ pub async fn list(
         u32::try_from(total.saturating_sub(1) / u64::from(USERS_PER_PAGE)).unwrap_or(u32::MAX);
     let page = Ord::min(query.page, last_page);
     let found = select
-        .order_by(Func::lower(Expr::col(user::Column::LastName)), Order::Asc)
+        .order_by(name_order(searching), Order::Asc)
         .order_by(Func::lower(Expr::col(user::Column::FirstName)), Order::Asc)
         .order_by_asc(user::Column::Id)
         .limit(u64::from(USERS_PER_PAGE))
@@ -139,6 +135,41 @@ pub async fn detail(
     })
 }
 
+/// The list's order: last name, ignoring case. Without a search the name
+/// index gives a page at once. With one, `|| ''` keeps both databases off
+/// that index: walking it and testing each row reads the whole table out of
+/// order when the matches sort late (measured: 150 ms instead of 50 ms on
+/// PostgreSQL for "smith 42" over 100,000 users), while sorting the matches
+/// is cheap.
+fn name_order(searching: bool) -> Expr {
+    if searching {
+        Expr::cust("lower(users.last_name) || ''")
+    } else {
+        Func::lower(Expr::col(user::Column::LastName)).into()
+    }
+}
+
+/// Every word must appear in the first name, the last name or the email,
+/// ignoring case; `None` for an empty search.
+fn search_condition(search: &str) -> Option<Condition> {
+    let words: Vec<&str> = search.split_whitespace().take(MAX_SEARCH_WORDS).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut all = Condition::all();
+    for word in words {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        let like = || LikeExpr::new(pattern.clone()).escape('\\');
+        all = all.add(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::FirstName))).like(like()))
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::LastName))).like(like()))
+                .add(Expr::col(user::Column::EmailNormalized).like(like())),
+        );
+    }
+    Some(all)
+}
+
 fn listing(u: user::Model, memberships: Vec<TrackRoles>) -> UserListing {
     UserListing {
         id: u.id,
@@ -149,16 +180,16 @@ fn listing(u: user::Model, memberships: Vec<TrackRoles>) -> UserListing {
     }
 }
 
-/// `SELECT 1 FROM memberships WHERE user_id = users.id [AND track_id = …]`,
-/// for `EXISTS` filters that use the (user_id, track_id) index.
-fn memberships_of_user(track_id: Option<i64>) -> SelectStatement {
+/// `SELECT user_id FROM memberships [WHERE track_id = …]`. As `IN` lists
+/// both databases read it once, where a correlated `EXISTS` probed the
+/// memberships index for every user (measured on SQLite over 100,000
+/// users: the dormant count took 150 ms that way).
+fn members(track_id: Option<i64>) -> SelectStatement {
     let mut q = Query::select();
-    q.expr(Expr::val(1)).from(membership::Entity).and_where(
-        Expr::col((membership::Entity, membership::Column::UserId))
-            .equals((user::Entity, user::Column::Id)),
-    );
+    q.column(membership::Column::UserId)
+        .from(membership::Entity);
     if let Some(track_id) = track_id {
-        q.and_where(Expr::col((membership::Entity, membership::Column::TrackId)).eq(track_id));
+        q.and_where(membership::Column::TrackId.eq(track_id));
     }
     q
 }
