@@ -3,13 +3,14 @@
 //! `app` never touches a database: the server implements [`Backend`] and
 //! puts it into leptos context; server functions reach it through [`Call`].
 
+use crate::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use crate::api::KnownPerson;
 use crate::api::{
     ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
     TrackSummary, UserDetail, UserPage, UserQuery, Viewer,
 };
 use crate::domain::csv_upload::CsvRow;
-use crate::domain::{Admin, Email, NewPassword};
+use crate::domain::{Admin, Email, NewPassword, PersonForm, Roles};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -63,6 +64,31 @@ pub trait Backend: Send + Sync + 'static {
     async fn finish_import(&self, admin: &Admin, import_id: i64) -> Result<ImportCounts, AppError>;
     async fn list_users(&self, admin: &Admin, query: UserQuery) -> Result<UserPage, AppError>;
     async fn user_detail(&self, admin: &Admin, id: i64) -> Result<UserDetail, AppError>;
+    async fn find_person(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        email: &str,
+    ) -> Result<Option<ExistingPerson>, AppError>;
+    async fn add_person(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        roles: Roles,
+        form: PersonForm,
+    ) -> Result<AddPersonResult, AppError>;
+    async fn pool_matching_ids(
+        &self,
+        admin: &Admin,
+        query: UserQuery,
+    ) -> Result<Vec<i64>, AppError>;
+    async fn add_from_pool(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        user_ids: Vec<i64>,
+        roles: Roles,
+    ) -> Result<PoolAddSummary, AppError>;
     /// Whether cookies must carry `Secure` (the app is served over https).
     fn secure_cookies(&self) -> bool;
 }

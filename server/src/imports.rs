@@ -113,6 +113,17 @@ async fn import_target(
     Ok(Some(t))
 }
 
+/// The track at `slug`, if this admin manages it.
+pub async fn track_to_manage(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    slug: &str,
+) -> Result<track::Model, ServiceError> {
+    import_target(db, admin, Some(slug))
+        .await?
+        .ok_or_else(|| ServiceError::Data("a track lookup without its track".into()))
+}
+
 pub async fn import_context(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -210,10 +221,29 @@ pub async fn known_people(
     Ok(known)
 }
 
+/// Where the people of an import come from; recorded as its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportSource {
+    CsvFile,
+    /// Typed in by an admin (SPEC §7 "Manually").
+    Manual,
+    /// Picked from the global pool (SPEC §7).
+    Pool,
+}
+
 pub async fn start(
     db: &DatabaseConnection,
     admin: &Admin,
     plan: ImportPlan,
+) -> Result<i64, ServiceError> {
+    start_as(db, admin, plan, ImportSource::CsvFile).await
+}
+
+pub async fn start_as(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+    source: ImportSource,
 ) -> Result<i64, ServiceError> {
     let target = import_target(db, admin, plan.track_slug.as_deref()).await?;
     match (&target, &plan.roles) {
@@ -228,7 +258,7 @@ pub async fn start(
     }
     let track_id = target.map(|t| t.id);
     let row_limit = settings(db).await?.upload_row_limit;
-    if i64::from(plan.rows_total) > i64::from(row_limit) {
+    if source == ImportSource::CsvFile && i64::from(plan.rows_total) > i64::from(row_limit) {
         return invalid(
             TableError::TooManyRows {
                 count: plan.rows_total as usize,
@@ -248,10 +278,11 @@ pub async fn start(
         return invalid(e.to_string());
     }
     let created = import::ActiveModel {
-        kind: Set(if plan.roles == RoleChoice::Dormant {
-            "csv_dormant"
-        } else {
-            "csv_track"
+        kind: Set(match source {
+            ImportSource::CsvFile if plan.roles == RoleChoice::Dormant => "csv_dormant",
+            ImportSource::CsvFile => "csv_track",
+            ImportSource::Manual => "manual",
+            ImportSource::Pool => "pool",
         }
         .to_owned()),
         track_id: Set(track_id),

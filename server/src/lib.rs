@@ -2,6 +2,7 @@
 //! functions, and the HTTP app. `main.rs` is a thin CLI over this.
 
 pub mod accounts;
+pub mod adds;
 pub mod config;
 pub mod db;
 pub mod entities;

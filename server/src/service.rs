@@ -1,10 +1,11 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, imports, overview, users};
+use crate::{accounts, adds, imports, overview, users};
+use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
-use app::domain::{Admin, Email, NewPassword};
+use app::domain::{Admin, Email, NewPassword, PersonForm, Roles};
 use app::{
     AppError, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo, TrackSummary,
     Viewer,
@@ -103,6 +104,43 @@ impl Backend for RosterService {
 
     async fn user_detail(&self, admin: &Admin, id: i64) -> Result<UserDetail, AppError> {
         Ok(users::detail(&self.db, admin, id).await?)
+    }
+
+    async fn find_person(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        email: &str,
+    ) -> Result<Option<ExistingPerson>, AppError> {
+        Ok(adds::find_person(&self.db, admin, track_slug, email).await?)
+    }
+
+    async fn add_person(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        roles: Roles,
+        form: PersonForm,
+    ) -> Result<AddPersonResult, AppError> {
+        Ok(adds::add_person(&self.db, admin, track_slug, roles, form).await?)
+    }
+
+    async fn pool_matching_ids(
+        &self,
+        admin: &Admin,
+        query: UserQuery,
+    ) -> Result<Vec<i64>, AppError> {
+        Ok(adds::pool_matching_ids(&self.db, admin, query).await?)
+    }
+
+    async fn add_from_pool(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        user_ids: Vec<i64>,
+        roles: Roles,
+    ) -> Result<PoolAddSummary, AppError> {
+        Ok(adds::add_from_pool(&self.db, admin, track_slug, user_ids, roles).await?)
     }
 
     fn secure_cookies(&self) -> bool {

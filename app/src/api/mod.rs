@@ -8,6 +8,7 @@
 /// Where every server function lives.
 pub const PREFIX: &str = "/api/";
 
+pub mod adds;
 pub mod auth;
 pub mod imports;
 pub mod overview;
@@ -17,5 +18,5 @@ pub mod users;
 pub use imports::{ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 pub use types::*;
 pub use users::{
-    ProfileAnswer, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserState,
+    ProfileAnswer, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState,
 };

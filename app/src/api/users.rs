@@ -2,7 +2,7 @@
 //! instance, searched and paged on the server.
 
 use crate::api::{LicenseUse, TrackRef};
-use crate::domain::Roles;
+use crate::domain::{Role, Roles};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -49,13 +49,31 @@ impl UserState {
     }
 }
 
-/// What the list shows: a search over name and email, filters, a page.
+/// Whose list it is, which decides who may read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserScope {
+    /// The global user repository: global admins.
+    #[default]
+    Global,
+    /// A track's members: that track's admins.
+    Members(String),
+    /// The global pool seen from a track, to add people to it (SPEC §7):
+    /// global admins, and the track's admins where the instance allows.
+    Pool(String),
+}
+
+/// What the list shows: a search over name and email, filters, a page.
+/// Left-out fields take their defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UserQuery {
+    pub scope: UserScope,
     pub search: String,
     pub state: UserState,
     /// Only members of this track (by slug).
     pub track: Option<String>,
+    /// Only people holding this role (in the `track` filter's track, or in any).
+    pub role: Option<Role>,
     /// 0-based.
     pub page: u32,
 }

@@ -4,7 +4,7 @@
 
 use super::loaded;
 use crate::api::users::{list_users, load_user_detail, USERS_PER_PAGE};
-use crate::api::{TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserState};
+use crate::api::{TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState};
 use crate::components::{encode_query_value, ErrorNotice, LicenseMeter, Loading};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -17,6 +17,8 @@ pub fn UsersPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         query_map.with(|q| UserQuery {
+            scope: UserScope::Global,
+            role: None,
             search: q.get("q").unwrap_or_default(),
             state: UserState::from_key(&q.get("state").unwrap_or_default()),
             track: q.get("track").filter(|t| !t.is_empty()),
@@ -299,7 +301,7 @@ mod tests {
             search: "ann lee&co".into(),
             state: UserState::Dormant,
             track: Some("engineering".into()),
-            page: 0,
+            ..Default::default()
         };
         assert_eq!(
             page_link(&query, 3),

@@ -1,0 +1,243 @@
+//! Adding people one by one at a track, and from the global pool (SPEC §7).
+//! Each add is a small import: the same checks and rules, the same licence
+//! line, the same system emails, recorded in the history like a file.
+
+use crate::entities::{membership, profile_answer, profile_field, user};
+use crate::error::ServiceError;
+use crate::imports::{self, ImportSource};
+use crate::overview::{active_tracks, profile_fields};
+use crate::users::{self, memberships_of};
+use app::api::adds::{
+    AddPersonResult, AddedPerson, ExistingPerson, PoolAddSummary, POOL_ADD_LIMIT,
+};
+use app::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
+use app::domain::{Admin, PersonForm, Roles};
+use app::{AppError, ImportPlan, UserQuery, UserScope};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+fn refuse<T>(message: &str) -> Result<T, ServiceError> {
+    Err(AppError::Invalid(message.to_owned()).into())
+}
+
+pub async fn find_person(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: &str,
+    email: &str,
+) -> Result<Option<ExistingPerson>, ServiceError> {
+    let track = imports::track_to_manage(db, admin, track_slug).await?;
+    let Some(found) = user::Entity::find()
+        .filter(user::Column::EmailNormalized.eq(app::domain::email::normalize(email)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let keys: HashMap<i64, String> = profile_field::Entity::find()
+        .filter(profile_field::Column::Archived.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.key))
+        .collect();
+    let answers = profile_answer::Entity::find()
+        .filter(profile_answer::Column::UserId.eq(found.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| keys.get(&a.field_id).map(|key| (key.clone(), a.value)))
+        .collect();
+    let tracks = active_tracks(db).await?;
+    let memberships = memberships_of(db, &tracks, [found.id])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
+    let roles_here = memberships
+        .iter()
+        .find(|m| m.track.id == track.id)
+        .map(|m| m.roles);
+    Ok(Some(ExistingPerson {
+        form: PersonForm {
+            email: found.email,
+            first_name: found.first_name,
+            last_name: found.last_name,
+            answers,
+        },
+        memberships,
+        roles_here,
+    }))
+}
+
+pub async fn add_person(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: &str,
+    roles: Roles,
+    form: PersonForm,
+) -> Result<AddPersonResult, ServiceError> {
+    imports::track_to_manage(db, admin, track_slug).await?;
+    if roles.is_empty() {
+        return refuse("Choose at least one role.");
+    }
+    let fields = profile_fields(db).await?;
+    let check = form.check(&fields, roles);
+    if !check.errors.is_empty() {
+        return Ok(AddPersonResult::Refused(check.errors));
+    }
+    let (headers, mapping, row) = form.as_table(&fields);
+    let plan = ImportPlan {
+        track_slug: Some(track_slug.to_owned()),
+        file_name: "Added manually".into(),
+        file_hash: String::new(),
+        headers,
+        mapping,
+        roles: RoleChoice::Everyone(roles),
+        rows_total: 1,
+    };
+    let (results, emails_queued) =
+        apply_as_import(db, admin, plan, vec![row], ImportSource::Manual).await?;
+    let Some(result) = results.into_iter().next() else {
+        return Err(ServiceError::Data("an add answered with no row".into()));
+    };
+    if !result.errors.is_empty() {
+        return Ok(AddPersonResult::Refused(result.errors));
+    }
+    Ok(AddPersonResult::Added(AddedPerson {
+        name: format!("{} {}", form.first_name.trim(), form.last_name.trim()),
+        email: form.email.trim().to_owned(),
+        outcome: result.outcome,
+        emailed: emails_queued > 0,
+    }))
+}
+
+/// Starts an import, applies its rows in one batch (one transaction) and
+/// finishes it; an import the batch refused is still closed.
+async fn apply_as_import(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+    rows: Vec<CsvRow>,
+    source: ImportSource,
+) -> Result<(Vec<app::RowResult>, u64), ServiceError> {
+    let id = imports::start_as(db, admin, plan, source).await?;
+    let applied = imports::apply_batch(db, admin, id, rows).await;
+    let counts = imports::finish(db, admin, id).await?;
+    Ok((applied?, counts.emails_queued))
+}
+
+pub async fn pool_matching_ids(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    query: UserQuery,
+) -> Result<Vec<i64>, ServiceError> {
+    if !matches!(query.scope, UserScope::Pool(_)) {
+        return refuse("Only the global pool seen from a track can be selected in full.");
+    }
+    let (select, _, track) = users::matching(db, admin, &query).await?;
+    let Some(track) = track else {
+        return Err(ServiceError::Data("a pool query without its track".into()));
+    };
+    Ok(select
+        .filter(user::Column::Id.not_in_subquery(users::members(Some(track.id), None)))
+        .select_only()
+        .column(user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+pub async fn add_from_pool(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: &str,
+    user_ids: Vec<i64>,
+    roles: Roles,
+) -> Result<PoolAddSummary, ServiceError> {
+    let query = UserQuery {
+        scope: UserScope::Pool(track_slug.to_owned()),
+        ..Default::default()
+    };
+    let (_, _, track) = users::matching(db, admin, &query).await?;
+    let Some(track) = track else {
+        return Err(ServiceError::Data("a pool query without its track".into()));
+    };
+    if roles.is_empty() {
+        return refuse("Choose at least one role for the people you add.");
+    }
+    if user_ids.is_empty() {
+        return refuse("Select at least one person to add.");
+    }
+    if user_ids.len() > POOL_ADD_LIMIT {
+        return Err(AppError::Invalid(format!(
+            "{} people are selected: add at most {POOL_ADD_LIMIT} at once, then the rest.",
+            user_ids.len()
+        ))
+        .into());
+    }
+    let mut people = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?;
+    people.sort_by(|a, b| {
+        (a.last_name.to_lowercase(), a.first_name.to_lowercase())
+            .cmp(&(b.last_name.to_lowercase(), b.first_name.to_lowercase()))
+    });
+    let members_here: HashSet<i64> = membership::Entity::find()
+        .filter(membership::Column::TrackId.eq(track.id))
+        .filter(membership::Column::UserId.is_in(people.iter().map(|u| u.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let name = |u: &user::Model| format!("{} {}", u.first_name, u.last_name);
+    let (already, joining): (Vec<_>, Vec<_>) =
+        people.iter().partition(|u| members_here.contains(&u.id));
+    let mut summary = PoolAddSummary {
+        already: already.iter().map(|u| name(u)).collect(),
+        ..Default::default()
+    };
+    if joining.is_empty() {
+        return Ok(summary);
+    }
+    // The stored people as a file: names and email only, so their profiles
+    // stay as they are.
+    let headers: Vec<String> = ["First Name", "Last Name", "Email"]
+        .map(str::to_owned)
+        .to_vec();
+    let rows: Vec<CsvRow> = joining
+        .iter()
+        .zip(2u64..)
+        .map(|(u, line)| CsvRow {
+            line,
+            cells: vec![u.first_name.clone(), u.last_name.clone(), u.email.clone()],
+        })
+        .collect();
+    let plan = ImportPlan {
+        track_slug: Some(track_slug.to_owned()),
+        file_name: "Added from the global pool".into(),
+        file_hash: String::new(),
+        headers,
+        mapping: Mapping {
+            columns: vec![
+                Some(Target::FirstName),
+                Some(Target::LastName),
+                Some(Target::Email),
+            ],
+        },
+        roles: RoleChoice::Everyone(roles),
+        rows_total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+    };
+    let (results, emails_queued) =
+        apply_as_import(db, admin, plan, rows, ImportSource::Pool).await?;
+    for (u, result) in joining.iter().zip(&results) {
+        match result.outcome {
+            RowOutcome::Added | RowOutcome::Created => summary.added.push(name(u)),
+            // Joined meanwhile (another admin, another tab).
+            _ => summary.already.push(name(u)),
+        }
+    }
+    summary.emails_queued = emails_queued;
+    Ok(summary)
+}
