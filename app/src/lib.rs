@@ -65,6 +65,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::TrackAddUsersPage/>
                         <Route path=path!("add-users") view=pages::TrackAddUsersPage/>
                         <Route path=path!("members") view=pages::TrackMembersPage/>
+                        <Route path=path!("add-person") view=pages::TrackAddPersonPage/>
+                        <Route path=path!("add-from-pool") view=pages::TrackPoolPage/>
                         <Route path=path!("emails") view=pages::TrackEmailsPage/>
                         <Route path=path!("history") view=pages::TrackHistoryPage/>
                         <ParentRoute path=path!("import") view=pages::TrackImportWizard>

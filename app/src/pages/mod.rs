@@ -1,18 +1,22 @@
 //! One module per area of the app; each page is a component.
 
+mod add_person;
 mod auth;
 mod home;
 mod import;
+mod members;
+mod pool;
 mod track;
 mod users;
 
+pub use add_person::TrackAddPersonPage;
 pub use auth::{LoginPage, SetupPage};
 pub use home::HomePage;
 pub use import::{GlobalImportWizard, ImportStep, TrackDormantImportWizard, TrackImportWizard};
+pub use members::TrackMembersPage;
+pub use pool::TrackPoolPage;
 pub(crate) use track::TrackResource;
-pub use track::{
-    TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout, TrackMembersPage,
-};
+pub use track::{TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout};
 pub use users::{UserDetailPage, UsersPage};
 
 use crate::components::{ErrorNotice, Loading};

@@ -33,7 +33,7 @@ pub fn TrackLayout() -> impl IntoView {
     }
 }
 
-fn track() -> TrackResource {
+pub(crate) fn track() -> TrackResource {
     expect_context::<TrackResource>()
 }
 
@@ -59,7 +59,9 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                         <section class="card">
                             <h2>"Add users manually"</h2>
                             <p>"Add one person at a time: email and roles, then their profile."</p>
-                            <p class="muted">"Coming soon."</p>
+                            <a class="button secondary" href=format!("/tracks/{}/add-person", t.track.slug)>
+                                "Add a person"
+                            </a>
                         </section>
                         {t
                             .pool_allowed
@@ -70,7 +72,9 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                                         <p>
                                             "Pick people already in the platform, dormant or in other tracks, and add them with the roles you choose."
                                         </p>
-                                        <p class="muted">"Coming soon."</p>
+                                        <a class="button secondary" href=format!("/tracks/{}/add-from-pool", t.track.slug)>
+                                            "Choose people"
+                                        </a>
                                     </section>
                                 }
                             })}
@@ -92,25 +96,6 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                     </div>
                     <section class="card">
                         <LicenseMeter license=t.license/>
-                    </section>
-                }
-            },
-        )}
-    }
-}
-
-#[component]
-pub fn TrackMembersPage() -> impl IntoView {
-    view! {
-        <Title text="Members"/>
-        <h1>"Members"</h1>
-        {loaded(
-            track(),
-            |t| {
-                view! {
-                    <section class="card">
-                        <p>{format!("{} members in {}.", t.members, t.track.name)}</p>
-                        <p class="muted">"Coming soon: the member list with roles, search and paging."</p>
                     </section>
                 }
             },

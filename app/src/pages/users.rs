@@ -4,8 +4,11 @@
 
 use super::loaded;
 use crate::api::users::{list_users, load_user_detail, USERS_PER_PAGE};
-use crate::api::{TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState};
+use crate::api::{
+    TrackRef, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState,
+};
 use crate::components::{encode_query_value, ErrorNotice, LicenseMeter, Loading};
+use crate::domain::Role;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,22 +17,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        query_map.with(|q| UserQuery {
-            scope: UserScope::Global,
-            role: None,
-            search: q.get("q").unwrap_or_default(),
-            state: UserState::from_key(&q.get("state").unwrap_or_default()),
-            track: q.get("track").filter(|t| !t.is_empty()),
-            // The address counts pages from 1.
-            page: q
-                .get("page")
-                .and_then(|p| p.parse::<u32>().ok())
-                .unwrap_or(1)
-                .saturating_sub(1),
-        })
-    });
+    let query = query_from_address(UserScope::Global);
     let users = Resource::new(move || query.get(), list_users);
     view! {
         <Title text="Users"/>
@@ -45,10 +33,30 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
+/// The list's query as the address holds it (`?q=&state=&track=&role=&page=`).
+pub(crate) fn query_from_address(scope: UserScope) -> Memo<UserQuery> {
+    let query_map = use_query_map();
+    Memo::new(move |_| {
+        query_map.with(|q| UserQuery {
+            scope: scope.clone(),
+            search: q.get("q").unwrap_or_default(),
+            state: UserState::from_key(&q.get("state").unwrap_or_default()),
+            track: q.get("track").filter(|t| !t.is_empty()),
+            role: q.get("role").and_then(|r| Role::parse(&r)),
+            // The address counts pages from 1.
+            page: q
+                .get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .saturating_sub(1),
+        })
+    })
+}
+
+/// "1–50 of 1,234 users", or what to do when nothing matches.
+pub(crate) fn list_summary(page: &UserPage) -> String {
     let first = u64::from(page.page) * u64::from(USERS_PER_PAGE);
-    let summary = match page.total {
+    match page.total {
         0 => "No users match: change the search or the filters.".to_owned(),
         1 => "1 user".to_owned(),
         total => format!(
@@ -56,12 +64,13 @@ fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
             first + 1,
             first + page.users.len() as u64
         ),
-    };
-    let pages = page.pages();
-    let link_to = {
-        let query = query.clone();
-        move |n: u32| page_link(&query, n)
-    };
+    }
+}
+
+#[component]
+fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
+    let summary = list_summary(&page);
+    let (current, pages) = (page.page, page.pages());
     view! {
         <section class="card">
             <LicenseMeter license=page.license.clone()/>
@@ -70,7 +79,12 @@ fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
                 <a href="/import">"Add users from CSV"</a>
             </p>
         </section>
-        <SearchForm query=query.clone() tracks=page.tracks.clone()/>
+        <SearchForm
+            action="/users"
+            query=query.clone()
+            tracks=page.tracks.clone()
+            filters=Filters { state: true, track: true, role: true }
+        />
         <p id="user-count" role="status">{summary}</p>
         <div class="table-wrap">
             <table class="user-list">
@@ -91,27 +105,50 @@ fn UserList(page: UserPage, query: UserQuery) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <Pager base="/users" query page=current pages/>
+    }
+}
+
+/// The links to the pages before and after this one.
+#[component]
+pub(crate) fn Pager(
+    #[prop(into)] base: String,
+    query: UserQuery,
+    page: u32,
+    pages: u32,
+) -> impl IntoView {
+    let link = move |n: u32| page_link(&base, &query, n);
+    view! {
         <nav class="pager" aria-label="Pages">
-            {(page.page > 0)
-                .then(|| view! { <a href=link_to(page.page) rel="prev">"← Previous"</a> })}
-            <span>{format!("Page {} of {pages}", page.page + 1)}</span>
-            {(page.page + 1 < pages)
-                .then(|| view! { <a href=link_to(page.page + 2) rel="next">"Next →"</a> })}
+            {(page > 0).then(|| view! { <a href=link(page) rel="prev">"← Previous"</a> })}
+            <span>{format!("Page {} of {pages}", page + 1)}</span>
+            {(page + 1 < pages).then(|| view! { <a href=link(page + 2) rel="next">"Next →"</a> })}
         </nav>
     }
+}
+
+/// Which filters a list offers beside its search box.
+#[derive(Clone, Copy)]
+pub(crate) struct Filters {
+    pub state: bool,
+    pub track: bool,
+    pub role: bool,
 }
 
 /// The search box and filters: a GET form, so the query lands in the
 /// address. The filters apply as soon as they change.
 #[component]
-fn SearchForm(query: UserQuery, tracks: Vec<crate::api::TrackRef>) -> impl IntoView {
+pub(crate) fn SearchForm(
+    /// Where the form sends the query, e.g. `/users`.
+    #[prop(into)]
+    action: String,
+    query: UserQuery,
+    tracks: Vec<TrackRef>,
+    filters: Filters,
+) -> impl IntoView {
     let track = query.track.clone().unwrap_or_default();
-    view! {
-        <Form method="GET" action="/users" attr:class="card search-form" attr:role="search">
-            <div class="field">
-                <label for="user-search">"Search by name or email"</label>
-                <input id="user-search" type="search" name="q" value=query.search.clone()/>
-            </div>
+    let state_filter = filters.state.then(|| {
+        view! {
             <div class="field">
                 <label for="user-state">"Show"</label>
                 <select id="user-state" name="state" onchange="this.form.requestSubmit()">
@@ -127,6 +164,10 @@ fn SearchForm(query: UserQuery, tracks: Vec<crate::api::TrackRef>) -> impl IntoV
                         .collect_view()}
                 </select>
             </div>
+        }
+    });
+    let track_filter = filters.track.then(|| {
+        view! {
             <div class="field">
                 <label for="user-track">"Track"</label>
                 <select id="user-track" name="track" onchange="this.form.requestSubmit()">
@@ -146,13 +187,46 @@ fn SearchForm(query: UserQuery, tracks: Vec<crate::api::TrackRef>) -> impl IntoV
                         .collect_view()}
                 </select>
             </div>
+        }
+    });
+    let role_filter = filters.role.then(|| {
+        view! {
+            <div class="field">
+                <label for="user-role">"Role"</label>
+                <select id="user-role" name="role" onchange="this.form.requestSubmit()">
+                    <option value="" selected=query.role.is_none()>
+                        "Any role"
+                    </option>
+                    {Role::ALL
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <option value=r.label() selected=query.role == Some(r)>
+                                    {r.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    });
+    view! {
+        <Form method="GET" action=action attr:class="card search-form" attr:role="search">
+            <div class="field">
+                <label for="user-search">"Search by name or email"</label>
+                <input id="user-search" type="search" name="q" value=query.search.clone()/>
+            </div>
+            {state_filter}
+            {track_filter}
+            {role_filter}
             <button type="submit">"Search"</button>
         </Form>
     }
 }
 
 /// The list's address for page `n` (counted from 1) of the same query.
-fn page_link(query: &UserQuery, n: u32) -> String {
+fn page_link(base: &str, query: &UserQuery, n: u32) -> String {
     let mut parts = vec![format!("page={n}")];
     if !query.search.is_empty() {
         parts.push(format!("q={}", encode_query_value(&query.search)));
@@ -163,7 +237,10 @@ fn page_link(query: &UserQuery, n: u32) -> String {
     if let Some(track) = &query.track {
         parts.push(format!("track={}", encode_query_value(track)));
     }
-    format!("/users?{}", parts.join("&"))
+    if let Some(role) = query.role {
+        parts.push(format!("role={}", role.label()));
+    }
+    format!("{base}?{}", parts.join("&"))
 }
 
 #[component]
@@ -189,7 +266,7 @@ fn UserRow(user: UserListing) -> impl IntoView {
 }
 
 #[component]
-fn Memberships(memberships: Vec<TrackRoles>) -> impl IntoView {
+pub(crate) fn Memberships(memberships: Vec<TrackRoles>) -> impl IntoView {
     if memberships.is_empty() {
         return Either::Left(view! { <span class="muted">"No track"</span> });
     }
@@ -304,9 +381,20 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            page_link(&query, 3),
+            page_link("/users", &query, 3),
             "/users?page=3&q=ann%20lee%26co&state=dormant&track=engineering"
         );
-        assert_eq!(page_link(&UserQuery::default(), 2), "/users?page=2");
+        assert_eq!(
+            page_link("/users", &UserQuery::default(), 2),
+            "/users?page=2"
+        );
+        let query = UserQuery {
+            role: Some(Role::Mentee),
+            ..Default::default()
+        };
+        assert_eq!(
+            page_link("/tracks/x/members", &query, 2),
+            "/tracks/x/members?page=2&role=Mentee"
+        );
     }
 }
