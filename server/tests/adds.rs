@@ -8,9 +8,9 @@ use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{PersonForm, Role, Roles};
 use app::UserPage;
-use common::{import, signed_in, TestApp};
+use common::{import, roles_in, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::{import as import_entity, membership, outbox, user};
+use server::entities::{import as import_entity, outbox, user};
 use std::sync::LazyLock;
 
 fn roles(list: &[Role]) -> Roles {
@@ -56,27 +56,6 @@ async fn find(app: &TestApp, track: &str, email: &str) -> Option<ExistingPerson>
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     serde_json::from_str(&answer.body).unwrap()
-}
-
-async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
-    let u = user::Entity::find()
-        .filter(user::Column::EmailNormalized.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()?;
-    let t = server::entities::track::Entity::find()
-        .filter(server::entities::track::Column::Slug.eq(track_slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    membership::Entity::find()
-        .filter(membership::Column::UserId.eq(u.id))
-        .filter(membership::Column::TrackId.eq(t.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .map(|m| Roles::from_bits(m.roles))
 }
 
 async fn emails_to(app: &TestApp, address: &str) -> u64 {

@@ -7,7 +7,7 @@ mod common;
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Role, Roles};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
-use common::{import, signed_in, TestApp};
+use common::{import, roles_in, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{membership, outbox, profile_answer, profile_field, user};
 
@@ -24,23 +24,6 @@ async fn user_named(app: &TestApp, email: &str) -> user::Model {
         .await
         .unwrap()
         .unwrap()
-}
-
-async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
-    let u = user_named(app, email).await;
-    let t = server::entities::track::Entity::find()
-        .filter(server::entities::track::Column::Slug.eq(track_slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    membership::Entity::find()
-        .filter(membership::Column::UserId.eq(u.id))
-        .filter(membership::Column::TrackId.eq(t.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .map(|m| Roles::from_bits(m.roles))
 }
 
 async fn answer_of(app: &TestApp, email: &str, key: &str) -> Option<String> {

@@ -6,4 +6,4 @@ mod widgets;
 
 pub(crate) use layout::encode_query_value;
 pub use layout::AdminLayout;
-pub use widgets::{ErrorNotice, LicenseMeter, Loading};
+pub use widgets::{ErrorNotice, LicenseMeter, Loading, RoleBoxes};

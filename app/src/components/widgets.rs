@@ -1,4 +1,5 @@
 use crate::api::LicenseUse;
+use crate::domain::{Role, Roles};
 use crate::AppError;
 use leptos::prelude::*;
 
@@ -42,6 +43,45 @@ pub fn LicenseMeter(license: LicenseUse) -> impl IntoView {
             >
                 <span style=format!("width: {percent}%")></span>
             </div>
+        </div>
+    }
+}
+
+/// A checkbox per role, editing `roles`; adding or removing one leaves the
+/// others as they are.
+#[component]
+pub fn RoleBoxes(
+    roles: RwSignal<Roles>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="role-boxes">
+            {Role::ALL
+                .into_iter()
+                .map(|role| {
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                disabled=move || disabled.get()
+                                prop:checked=move || roles.get().contains(role)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    roles
+                                        .update(|held| {
+                                            *held = held
+                                                .iter()
+                                                .filter(|r| *r != role)
+                                                .chain(on.then_some(role))
+                                                .collect();
+                                        });
+                                }
+                            />
+                            {role.label()}
+                        </label>
+                    }
+                })
+                .collect_view()}
         </div>
     }
 }

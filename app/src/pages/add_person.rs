@@ -6,9 +6,9 @@ use super::loaded;
 use crate::api::adds::{add_person, find_person, AddPersonResult, AddedPerson, ExistingPerson};
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, RoleBoxes};
 use crate::domain::csv_upload::{CellError, RowOutcome};
-use crate::domain::{Email, FieldKind, PersonForm, ProfileField, Role, Roles};
+use crate::domain::{Email, FieldKind, PersonForm, ProfileField, Roles};
 use crate::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -165,26 +165,7 @@ fn EmailStep(state: AddState) -> impl IntoView {
             </div>
             <fieldset class="roles">
                 <legend>"Roles in this track"</legend>
-                <div class="role-boxes">
-                    {Role::ALL
-                        .into_iter()
-                        .map(|role| {
-                            view! {
-                                <label class="check">
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=move || state.roles.get().contains(role)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            state.roles.update(|r| *r = toggled(*r, role, on));
-                                        }
-                                    />
-                                    {role.label()}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <RoleBoxes roles=state.roles/>
                 {move || roles_error().map(|e| view! { <p class="field-error">{e}</p> })}
             </fieldset>
             <div class="actions">
@@ -192,14 +173,6 @@ fn EmailStep(state: AddState) -> impl IntoView {
             </div>
         </form>
     }
-}
-
-fn toggled(roles: Roles, role: Role, on: bool) -> Roles {
-    roles
-        .iter()
-        .filter(|r| *r != role)
-        .chain(on.then_some(role))
-        .collect()
 }
 
 /// What the platform already knows of this email, above the form.

@@ -6,8 +6,8 @@ use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm}
 use crate::api::adds::{add_from_pool, pool_matching_ids, PoolAddSummary, POOL_ADD_LIMIT};
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserPage, UserQuery, UserScope};
-use crate::components::{ErrorNotice, Loading};
-use crate::domain::{Role, Roles};
+use crate::components::{ErrorNotice, Loading, RoleBoxes};
+use crate::domain::Roles;
 use crate::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -259,28 +259,7 @@ fn ActionBar(
             <Show when=move || choosing_roles.get()>
                 <fieldset class="tray" id="pool-roles">
                     <legend>"Add to program as"</legend>
-                    <div class="role-boxes">
-                        {Role::ALL
-                            .into_iter()
-                            .map(|role| {
-                                view! {
-                                    <label class="check big">
-                                        <input
-                                            type="checkbox"
-                                            prop:checked=move || roles.get().contains(role)
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                roles.update(|r| {
-                                                    *r = r.iter().filter(|x| *x != role).chain(on.then_some(role)).collect();
-                                                });
-                                            }
-                                        />
-                                        {role.label()}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
+                    <RoleBoxes roles/>
                     <button
                         type="button"
                         disabled=move || busy.get() || roles.get().is_empty() || count() == 0

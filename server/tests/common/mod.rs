@@ -3,10 +3,14 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
+use app::domain::Roles;
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use leptos::config::LeptosOptions;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, Statement,
+};
 use server::config::Config;
+use server::entities::{membership, track, user};
 use server::startup::Application;
 use std::path::PathBuf;
 use tokio::sync::OnceCell;
@@ -411,4 +415,26 @@ pub async fn import(
 pub async fn signed_in(app: &TestApp) {
     app.sign_up_first_admin("ann@example.com", "correct horse battery")
         .await;
+}
+
+/// The roles `email` holds in the track `track_slug`, if a member.
+pub async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
+    let u = user::Entity::find()
+        .filter(user::Column::EmailNormalized.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()?;
+    let t = track::Entity::find()
+        .filter(track::Column::Slug.eq(track_slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(u.id))
+        .filter(membership::Column::TrackId.eq(t.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|m| Roles::from_bits(m.roles))
 }

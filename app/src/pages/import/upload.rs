@@ -6,8 +6,8 @@ use super::template::TemplateHelp;
 use super::{step_page, wizard};
 use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
+use crate::components::RoleBoxes;
 use crate::domain::csv_upload::Delimiter;
-use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -260,35 +260,7 @@ fn RoleChoice(context: StoredValue<ImportContext>) -> impl IntoView {
                 />
                 "Same roles for everyone"
             </label>
-            <div class="role-boxes">
-                {Role::ALL
-                    .into_iter()
-                    .map(|role| {
-                        view! {
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    disabled=move || wizard.roles_from_column.get()
-                                    prop:checked=move || wizard.roles.get().contains(role)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        wizard
-                                            .roles
-                                            .update(|roles| {
-                                                *roles = roles
-                                                    .iter()
-                                                    .filter(|r| *r != role)
-                                                    .chain(on.then_some(role))
-                                                    .collect();
-                                            });
-                                    }
-                                />
-                                {role.label()}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <RoleBoxes roles=wizard.roles disabled=Signal::derive(move || wizard.roles_from_column.get())/>
             <label class="check">
                 <input
                     type="radio"
