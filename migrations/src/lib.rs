@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_initial_schema;
 mod m20261124_000002_import_rows_email_index;
 mod m20261124_000003_users_name_order_index;
+mod m20261124_000004_sign_in_url;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_initial_schema::Migration),
             Box::new(m20261124_000002_import_rows_email_index::Migration),
             Box::new(m20261124_000003_users_name_order_index::Migration),
+            Box::new(m20261124_000004_sign_in_url::Migration),
         ]
     }
 }

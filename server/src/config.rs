@@ -1,6 +1,7 @@
 //! Settings from the environment, with defaults that run the demo locally.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -13,6 +14,33 @@ pub struct Config {
     /// The address people use to reach Roster, for links printed to the
     /// console; `None` means the address it listens on.
     pub public_url: Option<String>,
+    pub mail: MailConfig,
+}
+
+/// How system emails leave (SPEC §8).
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (TLS);
+    /// `None`: each email is written as an `.eml` file under the data
+    /// directory, in `outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. `Northwind Mentoring <mentoring@example.com>`.
+    pub from: String,
+    /// How often the worker looks for emails due.
+    pub poll: Duration,
+    /// The wait after a first transient failure; it doubles each time.
+    pub retry_after: Duration,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp_url: None,
+            from: "Roster <roster@localhost>".to_owned(),
+            poll: Duration::from_secs(5),
+            retry_after: Duration::from_secs(60),
+        }
+    }
 }
 
 impl Config {
@@ -29,6 +57,11 @@ impl Config {
                 var("ROSTER_INSTANCE").unwrap_or_else(|| "instance/demo.toml".into()),
             ),
             public_url: var("ROSTER_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            mail: MailConfig {
+                smtp_url: var("SMTP_URL"),
+                from: var("SMTP_FROM").unwrap_or_else(|| MailConfig::default().from),
+                ..MailConfig::default()
+            },
         }
     }
 

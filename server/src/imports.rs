@@ -13,6 +13,7 @@ use crate::overview::{
 use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
+use app::domain::email_text::{self, Recipient};
 use app::domain::{Admin, Roles, SystemEmail};
 use app::{AppError, ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 use chrono::{DateTime, Duration, Utc};
@@ -721,7 +722,7 @@ async fn apply_people(
         Some(track_id) => track_templates(txn, track_id).await?,
         None => (String::new(), HashMap::new()),
     };
-    let hold = hold_minutes(txn).await?;
+    let mail = mail_settings(txn).await?;
     for p in persons {
         let user_id = id_of(p)?;
         let key = p.email.normalized();
@@ -752,7 +753,8 @@ async fn apply_people(
         let mut emailed = false;
         if let (true, Some(track_id)) = (previous.membership_created, track_id) {
             // Added to the track: the system email for their roles.
-            if let Some(email) = system_email(&templates, track_id, imp.id, user_id, p, now, hold) {
+            if let Some(email) = system_email(&templates, track_id, imp.id, user_id, p, now, &mail)
+            {
                 emails.push(email);
                 emailed = true;
             }
@@ -812,11 +814,18 @@ async fn track_templates(
     Ok((name, templates))
 }
 
-async fn hold_minutes(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
-    Ok(crate::entities::instance_settings::Entity::find_by_id(1)
-        .one(txn)
-        .await?
-        .map_or(0, |s| i64::from(s.email_hold_minutes)))
+/// What every system email of a batch shares.
+struct MailSettings {
+    hold_minutes: i64,
+    sign_in_url: String,
+}
+
+async fn mail_settings(txn: &DatabaseTransaction) -> Result<MailSettings, ServiceError> {
+    let s = settings(txn).await?;
+    Ok(MailSettings {
+        hold_minutes: i64::from(s.email_hold_minutes),
+        sign_in_url: s.sign_in_url,
+    })
 }
 
 /// The outbox row for a person added to a track, unless the template is off.
@@ -827,7 +836,7 @@ fn system_email(
     user_id: i64,
     p: &Person,
     now: DateTime<Utc>,
-    hold_minutes: i64,
+    mail: &MailSettings,
 ) -> Option<outbox::ActiveModel> {
     let kind = SystemEmail::for_roles(p.roles)?;
     let (subject, body) = match templates.get(kind.key()) {
@@ -838,7 +847,14 @@ fn system_email(
             (s.to_owned(), b.to_owned())
         }
     };
-    let render = |text: &str| SystemEmail::render(text, &p.first_name, track_name, p.roles);
+    let to = Recipient {
+        first_name: &p.first_name,
+        last_name: &p.last_name,
+        track_name,
+        roles: p.roles,
+        sign_in_link: &mail.sign_in_url,
+    };
+    let render = |text: &str| email_text::fill(text, &to);
     Some(outbox::ActiveModel {
         track_id: Set(track_id),
         user_id: Set(user_id),
@@ -849,7 +865,7 @@ fn system_email(
         body: Set(render(&body)),
         status: Set("queued".to_owned()),
         // Held so that an import can still be undone before anyone is mailed.
-        not_before: Set(now + Duration::minutes(hold_minutes)),
+        not_before: Set(now + Duration::minutes(mail.hold_minutes)),
         attempts: Set(0),
         last_error: Set(None),
         created_at: Set(now),

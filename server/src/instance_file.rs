@@ -12,6 +12,8 @@ use toml::Spanned;
 
 pub const DEFAULT_UPLOAD_ROW_LIMIT: i64 = 1_000;
 pub const DEFAULT_EMAIL_HOLD_MINUTES: i64 = 10;
+/// Until an instance names its platform's sign-in page.
+const DEFAULT_SIGN_IN_URL: &str = "https://mentoring.example.com/sign-in";
 const BUILT_IN_TITLES: [&str; 3] = ["first name", "last name", "email"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub struct InstanceDefinition {
     pub upload_row_limit: i64,
     pub track_admins_use_global_pool: bool,
     pub email_hold_minutes: i64,
+    /// Where the people added sign in to the mentoring platform (the
+    /// `{sign_in_link}` of system emails).
+    pub sign_in_url: String,
     pub tracks: Vec<TrackDefinition>,
     pub profile_fields: Vec<FieldDefinition>,
 }
@@ -64,6 +69,7 @@ struct RawInstance {
     #[serde(default)]
     track_admins_use_global_pool: bool,
     email_hold_minutes: Option<Spanned<i64>>,
+    sign_in_url: Option<Spanned<String>>,
     #[serde(default)]
     tracks: Vec<Spanned<RawTrack>>,
     #[serde(default)]
@@ -137,6 +143,19 @@ pub fn parse(text: &str) -> Result<InstanceDefinition, Problem> {
     let email_hold_minutes = match &raw.email_hold_minutes {
         Some(v) => in_range(v, "email_hold_minutes", 0, 7 * 24 * 60)?,
         None => DEFAULT_EMAIL_HOLD_MINUTES,
+    };
+    let sign_in_url = match &raw.sign_in_url {
+        Some(v) => {
+            let url = v.get_ref().trim();
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return problem(
+                    v.span(),
+                    "`sign_in_url` must be a web address starting with https:// (where people sign in to the platform).",
+                );
+            }
+            url.to_owned()
+        }
+        None => DEFAULT_SIGN_IN_URL.to_owned(),
     };
 
     if raw.tracks.is_empty() {
@@ -250,6 +269,7 @@ pub fn parse(text: &str) -> Result<InstanceDefinition, Problem> {
         upload_row_limit,
         track_admins_use_global_pool: raw.track_admins_use_global_pool,
         email_hold_minutes,
+        sign_in_url,
         tracks,
         profile_fields: fields,
     })

@@ -37,6 +37,7 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
         upload_row_limit: clamp_i32(def.upload_row_limit),
         track_admins_use_global_pool: def.track_admins_use_global_pool,
         email_hold_minutes: clamp_i32(def.email_hold_minutes),
+        sign_in_url: def.sign_in_url.clone(),
         updated_at: now,
     };
     match instance_settings::Entity::find_by_id(1).one(&txn).await? {

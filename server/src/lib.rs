@@ -10,6 +10,7 @@ pub mod error;
 pub mod imports;
 pub mod instance_file;
 pub mod instance_sync;
+pub mod mail_delivery;
 pub mod overview;
 pub mod secrets;
 pub mod service;

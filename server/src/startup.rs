@@ -62,6 +62,12 @@ impl Application {
         let setup_link = accounts::first_start_token(&db)
             .await?
             .map(|token| format!("{base_url}/setup?token={token}"));
+        let mailer = crate::mail_delivery::Mailer::new(&config.mail, &config.data_dir)?;
+        tokio::spawn(crate::mail_delivery::run_worker(
+            db.clone(),
+            mailer,
+            config.mail.clone(),
+        ));
         let router = router(db, &config, leptos_options);
         Ok(Application {
             listener,

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod csv_upload;
 pub mod email;
+pub mod email_text;
 pub mod password;
 pub mod person_form;
 pub mod profile;

@@ -67,34 +67,27 @@ impl SystemEmail {
         }
     }
 
-    /// The text sent until an admin edits it, with `{first_name}`,
-    /// `{track_name}` and `{roles}` placeholders.
+    /// The text sent until an admin edits it (placeholders: see
+    /// [`super::email_text::PLACEHOLDERS`]).
     pub fn default_text(self) -> (&'static str, &'static str) {
         match self {
             SystemEmail::NewMentor => (
                 "You are a mentor in {track_name}",
-                "Hello {first_name},\n\nYou have been added to {track_name} as a mentor. Sign in to complete your profile and meet your mentees.\n",
+                "Hello {first_name},\n\nYou have been added to {track_name} as a mentor. Sign in at {sign_in_link} to complete your profile and meet your mentees.\n",
             ),
             SystemEmail::NewMentee => (
                 "Welcome to {track_name}",
-                "Hello {first_name},\n\nYou have been added to {track_name} as a mentee. Sign in to complete your profile and find a mentor.\n",
+                "Hello {first_name},\n\nYou have been added to {track_name} as a mentee. Sign in at {sign_in_link} to complete your profile and find a mentor.\n",
             ),
             SystemEmail::NewTeacherOrSeveralRoles => (
                 "You have been added to {track_name}",
-                "Hello {first_name},\n\nYou have been added to {track_name} as {roles}. Sign in to complete your profile.\n",
+                "Hello {first_name},\n\nYou have been added to {track_name} as {roles}. Sign in at {sign_in_link} to complete your profile.\n",
             ),
             SystemEmail::NewAdministrator => (
                 "You are an administrator of {track_name}",
-                "Hello {first_name},\n\nYou have been made an administrator of {track_name}. Sign in to manage the program.\n",
+                "Hello {first_name},\n\nYou have been made an administrator of {track_name}. Sign in at {sign_in_link} to manage the program.\n",
             ),
         }
-    }
-
-    /// Fills the placeholders of a subject or body.
-    pub fn render(text: &str, first_name: &str, track_name: &str, roles: Roles) -> String {
-        text.replace("{first_name}", first_name)
-            .replace("{track_name}", track_name)
-            .replace("{roles}", &roles.to_string().to_lowercase())
     }
 }
 
@@ -156,15 +149,20 @@ mod tests {
         }
         assert_eq!(SystemEmail::from_key("mentors"), None);
     }
+}
+
+#[cfg(test)]
+mod default_text_tests {
+    use super::SystemEmail;
+    use crate::domain::email_text::check;
 
     #[test]
-    fn placeholders_are_filled() {
-        let text = SystemEmail::render(
-            "Hi {first_name}, {track_name} ({roles})",
-            "Ann",
-            "Leaders",
-            roles(&[Role::Mentor, Role::Mentee]),
-        );
-        assert_eq!(text, "Hi Ann, Leaders (mentor, mentee)");
+    fn every_default_text_uses_known_placeholders_only() {
+        for email in SystemEmail::ALL {
+            let (subject, body) = email.default_text();
+            assert_eq!(check(subject), Ok(()), "{email:?}");
+            assert_eq!(check(body), Ok(()), "{email:?}");
+            assert!(body.contains("{sign_in_link}"), "{email:?}");
+        }
     }
 }

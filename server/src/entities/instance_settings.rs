@@ -10,6 +10,7 @@ pub struct Model {
     pub upload_row_limit: i32,
     pub track_admins_use_global_pool: bool,
     pub email_hold_minutes: i32,
+    pub sign_in_url: String,
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,6 +2,8 @@
 //! PostgreSQL (zero-to-production's `spawn_app`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod smtp_sink;
+
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::Roles;
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
@@ -125,6 +127,11 @@ pub async fn test_config(kind: Db, dir: &tempfile::TempDir) -> Option<Config> {
         data_dir: dir.path().to_owned(),
         instance_file: demo_instance(),
         public_url: None,
+        mail: server::config::MailConfig {
+            poll: std::time::Duration::from_millis(50),
+            retry_after: std::time::Duration::ZERO,
+            ..Default::default()
+        },
     })
 }
 
@@ -135,11 +142,22 @@ pub async fn spawn_app(kind: Db) -> Option<TestApp> {
 
 /// Starts the app with the demo instance, or with this instance file's text.
 pub async fn spawn_app_with_instance(kind: Db, instance: Option<&str>) -> Option<TestApp> {
+    spawn_app_with(kind, instance, None).await
+}
+
+/// Starts the app with this instance file's text (or the demo one), and
+/// system emails sent to this SMTP server (or written as files).
+pub async fn spawn_app_with(
+    kind: Db,
+    instance: Option<&str>,
+    smtp_url: Option<String>,
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let Some(mut config) = test_config(kind, &dir).await else {
         eprintln!("skipped: set ROSTER_TEST_POSTGRES_URL to run the PostgreSQL variant");
         return None;
     };
+    config.mail.smtp_url = smtp_url;
     if let Some(text) = instance {
         config.instance_file = dir.path().join("instance.toml");
         std::fs::write(&config.instance_file, text).unwrap();
@@ -212,6 +230,11 @@ impl Answer {
 }
 
 impl TestApp {
+    /// The app's data directory (SQLite file, emails written as files).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Calls a server function the way a browser form does.
     pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Answer {
         let response = self

@@ -1,0 +1,263 @@
+//! Delivers the outbox (SPEC §8): a worker claims emails whose hold time has
+//! passed, sends each once — through SMTP, or as an `.eml` file — and
+//! retries a transient failure later with a doubling wait.
+//!
+//! A row is claimed (status `sending`) before it is sent, in one statement
+//! on PostgreSQL (`FOR UPDATE SKIP LOCKED`, so several servers share the
+//! work) and in one write transaction on SQLite (one writer at a time), so
+//! no email is sent twice. A process stopped mid-send leaves its rows in
+//! `sending`; they are not retried, because they may have gone out.
+
+use crate::config::MailConfig;
+use crate::db::begin_write;
+use crate::entities::outbox;
+use crate::error::StartError;
+use app::domain::email_text::html_body;
+use chrono::{Duration, Utc};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use std::path::Path;
+
+/// Emails claimed per round.
+const CLAIM: u64 = 20;
+/// Tries before an email that keeps failing transiently is given up.
+const MAX_ATTEMPTS: i32 = 6;
+
+/// Where emails go.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// Why one email was not sent.
+struct Failure {
+    /// Worth trying again later (a busy server, a lost connection).
+    transient: bool,
+    message: String,
+}
+
+impl Mailer {
+    /// SMTP when a URL is given, else `.eml` files in `<data_dir>/outbox`.
+    pub fn new(config: &MailConfig, data_dir: &Path) -> Result<Self, StartError> {
+        match &config.smtp_url {
+            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp_url(url))
+                .map(|b| Mailer::Smtp(b.build()))
+                .map_err(|e| {
+                    StartError::Config(format!(
+                        "SMTP_URL is not usable ({e}): write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465."
+                    ))
+                }),
+            None => {
+                let dir = data_dir.join("outbox");
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    StartError::Config(format!(
+                        "cannot create {} for emails written as files: {e}. Check ROSTER_DATA_DIR, or set SMTP_URL.",
+                        dir.display()
+                    ))
+                })?;
+                Ok(Mailer::Files(AsyncFileTransport::new(dir)))
+            }
+        }
+    }
+
+    async fn send(&self, message: Message) -> Result<(), Failure> {
+        match self {
+            Mailer::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| Failure {
+                transient: is_transient(&e),
+                message: e.to_string(),
+            }),
+            Mailer::Files(files) => files.send(message).await.map(|_| ()).map_err(|e| Failure {
+                transient: true,
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// `smtp://` means STARTTLS unless the URL says otherwise (lettre's own
+/// default for it is no encryption at all).
+fn smtp_url(url: &str) -> String {
+    if url.starts_with("smtp://") && !url.contains("tls=") {
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{joiner}tls=required")
+    } else {
+        url.to_owned()
+    }
+}
+
+/// A refusal with a 5xx code will be refused again; everything else (4xx,
+/// connection trouble, timeouts) may pass later.
+fn is_transient(e: &SmtpError) -> bool {
+    !e.is_permanent()
+}
+
+/// Runs for as long as the server does.
+pub async fn run_worker(db: DatabaseConnection, mailer: Mailer, config: MailConfig) {
+    let from = match config.from.parse::<Mailbox>() {
+        Ok(from) => from,
+        Err(e) => {
+            tracing::error!(from = %config.from, error = %e, "SMTP_FROM is not an address: no email will be sent");
+            return;
+        }
+    };
+    loop {
+        match deliver_due(&db, &mailer, &from, &config).await {
+            // A full round: there may be more waiting.
+            Ok(n) if n as u64 == CLAIM => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "the outbox could not be read"),
+        }
+        tokio::time::sleep(config.poll).await;
+    }
+}
+
+/// Claims the emails due and sends them; how many were claimed.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    from: &Mailbox,
+    config: &MailConfig,
+) -> Result<usize, DbErr> {
+    let claimed = claim_due(db).await?;
+    for email in &claimed {
+        let result = match build(email, from) {
+            Ok(message) => mailer.send(message).await,
+            Err(message) => Err(Failure {
+                transient: false,
+                message,
+            }),
+        };
+        let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(email.id));
+        match result {
+            Ok(()) => {
+                update
+                    .col_expr(outbox::Column::Status, Expr::value("sent"))
+                    .col_expr(outbox::Column::SentAt, Expr::value(Some(Utc::now())))
+                    .col_expr(outbox::Column::LastError, Expr::value(None::<String>))
+                    .exec(db)
+                    .await?;
+            }
+            Err(failure) => {
+                let again = failure.transient && email.attempts < MAX_ATTEMPTS;
+                tracing::warn!(id = email.id, to = %email.to_address, error = %failure.message, retry = again, "an email was not sent");
+                let wait = config.retry_after
+                    * 2u32.saturating_pow(u32::try_from(email.attempts - 1).unwrap_or(0));
+                let next = Utc::now() + Duration::from_std(wait).unwrap_or(Duration::hours(1));
+                update
+                    .col_expr(
+                        outbox::Column::Status,
+                        Expr::value(if again { "queued" } else { "failed" }),
+                    )
+                    .col_expr(outbox::Column::NotBefore, Expr::value(next))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Some(failure.message)),
+                    )
+                    .exec(db)
+                    .await?;
+            }
+        }
+    }
+    Ok(claimed.len())
+}
+
+/// Marks the emails due as `sending` (one more attempt each) and returns
+/// them; a row is claimed by one worker only.
+async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr> {
+    let now = Utc::now();
+    let ids: Vec<i64> = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
+                     WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= $1 \
+                     ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id",
+                    [now.into(), (CLAIM as i64).into()],
+                ))
+                .await?;
+            rows.iter()
+                .map(|r| r.try_get::<i64>("", "id"))
+                .collect::<Result<_, _>>()?
+        }
+        _ => {
+            let txn = begin_write(db).await?;
+            let ids: Vec<i64> = outbox::Entity::find()
+                .select_only()
+                .column(outbox::Column::Id)
+                .filter(outbox::Column::Status.eq("queued"))
+                .filter(outbox::Column::NotBefore.lte(now))
+                .order_by_asc(outbox::Column::Id)
+                .limit(CLAIM)
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            if !ids.is_empty() {
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::Status, Expr::value("sending"))
+                    .col_expr(
+                        outbox::Column::Attempts,
+                        Expr::col(outbox::Column::Attempts).add(1),
+                    )
+                    .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+                    .exec(&txn)
+                    .await?;
+            }
+            txn.commit().await?;
+            ids
+        }
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(ids))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The email as sent: plain text and its escaped HTML twin.
+fn build(email: &outbox::Model, from: &Mailbox) -> Result<Message, String> {
+    let to: Mailbox = email
+        .to_address
+        .parse()
+        .map_err(|e| format!("the address {} cannot be used: {e}", email.to_address))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(email.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            email.body.clone(),
+            html_body(&email.body),
+        ))
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smtp_url;
+
+    #[test]
+    fn plain_smtp_urls_ask_for_starttls() {
+        assert_eq!(
+            smtp_url("smtp://u:p@mail.example.com:587"),
+            "smtp://u:p@mail.example.com:587?tls=required"
+        );
+        assert_eq!(
+            smtp_url("smtp://127.0.0.1:2525?tls=opportunistic"),
+            "smtp://127.0.0.1:2525?tls=opportunistic"
+        );
+        assert_eq!(
+            smtp_url("smtps://u:p@mail.example.com"),
+            "smtps://u:p@mail.example.com"
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Delivering system emails (SPEC §8) to a real SMTP server on loopback:
+//! what arrives, what never does, retries, and two workers on one database —
+//! on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::domain::csv_upload::RoleChoice;
+use app::domain::{Role, Roles};
+use common::smtp_sink::SmtpSink;
+use common::{import, signed_in, Db, TestApp};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use server::entities::{email_template, outbox, track};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// The demo instance, with emails due at once instead of after 10 minutes.
+fn no_hold() -> String {
+    std::fs::read_to_string(common::demo_instance())
+        .unwrap()
+        .replace("email_hold_minutes = 10", "email_hold_minutes = 0")
+}
+
+async fn app_mailing_to(kind: Db, sink: Option<&SmtpSink>) -> Option<TestApp> {
+    let app = common::spawn_app_with(kind, Some(&no_hold()), sink.map(|s| s.url.clone())).await?;
+    signed_in(&app).await;
+    Some(app)
+}
+
+fn everyone(list: &[Role]) -> RoleChoice {
+    RoleChoice::Everyone(list.iter().copied().collect::<Roles>())
+}
+
+async fn statuses(app: &TestApp) -> Vec<(String, String, i32)> {
+    outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.to_address, e.status, e.attempts))
+        .collect()
+}
+
+/// Waits until no email is queued or being sent (or 10 s passed).
+async fn settled(app: &TestApp) -> Vec<(String, String, i32)> {
+    for _ in 0..200 {
+        let now = statuses(app).await;
+        if now.iter().all(|(_, s, _)| s == "sent" || s == "failed") {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    statuses(app).await
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(super::Db::Sqlite).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(super::Db::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    each_person_added_gets_one_email_with_the_placeholders_filled,
+    dormant_users_and_switched_off_templates_get_no_email,
+    a_refused_email_is_sent_again_later,
+    two_workers_never_send_an_email_twice,
+    without_smtp_each_email_is_an_eml_file,
+);
+
+async fn each_person_added_gets_one_email_with_the_placeholders_filled(kind: Db) {
+    let sink = SmtpSink::start(0).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    let text = "First Name,Last Name,Email,Role\nAda,Lovelace,ada@example.com,Mentor\nBo,Chen,bo@example.com,Mentee\n";
+    import(&app, Some("engineering"), text, RoleChoice::FromColumn, 10).await;
+
+    let received = sink.wait_for(2).await;
+    assert_eq!(settled(&app).await.len(), 2);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received_later = sink.received();
+    assert_eq!(received_later.len(), 2, "one email per person, never again");
+    let ada = received
+        .iter()
+        .find(|r| r.to == ["ada@example.com"])
+        .unwrap();
+    assert_eq!(
+        ada.header("Subject").as_deref(),
+        Some("You are a mentor in Engineering Mentoring")
+    );
+    assert!(ada.text().contains("Hello Ada,"), "{}", ada.data);
+    assert!(
+        ada.text()
+            .contains("https://mentoring.northwind.example/sign-in"),
+        "the sign-in link of the instance file: {}",
+        ada.data
+    );
+    assert!(ada.data.contains("text/html"), "an HTML part too");
+    let bo = received
+        .iter()
+        .find(|r| r.to == ["bo@example.com"])
+        .unwrap();
+    assert_eq!(
+        bo.header("Subject").as_deref(),
+        Some("Welcome to Engineering Mentoring")
+    );
+    assert!(statuses(&app)
+        .await
+        .iter()
+        .all(|(_, s, n)| s == "sent" && *n == 1));
+}
+
+async fn dormant_users_and_switched_off_templates_get_no_email(kind: Db) {
+    let sink = SmtpSink::start(0).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    let engineering = track::Entity::find()
+        .filter(track::Column::Slug.eq("engineering"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    email_template::ActiveModel {
+        track_id: Set(engineering.id),
+        template: Set("mentor".into()),
+        subject: Set("Off".into()),
+        body: Set("Off".into()),
+        enabled: Set(false),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    import(
+        &app,
+        None,
+        "First Name,Last Name,Email\nDee,Dormant,dee@example.com\n",
+        RoleChoice::Dormant,
+        10,
+    )
+    .await;
+    let text = "First Name,Last Name,Email,Role\nMo,Mentor,mo@example.com,Mentor\nMe,Mentee,me@example.com,Mentee\n";
+    import(&app, Some("engineering"), text, RoleChoice::FromColumn, 10).await;
+
+    sink.wait_for(1).await;
+    settled(&app).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let to: Vec<Vec<String>> = sink.received().into_iter().map(|r| r.to).collect();
+    assert_eq!(to, vec![vec!["me@example.com".to_owned()]]);
+}
+
+async fn a_refused_email_is_sent_again_later(kind: Db) {
+    let sink = SmtpSink::start(1).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    import(
+        &app,
+        Some("leadership"),
+        "First Name,Last Name,Email\nRe,Try,retry@example.com\n",
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    let received = sink.wait_for(1).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        settled(&app).await,
+        vec![("retry@example.com".to_owned(), "sent".to_owned(), 2)],
+        "sent on the second attempt"
+    );
+}
+
+async fn two_workers_never_send_an_email_twice(kind: Db) {
+    let sink = SmtpSink::start(0).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    // A second server's worker on the same database.
+    let config = server::config::MailConfig {
+        smtp_url: Some(sink.url.clone()),
+        poll: Duration::from_millis(10),
+        ..Default::default()
+    };
+    let mailer = server::mail_delivery::Mailer::new(&config, app.data_dir()).unwrap();
+    let second = server::db::connect(&app.database_url).await.unwrap();
+    tokio::spawn(server::mail_delivery::run_worker(second, mailer, config));
+
+    let mut text = String::from("First Name,Last Name,Email\n");
+    for i in 0..60 {
+        text.push_str(&format!("P{i},Many,p{i}@example.com\n"));
+    }
+    import(
+        &app,
+        Some("engineering"),
+        &text,
+        everyone(&[Role::Mentee]),
+        25,
+    )
+    .await;
+    sink.wait_for(60).await;
+    assert_eq!(settled(&app).await.len(), 60);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = sink.received();
+    let unique: HashSet<&str> = received.iter().map(|r| r.to[0].as_str()).collect();
+    assert_eq!(unique.len(), 60);
+    assert_eq!(received.len(), 60, "nobody got an email twice");
+}
+
+async fn without_smtp_each_email_is_an_eml_file(kind: Db) {
+    let Some(app) = app_mailing_to(kind, None).await else {
+        return;
+    };
+    import(
+        &app,
+        Some("engineering"),
+        "First Name,Last Name,Email\nEm,Ell,eml@example.com\n",
+        everyone(&[Role::Mentor]),
+        10,
+    )
+    .await;
+    assert_eq!(settled(&app).await[0].1, "sent");
+    let files: Vec<String> = std::fs::read_dir(app.data_dir().join("outbox"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].contains("To: eml@example.com"), "{}", files[0]);
+    assert!(files[0].contains("You are a mentor in Engineering Mentoring"));
+}
