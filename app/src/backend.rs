@@ -4,6 +4,7 @@
 //! puts it into leptos context; server functions reach it through [`Call`].
 
 use crate::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
+use crate::api::emails::{EmailTemplate, TrackEmails};
 use crate::api::KnownPerson;
 use crate::api::{
     ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
@@ -77,6 +78,13 @@ pub trait Backend: Send + Sync + 'static {
         roles: Roles,
         form: PersonForm,
     ) -> Result<AddPersonResult, AppError>;
+    async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError>;
+    async fn save_email_template(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        template: EmailTemplate,
+    ) -> Result<EmailTemplate, AppError>;
     async fn pool_matching_ids(
         &self,
         admin: &Admin,

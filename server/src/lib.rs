@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod adds;
 pub mod config;
 pub mod db;
+pub mod emails;
 pub mod entities;
 pub mod error;
 pub mod imports;

@@ -1,8 +1,9 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, adds, imports, overview, users};
+use crate::{accounts, adds, emails, imports, overview, users};
 use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
+use app::api::emails::{EmailTemplate, TrackEmails};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword, PersonForm, Roles};
@@ -123,6 +124,19 @@ impl Backend for RosterService {
         form: PersonForm,
     ) -> Result<AddPersonResult, AppError> {
         Ok(adds::add_person(&self.db, admin, track_slug, roles, form).await?)
+    }
+
+    async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError> {
+        Ok(emails::track_emails(&self.db, admin, track_slug).await?)
+    }
+
+    async fn save_email_template(
+        &self,
+        admin: &Admin,
+        track_slug: &str,
+        template: EmailTemplate,
+    ) -> Result<EmailTemplate, AppError> {
+        Ok(emails::save_template(&self.db, admin, track_slug, template).await?)
     }
 
     async fn pool_matching_ids(

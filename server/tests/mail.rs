@@ -241,3 +241,113 @@ async fn without_smtp_each_email_is_an_eml_file(kind: Db) {
     assert!(files[0].contains("To: eml@example.com"), "{}", files[0]);
     assert!(files[0].contains("You are a mentor in Engineering Mentoring"));
 }
+
+on_both!(templates_are_checked_before_saving_and_used_after);
+
+async fn templates_are_checked_before_saving_and_used_after(kind: Db) {
+    let sink = SmtpSink::start(0).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    let save = |subject: &str, enabled: bool| {
+        serde_json::json!({ "track_slug": "engineering", "template": {
+            "email": "new_mentee", "subject": subject,
+            "body": "Hi {first_name} {last_name}, see {sign_in_link}", "enabled": enabled, "edited": true } })
+    };
+    let typo = app
+        .call_json("save_email_template", save("Hi {firstname}", true))
+        .await;
+    assert_eq!(typo.status, 422, "{}", typo.body);
+    assert!(typo.body.contains("firstname"), "{}", typo.body);
+    let tara = app.admin_client("tara@example.com", &["leadership"]).await;
+    assert_eq!(
+        tara.call_json("save_email_template", save("Hi", true))
+            .await
+            .status,
+        403
+    );
+    let saved = app
+        .call_json(
+            "save_email_template",
+            save("Welcome aboard, {first_name}!", true),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    import(
+        &app,
+        Some("engineering"),
+        "First Name,Last Name,Email\nAda,Lovelace,ada@example.com\n",
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    let received = sink.wait_for(1).await;
+    assert_eq!(
+        received[0].header("Subject").as_deref(),
+        Some("Welcome aboard, Ada!")
+    );
+    assert!(received[0].text().contains("Hi Ada Lovelace, see https://"));
+
+    let page = app
+        .call_json(
+            "track_emails",
+            serde_json::json!({ "track_slug": "engineering" }),
+        )
+        .await
+        .json();
+    let mentee = page["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["email"] == "new_mentee")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (mentee["edited"].clone(), mentee["enabled"].clone()),
+        (true.into(), true.into())
+    );
+    assert_eq!(page["outbox"][0]["to"], "ada@example.com");
+}
+
+on_both!(a_permanent_refusal_fails_at_once_and_says_why);
+
+async fn a_permanent_refusal_fails_at_once_and_says_why(kind: Db) {
+    let sink = SmtpSink::start_with(0, Some("gone@example.com")).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    import(
+        &app,
+        Some("engineering"),
+        "First Name,Last Name,Email\nGo,Ne,gone@example.com\nSt,Ay,stay@example.com\n",
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    sink.wait_for(1).await;
+    let mut settled = settled(&app).await;
+    settled.sort();
+    assert_eq!(
+        settled,
+        vec![
+            ("gone@example.com".to_owned(), "failed".to_owned(), 1),
+            ("stay@example.com".to_owned(), "sent".to_owned(), 1),
+        ],
+        "a 5xx is not tried again"
+    );
+    let gone = outbox::Entity::find()
+        .filter(outbox::Column::ToAddress.eq("gone@example.com"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        gone.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("No such mailbox"),
+        "{:?}",
+        gone.last_error
+    );
+}

@@ -10,6 +10,7 @@ pub const PREFIX: &str = "/api/";
 
 pub mod adds;
 pub mod auth;
+pub mod emails;
 pub mod imports;
 pub mod overview;
 mod types;

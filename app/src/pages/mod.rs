@@ -2,6 +2,7 @@
 
 mod add_person;
 mod auth;
+mod emails;
 mod home;
 mod import;
 mod members;
@@ -11,12 +12,13 @@ mod users;
 
 pub use add_person::TrackAddPersonPage;
 pub use auth::{LoginPage, SetupPage};
+pub use emails::TrackEmailsPage;
 pub use home::HomePage;
 pub use import::{GlobalImportWizard, ImportStep, TrackDormantImportWizard, TrackImportWizard};
 pub use members::TrackMembersPage;
 pub use pool::TrackPoolPage;
 pub(crate) use track::TrackResource;
-pub use track::{TrackAddUsersPage, TrackEmailsPage, TrackHistoryPage, TrackLayout};
+pub use track::{TrackAddUsersPage, TrackHistoryPage, TrackLayout};
 pub use users::{UserDetailPage, UsersPage};
 
 use crate::components::{ErrorNotice, Loading};

@@ -4,7 +4,6 @@ use super::loaded;
 use crate::api::overview::track_overview;
 use crate::api::TrackSummary;
 use crate::components::LicenseMeter;
-use crate::domain::SystemEmail;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -96,31 +95,6 @@ pub fn TrackAddUsersPage() -> impl IntoView {
                     </div>
                     <section class="card">
                         <LicenseMeter license=t.license/>
-                    </section>
-                }
-            },
-        )}
-    }
-}
-
-#[component]
-pub fn TrackEmailsPage() -> impl IntoView {
-    view! {
-        <Title text="System emails"/>
-        <h1>"System emails"</h1>
-        {loaded(
-            track(),
-            |_| {
-                view! {
-                    <section class="card">
-                        <p>"People added to this track are sent one of these emails, chosen by their roles:"</p>
-                        <ul>
-                            {SystemEmail::ALL
-                                .into_iter()
-                                .map(|email| view! { <li>{email.title()}</li> })
-                                .collect_view()}
-                        </ul>
-                        <p class="muted">"Coming soon: editing, previewing and switching each one off."</p>
                     </section>
                 }
             },

@@ -51,6 +51,12 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Listens on a free port; refuses the first `refuse` transactions.
     pub async fn start(refuse: usize) -> SmtpSink {
+        Self::start_with(refuse, None).await
+    }
+
+    /// Also answers 550 (mailbox unavailable, permanent) for `reject`.
+    pub async fn start_with(refuse: usize, reject: Option<&str>) -> SmtpSink {
+        let reject: Arc<Option<String>> = Arc::new(reject.map(str::to_owned));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -58,7 +64,12 @@ impl SmtpSink {
         let store = received.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, store.clone(), refusals.clone()));
+                tokio::spawn(session(
+                    stream,
+                    store.clone(),
+                    refusals.clone(),
+                    reject.clone(),
+                ));
             }
         });
         SmtpSink {
@@ -84,7 +95,12 @@ impl SmtpSink {
     }
 }
 
-async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>, refusals: Arc<AtomicUsize>) {
+async fn session(
+    stream: TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+    refusals: Arc<AtomicUsize>,
+    reject: Arc<Option<String>>,
+) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     if write.write_all(b"220 sink ESMTP ready\r\n").await.is_err() {
@@ -110,8 +126,12 @@ async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>, refusals: 
                 .split_once(':')
                 .map(|(_, a)| a.trim().trim_matches(['<', '>']).to_owned())
                 .unwrap_or_default();
-            to.push(address);
-            b"250 2.1.5 OK\r\n"
+            if reject.as_deref() == Some(address.as_str()) {
+                b"550 5.1.1 No such mailbox\r\n"
+            } else {
+                to.push(address);
+                b"250 2.1.5 OK\r\n"
+            }
         } else if command == "DATA" {
             if write
                 .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")

@@ -1,0 +1,75 @@
+//! A track's system emails (SPEC §8): the four templates, editable and
+//! switchable, and the outbox of what was sent or is waiting.
+
+use crate::domain::SystemEmail;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailTemplate {
+    pub email: SystemEmail,
+    pub subject: String,
+    pub body: String,
+    pub enabled: bool,
+    /// Changed from the default text.
+    pub edited: bool,
+}
+
+/// One email of the outbox, as the track's admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub to: String,
+    pub email: Option<SystemEmail>,
+    pub subject: String,
+    /// queued | sending | sent | failed | cancelled
+    pub status: String,
+    /// When it was queued, sent or last tried (UTC, "YYYY-MM-DD HH:MM").
+    pub at: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackEmails {
+    pub templates: Vec<EmailTemplate>,
+    /// The newest first, at most [`OUTBOX_SHOWN`].
+    pub outbox: Vec<OutboxEntry>,
+    /// Minutes an email waits before it is sent.
+    pub hold_minutes: u32,
+    /// The `{sign_in_link}` of this instance.
+    pub sign_in_url: String,
+}
+
+pub const OUTBOX_SHOWN: u64 = 200;
+
+#[server(prefix = "/api", endpoint = "track_emails", input = Json)]
+pub async fn load_track_emails(track_slug: String) -> Result<TrackEmails, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend().track_emails(&admin, &track_slug).await
+        }
+        .await,
+    )
+}
+
+/// Saves one template; a subject or body with an unknown placeholder is
+/// refused with the sentence that names it.
+#[server(prefix = "/api", endpoint = "save_email_template", input = Json)]
+pub async fn save_email_template(
+    track_slug: String,
+    template: EmailTemplate,
+) -> Result<EmailTemplate, AppError> {
+    let call = crate::backend::Call::begin()?;
+    call.answer(
+        async {
+            let admin = call.admin().await?;
+            call.backend()
+                .save_email_template(&admin, &track_slug, template)
+                .await
+        }
+        .await,
+    )
+}
