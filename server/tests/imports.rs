@@ -481,26 +481,8 @@ on_both_databases!(
 );
 
 async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
-    use sea_orm::{ActiveModelTrait, Set};
     signed_in(&app).await;
-    let track = server::entities::track::Entity::find()
-        .filter(server::entities::track::Column::Slug.eq("engineering"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    server::entities::email_template::ActiveModel {
-        track_id: Set(track.id),
-        template: Set("mentor".into()),
-        subject: Set("Welcome".into()),
-        body: Set("Hello".into()),
-        enabled: Set(false),
-        updated_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    common::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
 
     let ask = serde_json::json!({ "track_slug": "engineering", "dormant": false });
     let answer = app.call_json("import_context", ask.clone()).await;

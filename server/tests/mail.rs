@@ -9,8 +9,8 @@ use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use common::smtp_sink::SmtpSink;
 use common::{import, signed_in, Db, TestApp};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use server::entities::{email_template, outbox, track};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::entities::outbox;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -126,24 +126,8 @@ async fn dormant_users_and_switched_off_templates_get_no_email(kind: Db) {
     let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
         return;
     };
-    let engineering = track::Entity::find()
-        .filter(track::Column::Slug.eq("engineering"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    email_template::ActiveModel {
-        track_id: Set(engineering.id),
-        template: Set("mentor".into()),
-        subject: Set("Off".into()),
-        body: Set("Off".into()),
-        enabled: Set(false),
-        updated_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    common::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
+
     import(
         &app,
         None,

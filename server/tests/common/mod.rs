@@ -461,3 +461,16 @@ pub async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Ro
         .unwrap()
         .map(|m| Roles::from_bits(m.roles))
 }
+
+/// Switches one of a track's system emails off, as its page does.
+pub async fn switch_off(app: &TestApp, track_slug: &str, email: app::domain::SystemEmail) {
+    let (subject, body) = email.default_text();
+    let answer = app
+        .call_json(
+            "save_email_template",
+            serde_json::json!({ "track_slug": track_slug, "template": {
+                "email": email, "subject": subject, "body": body, "enabled": false, "edited": false } }),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
