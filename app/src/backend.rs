@@ -5,6 +5,7 @@
 
 use crate::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use crate::api::emails::{EmailTemplate, TrackEmails};
+use crate::api::history::{HistoryPage, ImportDetail};
 use crate::api::KnownPerson;
 use crate::api::{
     ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
@@ -78,6 +79,13 @@ pub trait Backend: Send + Sync + 'static {
         roles: Roles,
         form: PersonForm,
     ) -> Result<AddPersonResult, AppError>;
+    async fn import_history(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+        page: u32,
+    ) -> Result<HistoryPage, AppError>;
+    async fn import_detail(&self, admin: &Admin, id: i64) -> Result<ImportDetail, AppError>;
     async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError>;
     async fn save_email_template(
         &self,

@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::HomePage/>
                     <Route path=path!("users") view=pages::UsersPage/>
                     <Route path=path!("users/:id") view=pages::UserDetailPage/>
+                    <Route path=path!("history") view=pages::GlobalHistoryPage/>
+                    <Route path=path!("imports/:id") view=pages::ImportDetailPage/>
                     <ParentRoute path=path!("import") view=pages::GlobalImportWizard>
                         <Route path=path!(":step?") view=pages::ImportStep/>
                     </ParentRoute>

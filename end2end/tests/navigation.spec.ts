@@ -3,6 +3,7 @@ import { test, expect, hydrated, signIn, ADMIN_EMAIL } from "./fixtures";
 const links: Array<{ section: string; name: string; heading: string; url: RegExp }> = [
   { section: "Global level", name: "Users", heading: "Users", url: /\/users$/ },
   { section: "Global level", name: "Add users from CSV", heading: "Add dormant users from CSV", url: /\/import$/ },
+  { section: "Global level", name: "Import history", heading: "Import history", url: /\/history$/ },
   { section: "Engineering Mentoring", name: "Add users", heading: "Add users", url: /\/tracks\/engineering\/add-users$/ },
   { section: "Engineering Mentoring", name: "Members", heading: "Members", url: /\/tracks\/engineering\/members$/ },
   { section: "Engineering Mentoring", name: "System emails", heading: "System emails", url: /\/tracks\/engineering\/emails$/ },

@@ -8,6 +8,7 @@ pub mod db;
 pub mod emails;
 pub mod entities;
 pub mod error;
+pub mod history;
 pub mod imports;
 pub mod instance_file;
 pub mod instance_sync;

@@ -1,9 +1,10 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, adds, emails, imports, overview, users};
+use crate::{accounts, adds, emails, history, imports, overview, users};
 use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use app::api::emails::{EmailTemplate, TrackEmails};
+use app::api::history::{HistoryPage, ImportDetail};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword, PersonForm, Roles};
@@ -124,6 +125,19 @@ impl Backend for RosterService {
         form: PersonForm,
     ) -> Result<AddPersonResult, AppError> {
         Ok(adds::add_person(&self.db, admin, track_slug, roles, form).await?)
+    }
+
+    async fn import_history(
+        &self,
+        admin: &Admin,
+        track_slug: Option<&str>,
+        page: u32,
+    ) -> Result<HistoryPage, AppError> {
+        Ok(history::list(&self.db, admin, track_slug, page).await?)
+    }
+
+    async fn import_detail(&self, admin: &Admin, id: i64) -> Result<ImportDetail, AppError> {
+        Ok(history::detail(&self.db, admin, id).await?)
     }
 
     async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError> {

@@ -11,6 +11,7 @@ pub const PREFIX: &str = "/api/";
 pub mod adds;
 pub mod auth;
 pub mod emails;
+pub mod history;
 pub mod imports;
 pub mod overview;
 mod types;

@@ -90,6 +90,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                                     <h2>"Global level"</h2>
                                     <A href="/users">"Users"</A>
                                     <A href="/import">"Add users from CSV"</A>
+                                    <A href="/history">"Import history"</A>
                                 </div>
                             }
                         })}

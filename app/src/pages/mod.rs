@@ -3,6 +3,7 @@
 mod add_person;
 mod auth;
 mod emails;
+mod history;
 mod home;
 mod import;
 mod members;
@@ -13,12 +14,13 @@ mod users;
 pub use add_person::TrackAddPersonPage;
 pub use auth::{LoginPage, SetupPage};
 pub use emails::TrackEmailsPage;
+pub use history::{GlobalHistoryPage, ImportDetailPage, TrackHistoryPage};
 pub use home::HomePage;
 pub use import::{GlobalImportWizard, ImportStep, TrackDormantImportWizard, TrackImportWizard};
 pub use members::TrackMembersPage;
 pub use pool::TrackPoolPage;
 pub(crate) use track::TrackResource;
-pub use track::{TrackAddUsersPage, TrackHistoryPage, TrackLayout};
+pub use track::{TrackAddUsersPage, TrackLayout};
 pub use users::{UserDetailPage, UsersPage};
 
 use crate::components::{ErrorNotice, Loading};

@@ -101,22 +101,3 @@ pub fn TrackAddUsersPage() -> impl IntoView {
         )}
     }
 }
-
-#[component]
-pub fn TrackHistoryPage() -> impl IntoView {
-    view! {
-        <Title text="Import history"/>
-        <h1>"Import history"</h1>
-        {loaded(
-            track(),
-            |_| {
-                view! {
-                    <section class="card">
-                        <p>"Every CSV import and manual add to this track will be listed here, with its counts and error log."</p>
-                        <p class="muted">"Coming soon, with undo."</p>
-                    </section>
-                }
-            },
-        )}
-    }
-}

@@ -214,17 +214,17 @@ pub fn DonePage() -> impl IntoView {
         <div class="actions">
             {match slug {
                 Some(slug) if wizard.adds_members() => {
-                    view! {
-                        <a class="button" href=format!("/tracks/{slug}/members")>"See members"</a>
-                        <a href=format!("/tracks/{slug}/history")>"Import history"</a>
-                    }
+                    view! { <a class="button" href=format!("/tracks/{slug}/members")>"See members"</a> }
                         .into_any()
                 }
-                Some(slug) => {
-                    view! { <a class="button" href=format!("/tracks/{slug}/history")>"Import history"</a> }
-                        .into_any()
-                }
+                Some(_) => ().into_any(),
                 None => view! { <a class="button" href="/users">"See users"</a> }.into_any(),
+            }}
+            {move || {
+                wizard
+                    .import_id
+                    .get()
+                    .map(|id| view! { <a href=format!("/imports/{id}")>"This import in the history"</a> })
             }}
             <a href=wizard.url("") on:click=move |_| wizard.clear()>"Add more users"</a>
         </div>

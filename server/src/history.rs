@@ -1,0 +1,142 @@
+//! Import history (SPEC §9): what every import did, for the admins with
+//! rights over where it wrote.
+
+use crate::entities::{admin as admin_entity, import, import_row, track};
+use crate::error::ServiceError;
+use crate::imports::track_to_manage;
+use crate::overview::track_ref;
+use app::api::history::{HistoryPage, ImportDetail, ImportSummary, ImportedRow, IMPORTS_PER_PAGE};
+use app::domain::csv_upload::{CellError, RowOutcome};
+use app::domain::Admin;
+use app::{AppError, ImportCounts};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::HashMap;
+
+pub async fn list(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: Option<&str>,
+    page: u32,
+) -> Result<HistoryPage, ServiceError> {
+    let mut select = import::Entity::find();
+    match track_slug {
+        Some(slug) => {
+            let t = track_to_manage(db, admin, slug).await?;
+            select = select.filter(import::Column::TrackId.eq(t.id));
+        }
+        None if admin.is_global() => {}
+        None => return Err(AppError::Forbidden.into()),
+    }
+    let total = select.clone().count(db).await?;
+    let found = select
+        .order_by_desc(import::Column::Id)
+        .limit(u64::from(IMPORTS_PER_PAGE))
+        .offset(u64::from(page) * u64::from(IMPORTS_PER_PAGE))
+        .all(db)
+        .await?;
+    let imports = summaries(db, found).await?;
+    Ok(HistoryPage {
+        imports,
+        total,
+        page,
+    })
+}
+
+pub async fn detail(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    id: i64,
+) -> Result<ImportDetail, ServiceError> {
+    let Some(found) = import::Entity::find_by_id(id).one(db).await? else {
+        return Err(AppError::NotFound(
+            "There is no such import: pick one from the history.".into(),
+        )
+        .into());
+    };
+    let allowed = match found.track_id {
+        Some(track_id) => admin.can_manage_track(track_id),
+        None => admin.is_global(),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden.into());
+    }
+    let rows = import_row::Entity::find()
+        .filter(import_row::Column::ImportId.eq(id))
+        .order_by_asc(import_row::Column::Line)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let errors: Vec<CellError> = r
+                .errors
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| ServiceError::Data(e.to_string()))?
+                .unwrap_or_default();
+            Ok(ImportedRow {
+                line: u64::try_from(r.line).unwrap_or(0),
+                outcome: RowOutcome::from_key(&r.outcome).unwrap_or(RowOutcome::Skipped),
+                email: r.email,
+                errors,
+            })
+        })
+        .collect::<Result<_, ServiceError>>()?;
+    let summary = summaries(db, vec![found])
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::Data("an import without its summary".into()))?;
+    Ok(ImportDetail { summary, rows })
+}
+
+/// The imports with their tracks and admins, in the order given.
+async fn summaries(
+    db: &DatabaseConnection,
+    found: Vec<import::Model>,
+) -> Result<Vec<ImportSummary>, ServiceError> {
+    let tracks: HashMap<i64, track::Model> = track::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let admin_ids: Vec<i64> = found.iter().filter_map(|i| i.admin_id).collect();
+    let admins: HashMap<i64, String> = admin_entity::Entity::find()
+        .filter(admin_entity::Column::Id.is_in(admin_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.email))
+        .collect();
+    let n = |v: i32| u64::try_from(v).unwrap_or(0);
+    Ok(found
+        .into_iter()
+        .map(|i| ImportSummary {
+            id: i.id,
+            kind: match i.kind.as_str() {
+                "csv_track" => "CSV file",
+                "csv_dormant" => "Dormant CSV file",
+                "manual" => "Added manually",
+                "pool" => "From the global pool",
+                _ => "Import",
+            }
+            .to_owned(),
+            track: i.track_id.and_then(|id| tracks.get(&id)).map(track_ref),
+            admin_email: i.admin_id.and_then(|id| admins.get(&id).cloned()),
+            started_at: i.started_at.format("%Y-%m-%d %H:%M").to_string(),
+            file_name: i.file_name,
+            status: i.status,
+            counts: ImportCounts {
+                created: n(i.created_count),
+                updated: n(i.updated_count),
+                added: n(i.added_count),
+                roles_added: n(i.roles_added_count),
+                emails_queued: n(i.emails_queued_count),
+                skipped: n(i.skipped_count),
+            },
+        })
+        .collect())
+}

@@ -1,0 +1,141 @@
+//! Import history (SPEC §9): what is listed, to whom, and one import's
+//! rows — on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::api::history::{HistoryPage, ImportDetail};
+use app::domain::csv_upload::{RoleChoice, RowOutcome};
+use app::domain::Role;
+use common::{import, signed_in, TestApp};
+
+async fn history(app: &TestApp, track: Option<&str>) -> common::Answer {
+    app.call_json(
+        "import_history",
+        serde_json::json!({ "track_slug": track, "page": 0 }),
+    )
+    .await
+}
+
+fn page(answer: common::Answer) -> HistoryPage {
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+on_both_databases!(
+    every_import_is_listed_newest_first_for_those_with_rights,
+    one_import_shows_each_row_with_its_outcome_and_errors,
+);
+
+async fn every_import_is_listed_newest_first_for_those_with_rights(app: TestApp) {
+    signed_in(&app).await;
+    let mentees = RoleChoice::Everyone([Role::Mentee].into_iter().collect());
+    import(
+        &app,
+        None,
+        "First Name,Last Name,Email\nA,One,a@example.com\n",
+        RoleChoice::Dormant,
+        10,
+    )
+    .await;
+    import(
+        &app,
+        Some("engineering"),
+        "First Name,Last Name,Email\nA,One,a@example.com\nB,Two,b@example.com\n",
+        mentees.clone(),
+        10,
+    )
+    .await;
+    import(
+        &app,
+        Some("leadership"),
+        "First Name,Last Name,Email\nC,Three,c@example.com\n",
+        mentees,
+        10,
+    )
+    .await;
+
+    let everything = page(history(&app, None).await);
+    assert_eq!(everything.total, 3);
+    let kinds: Vec<(&str, Option<&str>)> = everything
+        .imports
+        .iter()
+        .map(|i| (i.kind.as_str(), i.track.as_ref().map(|t| t.slug.as_str())))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("CSV file", Some("leadership")),
+            ("CSV file", Some("engineering")),
+            ("Dormant CSV file", None)
+        ],
+        "newest first"
+    );
+    let engineering = &everything.imports[1];
+    assert_eq!(
+        (
+            engineering.counts.created,
+            engineering.counts.added,
+            engineering.counts.emails_queued
+        ),
+        (1, 2, 2)
+    );
+    assert_eq!(engineering.admin_email.as_deref(), Some("ann@example.com"));
+    assert_eq!(engineering.file_name.as_deref(), Some("people.csv"));
+
+    let eve = app.admin_client("eve@example.com", &["engineering"]).await;
+    let hers = page(history(&eve, Some("engineering")).await);
+    assert_eq!(hers.total, 1);
+    assert_eq!(history(&eve, Some("leadership")).await.status, 403);
+    assert_eq!(
+        history(&eve, None).await.status,
+        403,
+        "the global history is for global admins"
+    );
+    let other = everything.imports[0].id;
+    assert_eq!(
+        eve.call_json("import_detail", serde_json::json!({ "id": other }))
+            .await
+            .status,
+        403
+    );
+}
+
+async fn one_import_shows_each_row_with_its_outcome_and_errors(app: TestApp) {
+    signed_in(&app).await;
+    let text = "First Name,Last Name,Email,Department\nA,One,a@example.com,Sales\nB,,b@example.com,\nC,Three,c@,engineering\n";
+    let done = import(
+        &app,
+        Some("engineering"),
+        text,
+        RoleChoice::Everyone([Role::Mentor].into_iter().collect()),
+        10,
+    )
+    .await;
+    let answer = app
+        .call_json("import_detail", serde_json::json!({ "id": done.id }))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let detail: ImportDetail = serde_json::from_str(&answer.body).unwrap();
+    let outcomes: Vec<(u64, RowOutcome, usize)> = detail
+        .rows
+        .iter()
+        .map(|r| (r.line, r.outcome, r.errors.len()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (2, RowOutcome::Created, 0),
+            (3, RowOutcome::Skipped, 1),
+            (4, RowOutcome::Skipped, 2)
+        ]
+    );
+    assert_eq!(detail.rows[0].email.as_deref(), Some("a@example.com"));
+    assert_eq!(detail.summary.counts.skipped, 2);
+    assert_eq!(
+        app.call_json("import_detail", serde_json::json!({ "id": done.id + 99 }))
+            .await
+            .status,
+        404
+    );
+}
