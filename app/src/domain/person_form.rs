@@ -38,26 +38,22 @@ impl PersonForm {
     /// The form as a header, a mapping and one row: the built-in columns,
     /// then every profile field.
     pub fn as_table(&self, fields: &[ProfileField]) -> (Vec<String>, Mapping, CsvRow) {
-        let mut headers = vec![
-            "First Name".to_owned(),
-            "Last Name".to_owned(),
-            "Email".to_owned(),
-        ];
-        let mut columns = vec![
-            Some(Target::FirstName),
-            Some(Target::LastName),
-            Some(Target::Email),
-        ];
-        let mut cells = vec![
-            self.first_name.clone(),
-            self.last_name.clone(),
-            self.email.clone(),
-        ];
-        for field in fields {
-            headers.push(field.title.clone());
-            columns.push(Some(Target::Field(field.key.clone())));
-            cells.push(self.answer(&field.key).to_owned());
-        }
+        let targets: Vec<Target> = [Target::FirstName, Target::LastName, Target::Email]
+            .into_iter()
+            .chain(fields.iter().map(|f| Target::Field(f.key.clone())))
+            .collect();
+        let headers = targets.iter().map(|t| t.title(fields).to_owned()).collect();
+        let cells = targets
+            .iter()
+            .map(|t| match t {
+                Target::FirstName => self.first_name.clone(),
+                Target::LastName => self.last_name.clone(),
+                Target::Email => self.email.clone(),
+                Target::Field(key) => self.answer(key).to_owned(),
+                Target::Roles => String::new(),
+            })
+            .collect();
+        let columns = targets.into_iter().map(Some).collect();
         (headers, Mapping { columns }, CsvRow { line: LINE, cells })
     }
 

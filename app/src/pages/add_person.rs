@@ -3,6 +3,7 @@
 //! the same rules as a CSV row, in the browser and again on the server.
 
 use super::loaded;
+use super::track_slug;
 use crate::api::adds::{add_person, find_person, AddPersonResult, AddedPerson, ExistingPerson};
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
@@ -14,7 +15,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -42,10 +43,7 @@ struct AddState {
 
 #[component]
 pub fn TrackAddPersonPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     let context = Resource::new(
         move || slug.clone(),
         |s| load_import_context(Some(s), false),

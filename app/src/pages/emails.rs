@@ -3,6 +3,7 @@
 
 use super::loaded;
 use super::track::track;
+use super::track_slug;
 use crate::api::emails::{
     load_track_emails, save_email_template, EmailTemplate, OutboxEntry, TrackEmails,
 };
@@ -13,14 +14,10 @@ use crate::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn TrackEmailsPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     let emails = Resource::new(move || slug.clone(), load_track_emails);
     view! {
         <Title text="System emails"/>
@@ -66,10 +63,7 @@ fn sample_roles(email: SystemEmail) -> Roles {
 
 #[component]
 fn TemplateCard(template: EmailTemplate, sign_in_url: StoredValue<String>) -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     let email = template.email;
     let key = email.key();
     let subject = RwSignal::new(template.subject);

@@ -2,6 +2,7 @@
 //! first, and one import's rows with their outcomes and errors.
 
 use super::loaded;
+use super::{by_id_param, track_slug};
 use crate::api::history::{
     import_history, load_import_detail, ImportDetail, ImportSummary, IMPORTS_PER_PAGE,
 };
@@ -12,14 +13,11 @@ use crate::domain::csv_upload::{error_log_csv, RowOutcome};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn TrackHistoryPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     view! { <History track_slug=Some(slug)/> }
 }
 
@@ -148,21 +146,10 @@ fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
 
 #[component]
 pub fn ImportDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
-    let detail = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => load_import_detail(id).await,
-            None => Err(crate::AppError::NotFound(
-                "There is no such import: pick one from the history.".into(),
-            )),
-        }
-    });
+    let detail = by_id_param(
+        load_import_detail,
+        "There is no such import: pick one from the history.",
+    );
     view! {
         <Title text="Import"/>
         {loaded(detail, |detail| view! { <DetailBody detail/> })}

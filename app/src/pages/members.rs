@@ -2,6 +2,7 @@
 //! roles here, searched and paged on the server.
 
 use super::track::track;
+use super::track_slug;
 use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm};
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserScope};
@@ -9,14 +10,10 @@ use crate::components::{ErrorNotice, Loading};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn TrackMembersPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     let base = format!("/tracks/{slug}/members");
     let query = query_from_address(UserScope::Members(slug.clone()));
     let members = Resource::new(move || query.get(), list_users);

@@ -28,7 +28,41 @@ use crate::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 use serde::{de::DeserializeOwned, Serialize};
+
+/// The track's slug in the address (`/tracks/:slug/…`), as the page opened.
+pub(crate) fn track_slug() -> String {
+    use_params_map()
+        .read_untracked()
+        .get("slug")
+        .unwrap_or_default()
+}
+
+/// Loads what the address's `:id` names; an id that is not a number is
+/// `missing`, the sentence a person sees.
+pub(crate) fn by_id_param<T, Fut>(
+    load: fn(i64) -> Fut,
+    missing: &'static str,
+) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    Resource::new(id, move |id| async move {
+        match id {
+            Some(id) => load(id).await,
+            None => Err(AppError::NotFound(missing.to_owned())),
+        }
+    })
+}
 
 /// Shows a resource once loaded: `render` for its value, a sentence for its error.
 fn loaded<T, V>(

@@ -2,6 +2,7 @@
 //! searched, filtered and paged on the server; a selection that survives
 //! all of that; Actions → Add to program with the roles chosen last.
 
+use super::track_slug;
 use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm};
 use crate::api::adds::{add_from_pool, pool_matching_ids, PoolAddSummary, POOL_ADD_LIMIT};
 use crate::api::users::list_users;
@@ -13,7 +14,6 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 
 /// Who is selected: id → name (empty for people selected through "select
@@ -22,10 +22,7 @@ type Selection = RwSignal<BTreeMap<i64, String>>;
 
 #[component]
 pub fn TrackPoolPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = track_slug();
     let base = format!("/tracks/{slug}/add-from-pool");
     let query = query_from_address(UserScope::Pool(slug.clone()));
     let users = Resource::new(move || query.get(), list_users);

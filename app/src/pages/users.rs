@@ -2,6 +2,7 @@
 //! tracks and roles; search and filters live in the address, so Back,
 //! reload and a shared link show the same list.
 
+use super::by_id_param;
 use super::loaded;
 use crate::api::users::{list_users, load_user_detail, USERS_PER_PAGE};
 use crate::api::{
@@ -13,7 +14,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -290,21 +291,10 @@ pub(crate) fn Memberships(memberships: Vec<TrackRoles>) -> impl IntoView {
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
-    let detail = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => load_user_detail(id).await,
-            None => Err(crate::AppError::NotFound(
-                "There is no such user: pick one from the user list.".into(),
-            )),
-        }
-    });
+    let detail = by_id_param(
+        load_user_detail,
+        "There is no such user: pick one from the user list.",
+    );
     view! {
         <p>
             <a href="/users">"← All users"</a>

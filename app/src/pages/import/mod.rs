@@ -19,7 +19,7 @@ use upload::UploadPage;
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
 use crate::domain::csv_upload::CellError;
-use crate::pages::loaded;
+use crate::pages::{loaded, track_slug};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,13 +48,6 @@ pub fn TrackDormantImportWizard() -> impl IntoView {
 #[component]
 pub fn GlobalImportWizard() -> impl IntoView {
     import_wizard("/import".to_owned(), None, true)
-}
-
-fn track_slug() -> String {
-    use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default()
 }
 
 /// Provides the wizard's state and the profile fields and limits it checks
