@@ -6,6 +6,7 @@
 use crate::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use crate::api::emails::{EmailTemplate, TrackEmails};
 use crate::api::history::{HistoryPage, ImportDetail};
+use crate::api::undo::{UndoCounts, UndoPlan};
 use crate::api::KnownPerson;
 use crate::api::{
     ImportContext, ImportCounts, ImportPlan, InstanceSummary, RowResult, SetupLinkInfo,
@@ -86,6 +87,13 @@ pub trait Backend: Send + Sync + 'static {
         page: u32,
     ) -> Result<HistoryPage, AppError>;
     async fn import_detail(&self, admin: &Admin, id: i64) -> Result<ImportDetail, AppError>;
+    async fn preview_undo(&self, admin: &Admin, id: i64) -> Result<UndoPlan, AppError>;
+    async fn undo_import(
+        &self,
+        admin: &Admin,
+        id: i64,
+        expected: UndoCounts,
+    ) -> Result<UndoCounts, AppError>;
     async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError>;
     async fn save_email_template(
         &self,

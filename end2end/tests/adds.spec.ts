@@ -5,28 +5,10 @@
 //
 // Both projects (desktop, phone) run against one server and database, so
 // every email carries the project name and a timestamp.
-import { Page, TestInfo } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { test, expect, hydrated, signIn } from "./fixtures";
+import { Page } from "@playwright/test";
+import { test, expect, hydrated, signIn, expectAccessible, phoneCheck } from "./fixtures";
 import { people, utf8Csv } from "./csv-files";
 import { runId, chooseFile, sameRolesForEveryone, toPreview, complete } from "./wizard";
-
-/** No serious or critical accessibility violation on the page shown. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(bad, "axe-core violations").toEqual([]);
-}
-
-/** On a phone: nothing scrolls sideways, and a screenshot is kept. */
-async function phoneCheck(page: Page, info: TestInfo, name: string): Promise<void> {
-  if (info.project.name !== "phone") return;
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
-}
 
 async function importCsv(page: Page, url: string, name: string, rows: string[][], mentor = false): Promise<void> {
   await page.goto(url);

@@ -1,6 +1,7 @@
 // Shared by every test: any console error or uncaught exception fails the
 // test, unless the test says which ones it expects.
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Page, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -49,4 +50,21 @@ export async function signIn(page: Page): Promise<void> {
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+}
+
+/** No serious or critical accessibility violation on the page shown. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, "axe-core violations").toEqual([]);
+}
+
+/** On a phone: nothing scrolls sideways, and a screenshot is kept. */
+export async function phoneCheck(page: Page, info: TestInfo, name: string): Promise<void> {
+  if (info.project.name !== "phone") return;
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 }

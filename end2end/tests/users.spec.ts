@@ -16,16 +16,8 @@ import {
   complete,
   expectCounts,
   licenseForecast,
+  licencesInUse,
 } from "./wizard";
-
-const LICENCE = /(\d+) of 250 licences in use/;
-
-/** The licence meter on the page shown. */
-async function licencesInUse(page: Page): Promise<number> {
-  const label = page.locator("#license-label");
-  await expect(label).toHaveText(LICENCE);
-  return Number((await label.innerText()).match(LICENCE)![1]);
-}
 
 async function openUsers(page: Page): Promise<void> {
   await page.goto("/users");

@@ -101,6 +101,15 @@ export async function licenseForecast(page: Page): Promise<{ before: number; aft
   return { before: Number(before), after: Number(after) };
 }
 
+const LICENCE = /(\d+) of 250 licences in use/;
+
+/** The licence meter on the page shown. */
+export async function licencesInUse(page: Page): Promise<number> {
+  const label = page.locator("#license-label");
+  await expect(label).toHaveText(LICENCE);
+  return Number((await label.innerText()).match(LICENCE)![1]);
+}
+
 /** Reads "{n} members in {Track name}." on the members page shown. */
 export async function readMemberCount(page: Page, slug: Slug): Promise<number> {
   const pattern = new RegExp(`(\\d+) members? in ${TRACKS[slug]}\\.`);

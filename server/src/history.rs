@@ -5,13 +5,14 @@ use crate::entities::{admin as admin_entity, import, import_row, track};
 use crate::error::ServiceError;
 use crate::imports::track_to_manage;
 use crate::overview::track_ref;
+use crate::undo::{minute, window_of};
 use app::api::history::{HistoryPage, ImportDetail, ImportSummary, ImportedRow, IMPORTS_PER_PAGE};
 use app::domain::csv_upload::{CellError, RowOutcome};
 use app::domain::Admin;
 use app::{AppError, ImportCounts};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -45,11 +46,12 @@ pub async fn list(
     })
 }
 
-pub async fn detail(
-    db: &DatabaseConnection,
+/// The import, if this admin has rights over where it wrote.
+pub(crate) async fn visible_import(
+    db: &impl ConnectionTrait,
     admin: &Admin,
     id: i64,
-) -> Result<ImportDetail, ServiceError> {
+) -> Result<import::Model, ServiceError> {
     let Some(found) = import::Entity::find_by_id(id).one(db).await? else {
         return Err(AppError::NotFound(
             "There is no such import: pick one from the history.".into(),
@@ -63,6 +65,23 @@ pub async fn detail(
     if !allowed {
         return Err(AppError::Forbidden.into());
     }
+    Ok(found)
+}
+
+pub async fn detail(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    id: i64,
+) -> Result<ImportDetail, ServiceError> {
+    let found = visible_import(db, admin, id).await?;
+    let undone_by = match found.undone_by {
+        Some(by) => admin_entity::Entity::find_by_id(by)
+            .one(db)
+            .await?
+            .map(|a| a.email),
+        None => None,
+    };
+    let undo = window_of(db, &found, undone_by).await?;
     let rows = import_row::Entity::find()
         .filter(import_row::Column::ImportId.eq(id))
         .order_by_asc(import_row::Column::Line)
@@ -89,7 +108,11 @@ pub async fn detail(
         .await?
         .pop()
         .ok_or_else(|| ServiceError::Data("an import without its summary".into()))?;
-    Ok(ImportDetail { summary, rows })
+    Ok(ImportDetail {
+        summary,
+        rows,
+        undo,
+    })
 }
 
 /// The imports with their tracks and admins, in the order given.
@@ -126,7 +149,7 @@ async fn summaries(
             .to_owned(),
             track: i.track_id.and_then(|id| tracks.get(&id)).map(track_ref),
             admin_email: i.admin_id.and_then(|id| admins.get(&id).cloned()),
-            started_at: i.started_at.format("%Y-%m-%d %H:%M").to_string(),
+            started_at: minute(i.started_at),
             file_name: i.file_name,
             status: i.status,
             counts: ImportCounts {

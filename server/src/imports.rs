@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 /// Rows per multi-row statement: well under SQLite's and PostgreSQL's
 /// bind-parameter limits for the widest table written here.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 /// Rows one batch may carry.
 const MAX_BATCH: usize = 1_000;
 
@@ -40,15 +40,15 @@ struct StoredMapping {
 
 /// What a row overwrote, so that undo can put it back (SPEC §9).
 #[derive(Serialize, Deserialize, Default)]
-struct Previous {
-    user_created: bool,
+pub(crate) struct Previous {
+    pub user_created: bool,
     /// The names before, for an existing user.
-    names: Option<(String, String)>,
-    membership_created: bool,
+    pub names: Option<(String, String)>,
+    pub membership_created: bool,
     /// The roles before, for an existing member.
-    roles: Option<i32>,
+    pub roles: Option<i32>,
     /// Field key → value before (`None`: there was none).
-    answers: Vec<(String, Option<String>)>,
+    pub answers: Vec<(String, Option<String>)>,
 }
 
 fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
@@ -177,6 +177,27 @@ fn joins_track(imp: &import::Model, roles: &RoleChoice) -> Option<i64> {
         RoleChoice::Dormant => None,
         _ => imp.track_id,
     }
+}
+
+/// The track a recorded import added people to, from its stored role choice.
+pub(crate) fn joined_track(imp: &import::Model) -> Result<Option<i64>, ServiceError> {
+    Ok(joins_track(imp, &from_json(imp.role_choice.as_deref())?))
+}
+
+/// Holds an import's row until the transaction ends, so that its batches
+/// and its undo run one at a time. (SQLite's IMMEDIATE transaction already
+/// serialises every writer; this is for PostgreSQL.)
+pub(crate) async fn lock_import(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+) -> Result<(), ServiceError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        import::Entity::find_by_id(import_id)
+            .lock_exclusive()
+            .one(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn known_people(
@@ -340,14 +361,8 @@ pub async fn apply_batch(
     let fields = profile_fields(db).await?;
     let txn = begin_write(db).await?;
     // One batch of an import at a time: a retry sent while the first try is
-    // still running waits here, then finds its rows recorded. (SQLite's
-    // IMMEDIATE transaction already serialises; this is for PostgreSQL.)
-    if txn.get_database_backend() == DbBackend::Postgres {
-        import::Entity::find_by_id(import_id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?;
-    }
+    // still running waits here, then finds its rows recorded.
+    lock_import(&txn, import_id).await?;
     let imp = writable_import(&txn, admin, import_id).await?;
     if imp.status != "in_progress" {
         return invalid("This import is finished: start a new upload to add more people.");

@@ -17,4 +17,5 @@ pub mod overview;
 pub mod secrets;
 pub mod service;
 pub mod startup;
+pub mod undo;
 pub mod users;

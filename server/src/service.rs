@@ -1,10 +1,11 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, adds, emails, history, imports, overview, users};
+use crate::{accounts, adds, emails, history, imports, overview, undo, users};
 use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
 use app::api::emails::{EmailTemplate, TrackEmails};
 use app::api::history::{HistoryPage, ImportDetail};
+use app::api::undo::{UndoCounts, UndoPlan};
 use app::backend::{Backend, NewSession};
 use app::domain::csv_upload::CsvRow;
 use app::domain::{Admin, Email, NewPassword, PersonForm, Roles};
@@ -138,6 +139,19 @@ impl Backend for RosterService {
 
     async fn import_detail(&self, admin: &Admin, id: i64) -> Result<ImportDetail, AppError> {
         Ok(history::detail(&self.db, admin, id).await?)
+    }
+
+    async fn preview_undo(&self, admin: &Admin, id: i64) -> Result<UndoPlan, AppError> {
+        Ok(undo::preview(&self.db, admin, id).await?)
+    }
+
+    async fn undo_import(
+        &self,
+        admin: &Admin,
+        id: i64,
+        expected: UndoCounts,
+    ) -> Result<UndoCounts, AppError> {
+        Ok(undo::undo(&self.db, admin, id, expected).await?)
     }
 
     async fn track_emails(&self, admin: &Admin, track_slug: &str) -> Result<TrackEmails, AppError> {

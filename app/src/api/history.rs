@@ -1,6 +1,7 @@
 //! Import history (SPEC §9): every import and manual or pool add, newest
 //! first, with its counts and its rows' outcomes and errors.
 
+use crate::api::undo::UndoWindow;
 use crate::api::{ImportCounts, TrackRef};
 use crate::domain::csv_upload::{CellError, RowOutcome};
 use crate::error::AppError;
@@ -47,6 +48,7 @@ pub struct ImportedRow {
 pub struct ImportDetail {
     pub summary: ImportSummary,
     pub rows: Vec<ImportedRow>,
+    pub undo: UndoWindow,
 }
 
 /// `track_slug`: that track's history (its admins); `None`: every import

@@ -15,6 +15,7 @@ pub mod history;
 pub mod imports;
 pub mod overview;
 mod types;
+pub mod undo;
 pub mod users;
 
 pub use imports::{ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};

@@ -2,10 +2,12 @@
 //! first, and one import's rows with their outcomes and errors.
 
 use super::loaded;
+use super::undo::UndoSection;
 use super::{by_id_param, track_slug};
 use crate::api::history::{
     import_history, load_import_detail, ImportDetail, ImportSummary, IMPORTS_PER_PAGE,
 };
+use crate::api::undo::UndoCounts;
 use crate::api::ImportCounts;
 use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
@@ -101,12 +103,17 @@ fn History(track_slug: Option<String>) -> impl IntoView {
 
 /// "3 created · 1 updated · …", leaving out the zeros.
 fn counts_text(c: &ImportCounts) -> String {
+    let emails = if c.emails_queued == 1 {
+        "email queued"
+    } else {
+        "emails queued"
+    };
     let parts: Vec<String> = [
         (c.created, "created"),
         (c.updated, "updated"),
         (c.added, "added to the track"),
         (c.roles_added, "gained roles"),
-        (c.emails_queued, "emails queued"),
+        (c.emails_queued, emails),
         (c.skipped, "skipped"),
     ]
     .into_iter()
@@ -135,7 +142,7 @@ fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
             <td data-label="When (UTC)">{import.started_at.clone()}</td>
             <td data-label="What">
                 <a href=format!("/imports/{}", import.id)>{what}</a>
-                {(import.status != "completed").then(|| view! { " " <span class="badge">{import.status.clone()}</span> })}
+                {(import.status != "completed").then(|| view! { " " <span class="badge">{status_text(&import.status)}</span> })}
             </td>
             {(!at_track).then(|| view! { <td data-label="Where">{place}</td> })}
             <td data-label="Who">{import.admin_email.clone().unwrap_or_default()}</td>
@@ -150,15 +157,35 @@ pub fn ImportDetailPage() -> impl IntoView {
         load_import_detail,
         "There is no such import: pick one from the history.",
     );
+    // What the last undo did, shown once the import is loaded again.
+    let undone = RwSignal::new(None);
+    let reload = Callback::new(move |()| detail.refetch());
     view! {
         <Title text="Import"/>
-        {loaded(detail, |detail| view! { <DetailBody detail/> })}
+        {loaded(detail, move |detail| view! { <DetailBody detail undone reload/> })}
+    }
+}
+
+/// "Completed", "Undone", "In progress" (stopped before the end, or running).
+fn status_text(status: &str) -> &'static str {
+    match status {
+        "completed" => "Completed",
+        "undone" => "Undone",
+        _ => "In progress",
     }
 }
 
 #[component]
-fn DetailBody(detail: ImportDetail) -> impl IntoView {
-    let ImportDetail { summary, rows } = detail;
+fn DetailBody(
+    detail: ImportDetail,
+    undone: RwSignal<Option<UndoCounts>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let ImportDetail {
+        summary,
+        rows,
+        undo,
+    } = detail;
     let back = summary.track.as_ref().map_or_else(
         || "/history".to_owned(),
         |t| format!("/tracks/{}/history", t.slug),
@@ -187,7 +214,7 @@ fn DetailBody(detail: ImportDetail) -> impl IntoView {
                 <dt>"When (UTC)"</dt>
                 <dd>{summary.started_at.clone()}</dd>
                 <dt>"Status"</dt>
-                <dd>{summary.status.clone()}</dd>
+                <dd id="import-status">{status_text(&summary.status)}</dd>
                 <dt>"Counts"</dt>
                 <dd id="import-counts">{counts_text(&summary.counts)}</dd>
             </dl>
@@ -200,6 +227,7 @@ fn DetailBody(detail: ImportDetail) -> impl IntoView {
                     }
                 })}
         </section>
+        <UndoSection id=summary.id window=undo undone reload/>
         <div class="table-wrap">
             <table class="user-list" id="import-rows">
                 <thead>

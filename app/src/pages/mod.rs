@@ -9,6 +9,7 @@ mod import;
 mod members;
 mod pool;
 mod track;
+mod undo;
 mod users;
 
 pub use add_person::TrackAddPersonPage;

@@ -228,5 +228,8 @@ pub fn DonePage() -> impl IntoView {
             }}
             <a href=wizard.url("") on:click=move |_| wizard.clear()>"Add more users"</a>
         </div>
+        <p class="hint">
+            "Made a mistake? The import's page in the history can undo it for as long as the instance holds emails."
+        </p>
     }
 }
