@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: {
       ...env,
       ROSTER_DATA_DIR: dataDir,
-      ROSTER_INSTANCE: path.join(root, "instance", "demo.toml"),
+      ROSTER_INSTANCE: process.env.ROSTER_INSTANCE ?? path.join(root, "instance", "demo.toml"),
       LEPTOS_OUTPUT_NAME: "roster",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_SITE_PKG_DIR: "pkg",

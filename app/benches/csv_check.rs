@@ -3,7 +3,7 @@
 //! checking a 20-column file natively (decode + table + pre-match + every
 //! row check), 1,000 and 100,000 rows. Prints medians; SPEC §10 has the bars.
 
-use app::domain::csv_upload::{decode, read_table, Delimiter, Mapping, RoleChoice, RowChecker};
+use app::domain::csv_upload::{check_file, RoleChoice};
 use app::domain::{FieldKind, ProfileField, Role, Roles};
 use std::time::{Duration, Instant};
 
@@ -63,16 +63,11 @@ pub fn generate(rows: usize) -> String {
 }
 
 fn check_all(bytes: &[u8], fields: &[ProfileField]) -> usize {
-    let decoded = decode(bytes).expect("generated files decode");
-    let table = read_table(&decoded.text, Delimiter::detect(&decoded.text), 1_000_000)
-        .expect("generated files read");
-    let mapping = Mapping::suggest(&table.headers, fields, false);
     let roles = RoleChoice::Everyone(Roles::empty().with(Role::Mentee));
-    let mut checker = RowChecker::new(&table.headers, fields, &mapping, &roles);
-    table
-        .rows
+    check_file(bytes, fields, &roles, 1_000_000)
+        .expect("generated files read")
         .iter()
-        .filter(|row| checker.check(row).person.is_some())
+        .filter(|check| check.person.is_some())
         .count()
 }
 

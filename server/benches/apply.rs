@@ -113,7 +113,14 @@ async fn insert(
 async fn baseline_once(url: &str, rows: usize) -> Duration {
     let (db, admin) = common::demo_instance_with_admin(url).await;
     let fields: Vec<(i64, &str)> = {
-        let keys = ["department", "languages", "goals", "start_date", "years_experience", "job_title"];
+        let keys = [
+            "department",
+            "languages",
+            "goals",
+            "start_date",
+            "years_experience",
+            "job_title",
+        ];
         let mut found = Vec::new();
         for key in keys {
             let row = db
@@ -165,7 +172,14 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
         let ids: std::collections::HashMap<String, i64> = insert(
             &txn,
             "users",
-            &["email", "email_normalized", "first_name", "last_name", "created_at", "updated_at"],
+            &[
+                "email",
+                "email_normalized",
+                "first_name",
+                "last_name",
+                "created_at",
+                "updated_at",
+            ],
             users,
         )
         .await
@@ -193,12 +207,23 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
                     .iter()
                     .zip(values)
                     .map(|((field_id, _), value)| {
-                        vec![id_of(i).into(), (*field_id).into(), value.into(), now.into()]
+                        vec![
+                            id_of(i).into(),
+                            (*field_id).into(),
+                            value.into(),
+                            now.into(),
+                        ]
                     })
                     .collect::<Vec<_>>()
             })
             .collect();
-        insert(&txn, "profile_answers", &["user_id", "field_id", "value", "updated_at"], answers).await;
+        insert(
+            &txn,
+            "profile_answers",
+            &["user_id", "field_id", "value", "updated_at"],
+            answers,
+        )
+        .await;
         let memberships = batch
             .iter()
             .map(|i| {
@@ -215,7 +240,14 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
         insert(
             &txn,
             "memberships",
-            &["user_id", "track_id", "roles", "created_by_import_id", "created_at", "updated_at"],
+            &[
+                "user_id",
+                "track_id",
+                "roles",
+                "created_by_import_id",
+                "created_at",
+                "updated_at",
+            ],
             memberships,
         )
         .await;
@@ -241,8 +273,17 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
             &txn,
             "outbox",
             &[
-                "track_id", "user_id", "import_id", "template", "to_address", "subject", "body",
-                "status", "not_before", "attempts", "created_at",
+                "track_id",
+                "user_id",
+                "import_id",
+                "template",
+                "to_address",
+                "subject",
+                "body",
+                "status",
+                "not_before",
+                "attempts",
+                "created_at",
             ],
             emails,
         )
@@ -264,7 +305,15 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
         insert(
             &txn,
             "import_rows",
-            &["import_id", "line", "outcome", "user_id", "email", "previous", "applied_at"],
+            &[
+                "import_id",
+                "line",
+                "outcome",
+                "user_id",
+                "email",
+                "previous",
+                "applied_at",
+            ],
             import_rows,
         )
         .await;

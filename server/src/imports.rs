@@ -10,6 +10,7 @@ use crate::error::ServiceError;
 use crate::overview::{
     active_users, license_use, profile_fields, settings, single_track, track_ref,
 };
+use app::api::imports::KNOWN_PEOPLE_PER_CALL;
 use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
@@ -206,6 +207,11 @@ pub async fn known_people(
     track_slug: Option<&str>,
     emails: Vec<String>,
 ) -> Result<Vec<KnownPerson>, ServiceError> {
+    if emails.len() > KNOWN_PEOPLE_PER_CALL {
+        return invalid(format!(
+            "Ask about at most {KNOWN_PEOPLE_PER_CALL} emails at a time: send them in smaller groups."
+        ));
+    }
     let track_id = import_target(db, admin, track_slug).await?.map(|t| t.id);
     let keys: Vec<String> = emails
         .iter()

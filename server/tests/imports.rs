@@ -391,6 +391,29 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
     assert_eq!(tara.call_json("known_people", ask).await.status, 403);
     let global = serde_json::json!({ "track_slug": null, "emails": ["dee@example.com"] });
     assert_eq!(tara.call_json("known_people", global).await.status, 403);
+
+    // The preview asks in chunks; one call asking about more is refused.
+    let most = app::api::imports::KNOWN_PEOPLE_PER_CALL;
+    let many: Vec<String> = (0..=most).map(|i| format!("p{i}@example.com")).collect();
+    let too_many = app
+        .call_json(
+            "known_people",
+            serde_json::json!({ "track_slug": "engineering", "emails": many }),
+        )
+        .await;
+    assert_eq!(too_many.status, 422, "{}", too_many.body);
+    assert!(
+        too_many.body.contains("smaller groups"),
+        "{}",
+        too_many.body
+    );
+    let enough = app
+        .call_json(
+            "known_people",
+            serde_json::json!({ "track_slug": "engineering", "emails": &many[..most] }),
+        )
+        .await;
+    assert_eq!(enough.status, 200, "{}", enough.body);
 }
 
 on_both_databases!(the_same_batch_sent_twice_at_once_is_applied_once);

@@ -83,6 +83,10 @@ pub async fn load_import_context(
     )
 }
 
+/// Emails one `known_people` call may ask about; the preview asks in
+/// chunks of this size.
+pub const KNOWN_PEOPLE_PER_CALL: usize = 5_000;
+
 /// Which of these emails already exist (SPEC §5 step 3). Unknown emails are
 /// simply left out of the answer.
 #[server(prefix = "/api", endpoint = "known_people", input = Json)]

@@ -45,9 +45,11 @@ pub async fn demo_instance_with_admin(url: &str) -> (DatabaseConnection, Admin) 
     let def = server::instance_file::load(&demo).expect("demo instance");
     server::instance_sync::sync(&db, &def).await.expect("sync");
     // The demo licence (250) and upload limit (1,000) would refuse the larger imports here.
-    db.execute_unprepared("UPDATE instance_settings SET license_limit = 1000000, upload_row_limit = 1000000")
-        .await
-        .expect("licence");
+    db.execute_unprepared(
+        "UPDATE instance_settings SET license_limit = 1000000, upload_row_limit = 1000000",
+    )
+    .await
+    .expect("licence");
     let email = Email::parse("bench@example.com").expect("email");
     let password = NewPassword::parse("bench password", "bench password").expect("password");
     let created = server::accounts::create_admin(&db, &email, &[], Some(password))

@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod row_check;
 pub mod table;
 pub mod template;
+mod whole_file;
 
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 pub use error_log::error_log_csv;
@@ -22,3 +23,4 @@ pub use mapping::{Mapping, MappingError, Target};
 pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError};
 pub use template::template_csv;
+pub use whole_file::check_file;

@@ -3,7 +3,7 @@
 
 use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, error_place, step_page, wizard};
-use crate::api::imports::known_people;
+use crate::api::imports::{known_people, KNOWN_PEOPLE_PER_CALL};
 use crate::api::ImportContext;
 use crate::components::file_io::download_csv;
 use crate::components::ErrorNotice;
@@ -192,11 +192,16 @@ fn look_up_emails(wizard: Wizard, checks: Checks) {
         wizard.lookups_pending.update(|n| *n += 1);
         let slug = wizard.track_slug.get_value();
         spawn_local(async move {
-            match known_people(slug, fresh).await {
-                Ok(found) => wizard.known.update(|known| {
-                    known.extend(found.into_iter().map(|p| (p.email.clone(), p)));
-                }),
-                Err(error) => wizard.lookup_error.set(Some(error)),
+            for chunk in fresh.chunks(KNOWN_PEOPLE_PER_CALL) {
+                match known_people(slug.clone(), chunk.to_vec()).await {
+                    Ok(found) => wizard.known.update(|known| {
+                        known.extend(found.into_iter().map(|p| (p.email.clone(), p)));
+                    }),
+                    Err(error) => {
+                        wizard.lookup_error.set(Some(error));
+                        break;
+                    }
+                }
             }
             wizard.lookups_pending.update(|n| *n = n.saturating_sub(1));
         });

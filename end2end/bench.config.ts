@@ -1,0 +1,23 @@
+// The in-browser benchmark (`scripts/bench-browser`): the real app in
+// Debian's Chromium, with an instance that accepts 100,000-row uploads.
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import base from "./playwright.config";
+
+const demo = fs.readFileSync(path.join(__dirname, "..", "instance", "demo.toml"), "utf8");
+const instance = path.join(__dirname, ".run", "bench-instance.toml");
+fs.mkdirSync(path.dirname(instance), { recursive: true });
+fs.writeFileSync(instance, demo.replace(/upload_row_limit = \d+/, "upload_row_limit = 100000"));
+process.env.ROSTER_INSTANCE = instance;
+
+export default defineConfig({
+  ...base,
+  testDir: ".",
+  timeout: 600_000,
+  expect: { timeout: 120_000 },
+  projects: [
+    { name: "setup", testMatch: /tests\/setup\.spec\.ts/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: "bench", testMatch: /bench\/.*\.bench\.ts/, dependencies: ["setup"], use: { viewport: { width: 1280, height: 800 } } },
+  ],
+});

@@ -1,0 +1,132 @@
+// SPEC §10 in the browser: Roster's wasm reading + checking + pre-matching
+// a file, beside Papa Parse merely parsing the same bytes (`header: true`),
+// in the same page and run; long main-thread tasks while Roster checks; and
+// the wizard from file chosen to preview shown. Prints medians of 5 runs.
+import * as path from "node:path";
+import { Page } from "@playwright/test";
+import { test, expect, hydrated, signIn } from "../tests/fixtures";
+import { sameRolesForEveryone, toPreview } from "../tests/wizard";
+
+const RUNS = 5;
+
+/** 20 columns: the demo's profile fields and 9 extra ones, every row valid. */
+function generate(rows: number): Buffer {
+  const departments = ["Engineering", "Sales", "Marketing", "Finance", "People"];
+  const extra = Array.from({ length: 9 }, (_, i) => `Extra ${i + 1}`);
+  const lines = [
+    ["First Name", "Last Name", "Email", "Department", "Languages", "Goals", "Start Date", "Years of Experience", "Job Title", "Employee ID", "About Me", ...extra].join(","),
+  ];
+  const tail = extra.map((_, i) => `x${i + 1}`).join(",");
+  for (let i = 0; i < rows; i++) {
+    const month = String((i % 12) + 1).padStart(2, "0");
+    const day = String((i % 28) + 1).padStart(2, "0");
+    lines.push(
+      `First${i},Last${i},person${i}@example.com,${departments[i % 5]},"English, French","Leadership, Career growth",2024-${month}-${day},${i % 30},Engineer ${i},${String(i).padStart(6, "0")},"Likes mentoring, and, commas",${tail}`,
+    );
+  }
+  return Buffer.from(lines.join("\n") + "\n", "utf8");
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+type InPage = { roster: number[]; papa: number[]; errorRows: number; papaRows: number };
+
+/** Runs Roster's check and Papa Parse alternately in the page, RUNS times each. */
+async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<InPage> {
+  return page.evaluate(
+    async ({ url, fieldsJson, runs }) => {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
+      // The module the page hydrated with: same instance, already initialised.
+      const scripts = [...document.querySelectorAll("link[rel=modulepreload]")].map((l) => (l as HTMLLinkElement).href);
+      const roster: any = await import(scripts.find((s) => s.endsWith(".js")) ?? "/pkg/roster.js");
+      const papa = (window as any).Papa;
+      const result = { roster: [] as number[], papa: [] as number[], errorRows: -1, papaRows: -1 };
+      const rest = () => new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < runs; i++) {
+        await rest();
+        let t = performance.now();
+        result.errorRows = roster.benchmark_check_file(bytes, fieldsJson);
+        result.roster.push(performance.now() - t);
+        await rest();
+        t = performance.now();
+        result.papaRows = papa.parse(text, { header: true, skipEmptyLines: true }).data.length;
+        result.papa.push(performance.now() - t);
+      }
+      return result;
+    },
+    { url, fieldsJson, runs: RUNS },
+  );
+}
+
+/** Upload → Map → Preview in the real wizard, from file chosen to rows
+ * shown, with the page's main-thread tasks over 50 ms meanwhile. */
+async function wizardToPreview(page: Page, name: string, file: Buffer): Promise<{ ms: number; longTasks: number[] }> {
+  await page.goto("/tracks/engineering/import");
+  await hydrated(page);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as any).__longTasks = seen;
+    new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+  });
+  const started = Date.now();
+  await page.locator("#csv-file").setInputFiles({ name, mimeType: "text/csv", buffer: file });
+  await expect(page.getByRole("button", { name: "Continue", exact: true })).toBeEnabled();
+  await toPreview(page);
+  await expect(page.locator("#preview-rows tbody tr").first()).toBeVisible();
+  const ms = Date.now() - started;
+  await page.waitForTimeout(100);
+  return { ms, longTasks: await page.evaluate(() => (window as any).__longTasks as number[]) };
+}
+
+test("Roster's wasm check beside Papa Parse, and the wizard to the preview", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/tracks/engineering/import");
+  await hydrated(page);
+  const context = await page.evaluate(async () => {
+    const answer = await fetch("/api/import_context", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ track_slug: "engineering", dormant: false }),
+    });
+    return answer.json();
+  });
+  expect(context.row_limit, "the bench instance takes 100,000 rows").toBeGreaterThanOrEqual(100_000);
+  const fieldsJson = JSON.stringify(context.fields);
+  await page.addScriptTag({ path: path.join(__dirname, "..", "node_modules", "papaparse", "papaparse.min.js") });
+
+  const lines: string[] = [];
+  for (const rows of [1_000, 100_000]) {
+    const file = generate(rows);
+    const url = `/bench-data/${rows}.csv`;
+    await page.route(url, (route) => route.fulfill({ body: file, contentType: "text/csv" }));
+    const timed = await timeInPage(page, url, fieldsJson);
+    expect(timed.errorRows, "every generated row passes the checks").toBe(0);
+    expect(timed.papaRows).toBe(rows);
+    const roster = median(timed.roster);
+    const papa = median(timed.papa);
+    lines.push(
+      `${rows.toLocaleString("en")} rows x 20 columns (${(file.length / 1e6).toFixed(1)} MB): ` +
+        `Roster read + check + pre-match ${ms(roster)} median; Papa Parse parse only ${ms(papa)} median; ` +
+        `ratio Roster/Papa ${(roster / papa).toFixed(2)}`,
+    );
+    const wizard: number[] = [];
+    const wizardLong: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = await wizardToPreview(page, `bench-${rows}.csv`, file);
+      wizard.push(run.ms);
+      wizardLong.push(...run.longTasks);
+    }
+    lines.push(
+      `${rows.toLocaleString("en")} rows: wizard from file chosen to preview shown ${ms(median(wizard))} median (incl. two Continue clicks); ` +
+        `${wizardLong.length} main-thread tasks over 50 ms in ${RUNS} runs (longest ${ms(Math.max(0, ...wizardLong))})`,
+    );
+    await page.unroute(url);
+    await page.goto("/tracks/engineering/import");
+    await hydrated(page);
+    await page.addScriptTag({ path: path.join(__dirname, "..", "node_modules", "papaparse", "papaparse.min.js") });
+  }
+  console.log(`\nIn-browser benchmark (${RUNS} runs each, Chromium ${page.context().browser()?.version()}):\n  ${lines.join("\n  ")}\n`);
+});
