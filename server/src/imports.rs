@@ -24,7 +24,7 @@ use sea_orm::{
     DbBackend, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Rows per multi-row statement: well under SQLite's and PostgreSQL's
 /// bind-parameter limits for the widest table written here.
@@ -439,22 +439,14 @@ pub async fn apply_batch(
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
     let track_id = joins_track(&imp, &roles);
-    // Only a track import can make users active.
-    let active_before = match track_id {
-        Some(_) => Some(active_users(&txn).await?),
-        None => None,
-    };
-    let applied = apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
+    let (applied, newly_active) =
+        apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
     // The preview blocks an import over the licence; this holds the line
-    // against a stale preview or a concurrent import. Dropping `txn` rolls back.
-    if let Some(before) = active_before {
+    // against a stale preview or a concurrent import. Dropping `txn` rolls
+    // back. Nobody new became active: nothing to count, no settings to read.
+    if newly_active > 0 {
         let after = active_users(&txn).await?;
-        // Nobody new became active: nothing to hold, no settings to read.
-        let limit = if after > before {
-            u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0)
-        } else {
-            u64::MAX
-        };
+        let limit = u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0);
         if after > limit {
             return invalid(format!(
                 "This import would bring active users to {after}, over the licence of {limit} by {}: remove \
@@ -589,7 +581,8 @@ struct Applied {
 
 /// Writes the people of one batch: users, profile answers, and — when
 /// they join `track_id` — memberships and system emails, each as chunked
-/// multi-row statements.
+/// multi-row statements. Also answers how many of them were in no track
+/// before (and now are).
 async fn apply_people(
     txn: &DatabaseTransaction,
     imp: &import::Model,
@@ -597,10 +590,10 @@ async fn apply_people(
     fields: &[app::domain::ProfileField],
     persons: &[&Person],
     now: DateTime<Utc>,
-) -> Result<HashMap<String, Applied>, ServiceError> {
+) -> Result<(HashMap<String, Applied>, u64), ServiceError> {
     let mut applied = HashMap::with_capacity(persons.len());
     if persons.is_empty() {
-        return Ok(applied);
+        return Ok((applied, 0));
     }
     let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
 
@@ -675,36 +668,29 @@ async fn apply_people(
             }
         }
     }
-    for chunk in answer_rows.chunks(CHUNK) {
-        profile_answer::Entity::insert_many(chunk.iter().cloned())
-            .on_conflict(
-                OnConflict::columns([
-                    profile_answer::Column::UserId,
-                    profile_answer::Column::FieldId,
-                ])
-                .update_columns([
-                    profile_answer::Column::Value,
-                    profile_answer::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
+    upsert_answers(txn, &answer_rows).await?;
 
     // Memberships (track imports only): roles are added, never removed.
     let mut old_roles: HashMap<i64, i32> = HashMap::new();
+    let mut newly_active = 0;
     if let Some(track_id) = track_id {
+        let mut active_before = HashSet::new();
         for chunk in user_ids.chunks(CHUNK) {
             for m in membership::Entity::find()
-                .filter(membership::Column::TrackId.eq(track_id))
                 .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
                 .all(txn)
                 .await?
             {
-                old_roles.insert(m.user_id, m.roles);
+                active_before.insert(m.user_id);
+                if m.track_id == track_id {
+                    old_roles.insert(m.user_id, m.roles);
+                }
             }
         }
+        newly_active = user_ids
+            .iter()
+            .filter(|id| !active_before.contains(id))
+            .count() as u64;
         let rows: Vec<membership::ActiveModel> = persons
             .iter()
             .map(|p| {
@@ -795,7 +781,31 @@ async fn apply_people(
             .exec_without_returning(txn)
             .await?;
     }
-    Ok(applied)
+    Ok((applied, newly_active))
+}
+
+/// Writes these profile values over whatever each user had there.
+pub(crate) async fn upsert_answers(
+    txn: &impl ConnectionTrait,
+    rows: &[profile_answer::ActiveModel],
+) -> Result<(), ServiceError> {
+    for chunk in rows.chunks(CHUNK) {
+        profile_answer::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::columns([
+                    profile_answer::Column::UserId,
+                    profile_answer::Column::FieldId,
+                ])
+                .update_columns([
+                    profile_answer::Column::Value,
+                    profile_answer::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn field_id_map<'f>(

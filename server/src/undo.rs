@@ -8,13 +8,13 @@ use crate::entities::{
 };
 use crate::error::ServiceError;
 use crate::history::visible_import;
-use crate::imports::{joined_track, lock_import, Previous, CHUNK};
+use crate::imports::{joined_track, lock_import, upsert_answers, Previous, CHUNK};
 use crate::overview::{license_use, settings};
 use app::api::undo::{LaterImport, UndoCounts, UndoPlan, UndoWindow};
 use app::domain::Admin;
 use app::AppError;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -494,22 +494,7 @@ impl Effects {
                 .exec(txn)
                 .await?;
         }
-        for chunk in self.restore_answers.chunks(CHUNK) {
-            profile_answer::Entity::insert_many(chunk.iter().cloned())
-                .on_conflict(
-                    OnConflict::columns([
-                        profile_answer::Column::UserId,
-                        profile_answer::Column::FieldId,
-                    ])
-                    .update_columns([
-                        profile_answer::Column::Value,
-                        profile_answer::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-        }
+        upsert_answers(txn, &self.restore_answers).await?;
         for (field_id, users) in &self.delete_answers {
             for chunk in users.chunks(CHUNK) {
                 profile_answer::Entity::delete_many()
