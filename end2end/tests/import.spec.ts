@@ -179,9 +179,7 @@ test("rows with errors are shown, fixed in place, logged and skipped", async ({ 
   await sameRolesForEveryone(page, ["Mentee"]);
   await toPreview(page);
   await expectCounts(page, { new: 6, errors: 4 });
-  // Ten rows fit on one page of the grid.
-  await expect(page.getByText("Rows 1–10 of 10")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
+  await expect(page.locator("#rows-shown")).toHaveText("10 rows shown · 4 with errors");
 
   for (const line of errorLines) await expect(row(line)).toHaveClass(/\bhas-errors\b/);
   await expect(row(2)).not.toHaveClass(/\bhas-errors\b/);
@@ -300,6 +298,41 @@ test("a file over the 1,000-row limit is refused", async ({ page }) => {
   );
   await sameRolesForEveryone(page, ["Mentee"]);
   await expect(continueButton(page)).toBeDisabled();
+});
+
+test("a 1,000-row preview draws only the rows in view, scrolls to the last and fixes a row deep in the file", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const run = runId();
+  const rows = people("long", run, 1000).map((p) => [p.first, p.last, p.email]);
+  rows[899][2] = "long900-at-example.com"; // line 901
+  const file = utf8Csv([["First Name", "Last Name", "Email"], ...rows]);
+  const drawn = page.locator("#preview-rows tbody[data-index]");
+  const row = (line: number) => page.locator(`#preview-rows tr[data-line="${line}"]:not(.row-errors)`);
+
+  await signIn(page);
+  await uploadFile(page, "engineering", `long-${run}.csv`, file);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  await expectCounts(page, { new: 999, errors: 1 });
+  await expect(page.locator("#rows-shown")).toHaveText("1000 rows shown · 1 with errors");
+  await expect(row(2)).toBeVisible();
+  expect(await drawn.count()).toBeLessThan(100);
+
+  // Scrolled to the end, the last line is drawn and the first ones are not.
+  await page.locator(".rows-scroller").evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(row(1001)).toBeVisible();
+  await expect(row(2)).toHaveCount(0);
+  expect(await drawn.count()).toBeLessThan(100);
+
+  await page.getByRole("checkbox", { name: "Only rows with errors" }).check();
+  await expect(drawn).toHaveCount(1);
+  await page.getByRole("textbox", { name: "Email on line 901" }).fill(`long900.${run}@example.com`);
+  await expectCounts(page, { new: 1000, errors: 0 });
+  // Every row can be imported now; the demo licence (250) is what stops it.
+  await expect(page.getByRole("button", { name: "Complete: import 1000 rows" })).toBeDisabled();
+  await expect(page.locator(".actions .hint[role=status]")).toContainText("over the licence");
 });
 
 test("a semicolon-separated file keeps the commas inside its cells", async ({ page }) => {

@@ -2,6 +2,7 @@
 
 pub mod file_io;
 mod layout;
+pub mod slices;
 mod widgets;
 
 pub(crate) use layout::encode_query_value;

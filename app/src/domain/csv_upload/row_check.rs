@@ -61,8 +61,13 @@ pub struct RowChecker<'a> {
     fields: &'a [ProfileField],
     roles: &'a RoleChoice,
     columns: Columns,
-    first_line_of: HashMap<String, u64>,
+    first_line_of: SeenEmails,
 }
+
+/// The emails met so far and the line of each, so that the rows of one
+/// file can be checked in slices by one checker after another.
+#[derive(Debug, Clone, Default)]
+pub struct SeenEmails(HashMap<String, u64>);
 
 /// Where each target sits in a row: looked up once per file, not per cell.
 struct Columns {
@@ -81,6 +86,17 @@ impl<'a> RowChecker<'a> {
         mapping: &'a Mapping,
         roles: &'a RoleChoice,
     ) -> Self {
+        Self::resume(headers, fields, mapping, roles, SeenEmails::default())
+    }
+
+    /// A checker for the rows after those that met `seen`.
+    pub fn resume(
+        headers: &'a [String],
+        fields: &'a [ProfileField],
+        mapping: &'a Mapping,
+        roles: &'a RoleChoice,
+        seen: SeenEmails,
+    ) -> Self {
         let columns = Columns {
             first_name: mapping.column_of(&Target::FirstName),
             last_name: mapping.column_of(&Target::LastName),
@@ -96,8 +112,13 @@ impl<'a> RowChecker<'a> {
             fields,
             roles,
             columns,
-            first_line_of: HashMap::new(),
+            first_line_of: seen,
         }
+    }
+
+    /// What this checker met, for the checker of the next slice.
+    pub fn into_seen(self) -> SeenEmails {
+        self.first_line_of
     }
 
     pub fn check(&mut self, row: &CsvRow) -> RowCheck {
@@ -167,7 +188,7 @@ impl<'a> RowChecker<'a> {
                 }
                 Ok(email) => {
                     let key = email.normalized();
-                    match self.first_line_of.get(&key) {
+                    match self.first_line_of.0.get(&key) {
                         Some(&first) => {
                             fail(
                                 column,
@@ -180,7 +201,7 @@ impl<'a> RowChecker<'a> {
                             None
                         }
                         None => {
-                            self.first_line_of.insert(key, line);
+                            self.first_line_of.0.insert(key, line);
                             Some(email)
                         }
                     }
@@ -538,6 +559,26 @@ mod tests {
             .message
             .starts_with("Email has to be unique"));
         assert!(checks[1].errors[0].message.contains("line 2"));
+    }
+
+    #[test]
+    fn a_checker_resumed_in_the_next_slice_still_knows_earlier_emails() {
+        let text = format!(
+            "{HEADER}Ann,Lee,ann@example.com,Sales,,,,,\nBo,Li,bo@example.com,Sales,,,,,\nAnn,Lee,Ann@example.com,Sales,,,,,\n"
+        );
+        let table = read_table(&text, Delimiter::Comma, 10).unwrap();
+        let fields = fields();
+        let mapping = Mapping::suggest(&table.headers, &fields, false);
+        let mut seen = SeenEmails::default();
+        let mut sliced = Vec::new();
+        for slice in table.rows.chunks(2) {
+            let mut checker =
+                RowChecker::resume(&table.headers, &fields, &mapping, &NO_ROLES, seen);
+            sliced.extend(slice.iter().map(|row| checker.check(row)));
+            seen = checker.into_seen();
+        }
+        assert_eq!(sliced, check_file(&text, NO_ROLES));
+        assert!(sliced[2].errors[0].message.contains("also on line 2"));
     }
 
     #[test]

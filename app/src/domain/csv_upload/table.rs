@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::io::Cursor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Delimiter {
@@ -106,83 +107,128 @@ pub fn read_table(
     delimiter: Delimiter,
     row_limit: usize,
 ) -> Result<CsvTable, TableError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter.byte())
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = loop {
-        match records.next() {
-            None => return Err(TableError::NoHeader),
-            Some(Err(e)) => return Err(TableError::Unreadable(e.to_string())),
-            Some(Ok(record)) if is_blank(&record) => continue,
-            Some(Ok(record)) => break record.iter().map(|h| h.trim().to_owned()).collect(),
-        }
-    };
-    check_headers(&headers)?;
+    let mut reader = TableReader::new(text.as_bytes(), delimiter, row_limit)?;
+    while !reader.read_some(usize::MAX)? {}
+    reader.finish()
+}
 
-    let mut rows = Vec::new();
-    let mut count = 0usize;
-    let mut lines = LineCounter {
-        bytes: text.as_bytes(),
-        pos: 0,
-        line: 1,
-    };
-    for record in records {
-        let record = record.map_err(|e| TableError::Unreadable(e.to_string()))?;
-        if is_blank(&record) {
-            continue;
+/// Reads a table a slice of rows at a time, so that a browser can let the
+/// page respond between slices of a big file; [`read_table`] in one go.
+pub struct TableReader<T: AsRef<[u8]>> {
+    reader: csv::Reader<Cursor<T>>,
+    /// Reused for every record: one allocation per cell, not per record too.
+    record: csv::StringRecord,
+    delimiter: Delimiter,
+    headers: Vec<String>,
+    rows: Vec<CsvRow>,
+    /// Non-blank records read, including those past the limit.
+    count: usize,
+    row_limit: usize,
+    lines: LineCounter,
+}
+
+impl<T: AsRef<[u8]>> TableReader<T> {
+    /// Reads the header row (the first row with content).
+    pub fn new(text: T, delimiter: Delimiter, row_limit: usize) -> Result<Self, TableError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter.byte())
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Cursor::new(text));
+        let mut record = csv::StringRecord::new();
+        let headers: Vec<String> = loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => return Err(TableError::NoHeader),
+                Err(e) => return Err(TableError::Unreadable(e.to_string())),
+                Ok(true) if is_blank(&record) => continue,
+                Ok(true) => break record.iter().map(|h| h.trim().to_owned()).collect(),
+            }
+        };
+        check_headers(&headers)?;
+        Ok(TableReader {
+            reader,
+            record,
+            delimiter,
+            headers,
+            rows: Vec::new(),
+            count: 0,
+            row_limit,
+            lines: LineCounter { pos: 0, line: 1 },
+        })
+    }
+
+    /// Reads up to `max_records` more records; `Ok(true)` once the whole
+    /// file is read.
+    pub fn read_some(&mut self, max_records: usize) -> Result<bool, TableError> {
+        for _ in 0..max_records {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(true),
+                Err(e) => return Err(TableError::Unreadable(e.to_string())),
+                Ok(true) if is_blank(&self.record) => {}
+                Ok(true) => {
+                    self.count += 1;
+                    // Past the limit only the count matters, for the message.
+                    if self.count <= self.row_limit {
+                        let start = self.record.position().map_or(0, |p| p.byte());
+                        let text = self.reader.get_ref().get_ref().as_ref();
+                        self.rows.push(CsvRow {
+                            line: self.lines.line_at(text, start),
+                            cells: self.record.iter().map(str::to_owned).collect(),
+                        });
+                    }
+                }
+            }
         }
-        count += 1;
-        // Past the limit only the count matters, for the message.
-        if count <= row_limit {
-            let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-            rows.push(CsvRow {
-                line,
-                cells: record.iter().map(str::to_owned).collect(),
+        Ok(false)
+    }
+
+    /// Data rows read so far (with content, counting those past the limit).
+    pub fn rows_read(&self) -> usize {
+        self.count
+    }
+
+    /// The table, once [`Self::read_some`] has said the file is read.
+    pub fn finish(self) -> Result<CsvTable, TableError> {
+        if self.count == 0 {
+            return Err(TableError::NoRows);
+        }
+        if self.count > self.row_limit {
+            return Err(TableError::TooManyRows {
+                count: self.count,
+                limit: self.row_limit,
             });
         }
+        Ok(CsvTable {
+            delimiter: self.delimiter,
+            headers: self.headers,
+            rows: self.rows,
+        })
     }
-    if count == 0 {
-        return Err(TableError::NoRows);
-    }
-    if count > row_limit {
-        return Err(TableError::TooManyRows {
-            count,
-            limit: row_limit,
-        });
-    }
-    Ok(CsvTable {
-        delimiter,
-        headers,
-        rows,
-    })
 }
 
 /// Line numbers as a spreadsheet shows them. The csv crate's own count is
 /// off by one after CRLF, so lines are counted here from each record's
 /// byte offset: `\r\n`, `\n` and a lone `\r` each end a line.
-struct LineCounter<'t> {
-    bytes: &'t [u8],
+struct LineCounter {
     pos: usize,
     line: u64,
 }
 
-impl LineCounter<'_> {
-    /// The line of the record whose offset is `start` (offsets only grow).
-    fn line_at(&mut self, start: u64) -> u64 {
+impl LineCounter {
+    /// The line of the record whose offset in `bytes` is `start` (offsets
+    /// only grow).
+    fn line_at(&mut self, bytes: &[u8], start: u64) -> u64 {
         let mut start = usize::try_from(start)
             .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
+            .min(bytes.len());
         // The offset may point at the break that ended the previous record.
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
         while self.pos < start {
-            match self.bytes[self.pos] {
+            match bytes[self.pos] {
                 b'\n' => self.line += 1,
-                b'\r' if self.bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
+                b'\r' if bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
                 _ => {}
             }
             self.pos += 1;
@@ -351,6 +397,20 @@ mod tests {
             for (read, written) in table.rows.iter().zip(expected) {
                 proptest::prop_assert_eq!(&read.cells, written);
             }
+        }
+
+        /// Slices of any size read the same table as one go, lines included.
+        #[test]
+        fn reading_in_slices_reads_the_same_table(
+            text in "(First Name,Email\r?\n)?([a-z\",]{0,8}(\r\n|\n|\r)){0,30}",
+            slice in 1usize..7,
+        ) {
+            let whole = read_table(&text, Delimiter::Comma, 20);
+            let sliced = TableReader::new(text.as_bytes(), Delimiter::Comma, 20).and_then(|mut reader| {
+                while !reader.read_some(slice)? {}
+                reader.finish()
+            });
+            proptest::prop_assert_eq!(whole, sliced);
         }
 
         #[test]

@@ -6,14 +6,14 @@ use super::{back_to_upload_without_file, error_place, step_page, wizard};
 use crate::api::imports::{known_people, KNOWN_PEOPLE_PER_CALL};
 use crate::api::ImportContext;
 use crate::components::file_io::download_csv;
+use crate::components::slices::in_slices;
 use crate::components::ErrorNotice;
-use crate::domain::csv_upload::{error_log_csv, Forecast, RowCheck, RowChecker};
+use crate::domain::csv_upload::{error_log_csv, Forecast, RowCheck, RowChecker, SeenEmails};
+use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-
-/// Rows shown at once; the pager moves through the rest.
-const PAGE_ROWS: usize = 50;
+use std::collections::HashMap;
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {
@@ -21,25 +21,15 @@ pub fn PreviewPage() -> impl IntoView {
     step_page("Preview", 2, |context| view! { <PreviewBody context/> })
 }
 
-type Checks = Memo<Vec<RowCheck>>;
+type Checks = RwSignal<Vec<RowCheck>>;
+
+/// Rows checked between two looks at the clock.
+const CHECK_STEP: usize = 128;
 
 #[component]
 fn PreviewBody(context: ImportContext) -> impl IntoView {
     let wizard = wizard();
-    let fields = StoredValue::new(context.fields.clone());
-    let checks: Checks = Memo::new(move |_| {
-        let roles = wizard.role_choice();
-        fields.with_value(|fields| {
-            wizard.headers.with(|headers| {
-                wizard.mapping.with(|mapping| {
-                    wizard.rows.with(|rows| {
-                        let mut checker = RowChecker::new(headers, fields, mapping, &roles);
-                        rows.iter().map(|r| checker.check(r)).collect()
-                    })
-                })
-            })
-        })
-    });
+    let (checks, checking) = checks_in_slices(wizard, StoredValue::new(context.fields.clone()));
     look_up_emails(wizard, checks);
     let emails_off = context.emails_off.clone();
     let forecast = Memo::new(move |_| {
@@ -62,7 +52,9 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     let importable = move || checks.with(|c| c.len()) - error_rows.get();
 
     let blocked = move || {
-        if wizard.lookups_pending.get() > 0 {
+        if checking.get() {
+            Some("Checking the rows…".to_owned())
+        } else if wizard.lookups_pending.get() > 0 {
             Some("Checking which people are already in the platform…".to_owned())
         } else if wizard.lookup_error.with(Option::is_some) {
             Some(
@@ -173,6 +165,71 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Every row's verdict, worked out again in slices whenever the rows, the
+/// mapping or the roles change; `checking` while a run is under way (the
+/// earlier verdicts stay on screen meanwhile). A file of a few thousand
+/// rows is checked in one slice, before the page is painted again.
+fn checks_in_slices(
+    wizard: Wizard,
+    fields: StoredValue<Vec<ProfileField>>,
+) -> (Checks, RwSignal<bool>) {
+    let checks = RwSignal::new(Vec::new());
+    let checking = RwSignal::new(wizard.rows.with_untracked(|rows| !rows.is_empty()));
+    let runs = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        wizard.headers.track();
+        wizard.mapping.track();
+        // No rows: the page is on its way back to the upload step, and a
+        // signal set now would wake views being taken down.
+        if wizard.rows.with(Vec::is_empty) {
+            return;
+        }
+        let roles = wizard.role_choice();
+        runs.update_value(|n| *n += 1);
+        let run = runs.get_value();
+        // Stops once a newer run starts or the page is left.
+        let current = move || runs.try_get_value() == Some(run);
+        checking.set(true);
+        spawn_local(async move {
+            let mut done = Vec::new();
+            let mut seen = SeenEmails::default();
+            in_slices(|| {
+                if !current() {
+                    return true;
+                }
+                fields.with_value(|fields| {
+                    wizard.headers.with_untracked(|headers| {
+                        wizard.mapping.with_untracked(|mapping| {
+                            wizard.rows.with_untracked(|rows| {
+                                let rest = rows.get(done.len()..).unwrap_or_default();
+                                let mut checker = RowChecker::resume(
+                                    headers,
+                                    fields,
+                                    mapping,
+                                    &roles,
+                                    std::mem::take(&mut seen),
+                                );
+                                done.extend(rest.iter().take(CHECK_STEP).map(|r| checker.check(r)));
+                                seen = checker.into_seen();
+                                rest.len() <= CHECK_STEP
+                            })
+                        })
+                    })
+                })
+            })
+            .await;
+            if current() {
+                // Like a memo: unchanged verdicts wake nothing up.
+                if checks.with_untracked(|old| *old != done) {
+                    checks.set(done);
+                }
+                checking.set(false);
+            }
+        });
+    });
+    (checks, checking)
 }
 
 /// Asks the server about every valid email not asked about yet, whenever
@@ -286,12 +343,13 @@ fn EmailForecastList(forecast: Memo<Forecast>) -> impl IntoView {
     }
 }
 
-/// The rows, a page at a time, errors in red and editable.
+/// The rows, errors in red and editable. Only the rows in view (and a
+/// margin around them) are drawn, so a file of any size scrolls smoothly
+/// and the page holds a few dozen rows at a time.
 #[component]
 fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
     let wizard = wizard();
     let only_errors = RwSignal::new(false);
-    let page = RwSignal::new(0usize);
     // Rows being fixed stay listed under the filter until the admin moves on.
     let shown = Memo::new(move |_| {
         let filter = only_errors.get();
@@ -306,23 +364,46 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
             })
         })
     });
-    let pages = move || shown.with(Vec::len).div_ceil(PAGE_ROWS).max(1);
-    let on_last_page = move || page.get() + 1 >= pages();
-    let on_page = move || {
-        let first = page.get().min(pages() - 1) * PAGE_ROWS;
-        shown.with(|s| {
-            s.iter()
-                .skip(first)
-                .take(PAGE_ROWS)
-                .copied()
-                .collect::<Vec<_>>()
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let view_port = RwSignal::new(ViewPort::default());
+    let drawn = RwSignal::new(DrawnHeights::default());
+    let layout = Memo::new(move |_| {
+        shown.with(|shown| {
+            checks.with(|checks| drawn.with(|drawn| RowLayout::new(shown, checks, drawn)))
         })
+    });
+    let window = Memo::new(move |_| layout.with(|l| l.window(view_port.get())));
+    let in_window = move || {
+        let (first, end) = window.get();
+        shown.with(|s| s.get(first..end).unwrap_or_default().to_vec())
+    };
+    let space_above = move || layout.with(|l| l.top_of(window.get().0));
+    let space_below = move || layout.with(|l| l.height() - l.top_of(window.get().1));
+    // Drawn rows are measured once laid out, and the layout corrected.
+    Effect::new(move |_| {
+        window.track();
+        checks.track();
+        wizard.edited.track();
+        // By the next frame the page may have been left: hence `try_`.
+        request_animation_frame(move || {
+            if let Some(Some(element)) = scroller.try_get_untracked() {
+                let heights = browser::drawn_heights(&element);
+                view_port.try_set(browser::view_port(&element));
+                drawn.try_update(|d| d.record(heights));
+            }
+        });
+    });
+    let on_scroll = move |_| {
+        if let Some(element) = scroller.get_untracked() {
+            view_port.set(browser::view_port(&element));
+        }
     };
     let mapped = move |column: usize| {
         wizard
             .mapping
             .with(|m| m.columns.get(column).is_some_and(Option::is_some))
     };
+    let width = move || wizard.headers.with(Vec::len) + 1;
 
     view! {
         <div class="grid-tools">
@@ -332,14 +413,25 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
                     prop:checked=move || only_errors.get()
                     on:change=move |ev| {
                         only_errors.set(event_target_checked(&ev));
-                        page.set(0);
+                        if let Some(element) = scroller.get_untracked() {
+                            element.set_scroll_top(0);
+                        }
                     }
                 />
                 "Only rows with errors"
             </label>
-            <span class="hint">{move || format!("{} rows with errors", error_rows.get())}</span>
+            <span class="hint" id="rows-shown">
+                {move || {
+                    let rows = match shown.with(Vec::len) {
+                        0 => "No rows to show".to_owned(),
+                        1 => "1 row shown".to_owned(),
+                        n => format!("{n} rows shown"),
+                    };
+                    format!("{rows} · {} with errors", error_rows.get())
+                }}
+            </span>
         </div>
-        <div class="table-wrap">
+        <div class="table-wrap rows-scroller" node_ref=scroller on:scroll=on_scroll>
             <table id="preview-rows">
                 <thead>
                     <tr>
@@ -362,40 +454,148 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
                         }}
                     </tr>
                 </thead>
-                <For each=on_page key=|i| *i let:index>
+                <tbody class="spacer" aria-hidden="true">
+                    <tr>
+                        <td colspan=width style:height=move || format!("{}px", space_above())></td>
+                    </tr>
+                </tbody>
+                <For each=in_window key=|i| *i let:index>
                     <PreviewRow index checks/>
                 </For>
+                <tbody class="spacer" aria-hidden="true">
+                    <tr>
+                        <td colspan=width style:height=move || format!("{}px", space_below())></td>
+                    </tr>
+                </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Rows">
-            <button
-                type="button"
-                class="secondary"
-                disabled=move || page.get() == 0
-                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
-            >
-                "Previous"
-            </button>
-            <span>
-                {move || {
-                    let total = shown.with(Vec::len);
-                    let first = page.get().min(pages() - 1) * PAGE_ROWS;
-                    if total == 0 {
-                        "No rows to show".to_owned()
-                    } else {
-                        format!("Rows {}–{} of {total}", first + 1, (first + PAGE_ROWS).min(total))
-                    }
-                }}
-            </span>
-            <button
-                type="button"
-                class="secondary"
-                disabled=on_last_page
-                on:click=move |_| page.update(|p| *p += 1)
-            >
-                "Next"
-            </button>
-        </nav>
+    }
+}
+
+/// Drawn above and below the rows in view, so that scrolling and tabbing
+/// find rows already there.
+const MARGIN_PX: f64 = 800.0;
+/// The height assumed for a row not drawn yet, and for each of its errors.
+const ROW_PX: f64 = 36.0;
+const ERROR_PX: f64 = 26.0;
+
+/// The part of the rows the scroller shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ViewPort {
+    top: f64,
+    height: f64,
+}
+
+impl Default for ViewPort {
+    /// Until measured: a phone's screen from the top.
+    fn default() -> Self {
+        ViewPort {
+            top: 0.0,
+            height: 800.0,
+        }
+    }
+}
+
+/// Heights of rows as the browser drew them, by row index.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct DrawnHeights(HashMap<usize, f64>);
+
+impl DrawnHeights {
+    /// Keeps new measurements; unchanged ones leave it equal, so that the
+    /// layout is not worked out again for nothing.
+    fn record(&mut self, heights: Vec<(usize, f64)>) {
+        for (index, height) in heights {
+            let known = self.0.get(&index).copied().unwrap_or(-1.0);
+            if (known - height).abs() > 0.5 {
+                self.0.insert(index, height);
+            }
+        }
+    }
+}
+
+/// Where each shown row starts, measured or estimated.
+#[derive(Debug, Clone, PartialEq)]
+struct RowLayout {
+    /// `tops[k]` is the top of the k-th shown row; one more for the end.
+    tops: Vec<f64>,
+}
+
+impl RowLayout {
+    fn new(shown: &[usize], checks: &[RowCheck], drawn: &DrawnHeights) -> Self {
+        let mut tops = Vec::with_capacity(shown.len() + 1);
+        let mut y = 0.0;
+        tops.push(y);
+        for index in shown {
+            y += drawn.0.get(index).copied().unwrap_or_else(|| {
+                let errors = checks.get(*index).map_or(0, |c| c.errors.len());
+                if errors == 0 {
+                    ROW_PX
+                } else {
+                    ROW_PX + 12.0 + ERROR_PX * errors as f64
+                }
+            });
+            tops.push(y);
+        }
+        RowLayout { tops }
+    }
+
+    fn top_of(&self, k: usize) -> f64 {
+        self.tops.get(k).copied().unwrap_or_else(|| self.height())
+    }
+
+    fn height(&self) -> f64 {
+        self.tops.last().copied().unwrap_or(0.0)
+    }
+
+    /// The shown rows to draw, `first..end`: those in view and the margin.
+    fn window(&self, view: ViewPort) -> (usize, usize) {
+        let rows = self.tops.len().saturating_sub(1);
+        let (from, to) = (view.top - MARGIN_PX, view.top + view.height + MARGIN_PX);
+        // A row is drawn when it ends below `from` and starts above `to`.
+        let first = self.tops[1..].partition_point(|&bottom| bottom <= from);
+        let end = self.tops[..rows].partition_point(|&top| top < to);
+        (first.min(end), end)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::ViewPort;
+    use leptos::wasm_bindgen::JsCast;
+
+    pub fn view_port(scroller: &web_sys::HtmlDivElement) -> ViewPort {
+        ViewPort {
+            top: f64::from(scroller.scroll_top()),
+            height: f64::from(scroller.client_height()),
+        }
+    }
+
+    /// The height of every drawn row, by its index in the file.
+    pub fn drawn_heights(scroller: &web_sys::HtmlDivElement) -> Vec<(usize, f64)> {
+        let Ok(rows) = scroller.query_selector_all("tbody[data-index]") else {
+            return Vec::new();
+        };
+        (0..rows.length())
+            .filter_map(|i| rows.item(i)?.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|row| {
+                let index = row.get_attribute("data-index")?.parse().ok()?;
+                Some((index, row.get_bounding_client_rect().height()))
+            })
+            .collect()
+    }
+}
+
+/// On the server nothing scrolls.
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    use super::ViewPort;
+
+    pub fn view_port<T>(_: &T) -> ViewPort {
+        ViewPort::default()
+    }
+
+    pub fn drawn_heights<T>(_: &T) -> Vec<(usize, f64)> {
+        Vec::new()
     }
 }
 
@@ -434,7 +634,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
     let column_of = move |name: &str| headers.with_value(|h| h.iter().position(|c| c == name));
 
     view! {
-        <tbody>
+        <tbody data-index=index>
             <tr data-line=line class:has-errors=move || has_errors.get()>
                 <th scope="row">{line}</th>
                 {move || {
@@ -506,5 +706,68 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                     })
             }}
         </tbody>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::csv_upload::CellError;
+
+    fn clean(rows: usize) -> Vec<RowCheck> {
+        (0..rows)
+            .map(|i| RowCheck {
+                line: i as u64 + 2,
+                person: None,
+                errors: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_rows_in_view_and_the_margin_are_drawn() {
+        let checks = clean(1_000);
+        let shown: Vec<usize> = (0..1_000).collect();
+        let layout = RowLayout::new(&shown, &checks, &DrawnHeights::default());
+        assert_eq!(layout.height(), 36_000.0);
+        let top = ViewPort {
+            top: 0.0,
+            height: 800.0,
+        };
+        // Rows starting above 800 + 800 px: 0..45.
+        assert_eq!(layout.window(top), (0, 45));
+        let bottom = ViewPort {
+            top: 35_200.0,
+            height: 800.0,
+        };
+        // Rows ending below 35,200 - 800 px: from 955 to the end.
+        assert_eq!(layout.window(bottom), (955, 1_000));
+        assert_eq!(
+            RowLayout::new(&[], &[], &DrawnHeights::default()).window(top),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn measured_heights_replace_the_estimates() {
+        let mut checks = clean(3);
+        checks[1].errors.push(CellError {
+            line: 3,
+            column: "Email".into(),
+            value: "x@".into(),
+            message: "no domain".into(),
+            suggestion: None,
+        });
+        let shown = [0, 1, 2];
+        let estimated = RowLayout::new(&shown, &checks, &DrawnHeights::default());
+        assert_eq!(estimated.top_of(2), 36.0 + 36.0 + 12.0 + 26.0);
+        let mut drawn = DrawnHeights::default();
+        drawn.record(vec![(1, 90.0)]);
+        let unchanged = drawn.clone();
+        drawn.record(vec![(1, 90.2)]);
+        assert_eq!(drawn, unchanged, "sub-pixel changes are not news");
+        let measured = RowLayout::new(&shown, &checks, &drawn);
+        assert_eq!(measured.top_of(2), 126.0);
+        assert_eq!(measured.height(), 162.0);
     }
 }

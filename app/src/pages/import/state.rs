@@ -3,9 +3,11 @@
 //! browser's Back button); a reload starts over at the upload step.
 
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
+use crate::components::slices::in_slices;
 use crate::domain::csv_upload::decode::fingerprint;
 use crate::domain::csv_upload::{
-    decode, read_table, CsvRow, DecodedFile, Delimiter, KnownPerson, Mapping, RoleChoice,
+    decode, CsvRow, CsvTable, DecodedFile, Delimiter, KnownPerson, Mapping, RoleChoice, TableError,
+    TableReader,
 };
 use crate::domain::Roles;
 use crate::AppError;
@@ -20,6 +22,18 @@ pub struct LoadedFile {
     pub hash: String,
     pub decoded: DecodedFile,
 }
+
+/// A loaded file's text, for a [`TableReader`] that reads it across turns.
+struct FileText(Arc<LoadedFile>);
+
+impl AsRef<[u8]> for FileText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.decoded.text.as_bytes()
+    }
+}
+
+/// Records read between two checks of the clock.
+const READ_STEP: usize = 256;
 
 /// Where sending the rows stands (SPEC §5 step 4).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +61,10 @@ pub struct Wizard {
     /// Dormant: nobody joins a track, so there are no roles to choose.
     dormant: bool,
     pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// Rows read so far, while a file is being read.
+    pub reading: RwSignal<Option<usize>>,
+    /// Bumped by every new reading, so that an outdated one stops.
+    reading_number: StoredValue<u64>,
     /// Why the chosen file cannot be used as a whole.
     pub file_error: RwSignal<Option<String>>,
     /// The admin confirmed a converted (non-UTF-8) file reads right.
@@ -81,6 +99,8 @@ impl Wizard {
             track_slug: StoredValue::new(track_slug),
             dormant,
             file: RwSignal::new(None),
+            reading: RwSignal::new(None),
+            reading_number: StoredValue::new(0),
             file_error: RwSignal::new(None),
             confirmed: RwSignal::new(false),
             detected: RwSignal::new(Delimiter::Comma),
@@ -117,9 +137,11 @@ impl Wizard {
         !self.dormant
     }
 
-    /// A file is loaded and readable as a table.
+    /// A file is loaded and read as a table.
     pub fn has_table(&self) -> bool {
-        self.file.with(Option::is_some) && self.file_error.with(Option::is_none)
+        self.file.with(Option::is_some)
+            && self.file_error.with(Option::is_none)
+            && self.reading.with(Option::is_none)
     }
 
     pub fn role_choice(&self) -> RoleChoice {
@@ -134,6 +156,7 @@ impl Wizard {
 
     /// Takes a newly chosen file: everything about the previous one goes.
     pub fn load(&self, name: String, bytes: &[u8], context: &ImportContext) {
+        self.stop_reading();
         self.reset_progress();
         self.confirmed.set(false);
         self.delimiter.set(None);
@@ -157,9 +180,12 @@ impl Wizard {
     }
 
     /// (Re)reads the table with the chosen separator and pre-matches its
-    /// columns; edits and results of an earlier reading are dropped.
+    /// columns; edits and results of an earlier reading are dropped. A big
+    /// file is read in slices, `reading` counting the rows.
     pub fn read(&self, context: &ImportContext) {
         self.reset_progress();
+        self.headers.set(Vec::new());
+        self.rows.set(Vec::new());
         let Some(file) = self.file.get_untracked() else {
             return;
         };
@@ -168,19 +194,35 @@ impl Wizard {
             .get_untracked()
             .unwrap_or(self.detected.get_untracked());
         let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
-        match read_table(&file.decoded.text, delimiter, limit) {
-            Ok(table) => {
-                self.file_error.set(None);
-                self.headers.set(table.headers);
-                self.rows.set(table.rows);
-                self.suggest_mapping(context);
+        self.stop_reading();
+        let number = self.reading_number.get_value();
+        // Stops once a newer reading starts or the wizard is left.
+        let current = move |wizard: &Wizard| wizard.reading_number.try_get_value() == Some(number);
+        self.reading.set(Some(0));
+        let (wizard, context) = (*self, context.clone());
+        leptos::task::spawn_local(async move {
+            let read = read_in_slices(
+                TableReader::new(FileText(file), delimiter, limit),
+                || current(&wizard),
+                |rows| {
+                    wizard.reading.try_set(Some(rows));
+                },
+            )
+            .await;
+            if !current(&wizard) {
+                return;
             }
-            Err(e) => {
-                self.file_error.set(Some(e.to_string()));
-                self.headers.set(Vec::new());
-                self.rows.set(Vec::new());
+            wizard.reading.set(None);
+            match read {
+                Ok(table) => {
+                    wizard.file_error.set(None);
+                    wizard.headers.set(table.headers);
+                    wizard.rows.set(table.rows);
+                    wizard.suggest_mapping(&context);
+                }
+                Err(e) => wizard.file_error.set(Some(e.to_string())),
             }
-        }
+        });
     }
 
     pub fn suggest_mapping(&self, context: &ImportContext) {
@@ -196,11 +238,18 @@ impl Wizard {
 
     /// Starts over, for another file.
     pub fn clear(&self) {
+        self.stop_reading();
         self.reset_progress();
         self.file.set(None);
         self.file_error.set(None);
         self.headers.set(Vec::new());
         self.rows.set(Vec::new());
+    }
+
+    /// Abandons a reading in progress.
+    fn stop_reading(&self) {
+        self.reading_number.update_value(|n| *n += 1);
+        self.reading.set(None);
     }
 
     /// Forgets what the preview and the apply step learnt.
@@ -260,5 +309,36 @@ impl Wizard {
             roles: self.role_choice(),
             rows_total: u32::try_from(self.rows.with_untracked(Vec::len)).unwrap_or(u32::MAX),
         })
+    }
+}
+
+/// Reads the rest of a table a slice at a time while `wanted` says so,
+/// telling `progress` the rows read.
+async fn read_in_slices(
+    reader: Result<TableReader<FileText>, TableError>,
+    wanted: impl Fn() -> bool,
+    progress: impl Fn(usize),
+) -> Result<CsvTable, TableError> {
+    let mut reader = reader?;
+    let mut failed = None;
+    in_slices(|| {
+        if !wanted() {
+            return true;
+        }
+        match reader.read_some(READ_STEP) {
+            Ok(done) => {
+                progress(reader.rows_read());
+                done
+            }
+            Err(e) => {
+                failed = Some(e);
+                true
+            }
+        }
+    })
+    .await;
+    match failed {
+        Some(e) => Err(e),
+        None => reader.finish(),
     }
 }

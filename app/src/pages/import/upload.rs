@@ -40,7 +40,9 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
             .with(|f| f.as_ref().is_some_and(|f| f.decoded.needs_confirmation()))
     };
     let missing = move || {
-        if !wizard.has_table() {
+        if wizard.reading.with(Option::is_some) {
+            Some("Reading the file…")
+        } else if !wizard.has_table() {
             Some("Choose a CSV file to continue.")
         } else if needs_confirmation() && !wizard.confirmed.get() {
             Some("Confirm the converted text looks right to continue.")
@@ -97,6 +99,18 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                                 <div class="alert error file-error" role="alert">
                                     <p>{message}</p>
                                 </div>
+                            }
+                        })
+                }}
+                {move || {
+                    wizard
+                        .reading
+                        .get()
+                        .map(|rows| {
+                            view! {
+                                <p id="file-reading" class="hint" role="status">
+                                    {format!("Reading the file: {rows} rows so far…")}
+                                </p>
                             }
                         })
                 }}
