@@ -1,5 +1,6 @@
 // The in-browser benchmark (`scripts/bench-browser`): the real app in
-// Debian's Chromium, with an instance that accepts 100,000-row uploads.
+// Debian's Chromium, with an instance that accepts 100,000-row uploads and
+// as many active users, so that a big preview gets as far as "Complete".
 import { defineConfig } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,7 +9,12 @@ import base from "./playwright.config";
 const demo = fs.readFileSync(path.join(__dirname, "..", "instance", "demo.toml"), "utf8");
 const instance = path.join(__dirname, ".run", "bench-instance.toml");
 fs.mkdirSync(path.dirname(instance), { recursive: true });
-fs.writeFileSync(instance, demo.replace(/upload_row_limit = \d+/, "upload_row_limit = 100000"));
+fs.writeFileSync(
+  instance,
+  demo
+    .replace(/upload_row_limit = \d+/, "upload_row_limit = 100000")
+    .replace(/license_limit = \d+/, "license_limit = 1000000"),
+);
 process.env.ROSTER_INSTANCE = instance;
 
 export default defineConfig({

@@ -8,10 +8,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Checks `bytes` against the fields (JSON, as `import_context` sends
 /// them); answers how many rows have errors, or why the file is refused.
 #[wasm_bindgen]
-pub fn benchmark_check_file(bytes: &[u8], fields_json: &str) -> Result<u32, String> {
+pub async fn benchmark_check_file(bytes: Vec<u8>, fields_json: String) -> Result<u32, String> {
+    count_error_rows(bytes, fields_json).await
+}
+
+/// Lazy, like the wizard's pages: the CSV code stays out of the first chunk.
+#[leptos::lazy]
+fn count_error_rows(bytes: Vec<u8>, fields_json: String) -> Result<u32, String> {
     let fields: Vec<ProfileField> =
-        leptos::serde_json::from_str(fields_json).map_err(|e| format!("fields: {e}"))?;
+        leptos::serde_json::from_str(&fields_json).map_err(|e| format!("fields: {e}"))?;
     let roles = RoleChoice::Everyone(Roles::empty().with(Role::Mentee));
-    let checks = check_file(bytes, &fields, &roles, usize::MAX)?;
+    let checks = check_file(&bytes, &fields, &roles, usize::MAX)?;
     Ok(checks.iter().filter(|c| !c.errors.is_empty()).count() as u32)
 }

@@ -17,7 +17,8 @@ pub use error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
+use pages::lazy;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,41 +44,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Marks the page interactive once hydrated (effects run only in the browser).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/roster.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") }/>
         <Router>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/login") view=pages::LoginPage/>
-                <Route path=path!("/setup") view=pages::SetupPage/>
+                <Route path=path!("/login") view={Lazy::<lazy::Login>::new()}/>
+                <Route path=path!("/setup") view={Lazy::<lazy::Setup>::new()}/>
                 <ParentRoute path=path!("") view=components::AdminLayout>
-                    <Route path=path!("") view=pages::HomePage/>
-                    <Route path=path!("users") view=pages::UsersPage/>
-                    <Route path=path!("users/:id") view=pages::UserDetailPage/>
-                    <Route path=path!("history") view=pages::GlobalHistoryPage/>
-                    <Route path=path!("imports/:id") view=pages::ImportDetailPage/>
+                    <Route path=path!("") view={Lazy::<lazy::Home>::new()}/>
+                    <Route path=path!("users") view={Lazy::<lazy::Users>::new()}/>
+                    <Route path=path!("users/:id") view={Lazy::<lazy::UserDetail>::new()}/>
+                    <Route path=path!("history") view={Lazy::<lazy::GlobalHistory>::new()}/>
+                    <Route path=path!("imports/:id") view={Lazy::<lazy::ImportDetail>::new()}/>
                     <ParentRoute path=path!("import") view=pages::GlobalImportWizard>
-                        <Route path=path!(":step?") view=pages::ImportStep/>
+                        <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>
                     </ParentRoute>
                     <ParentRoute path=path!("tracks/:slug") view=pages::TrackLayout>
-                        <Route path=path!("") view=pages::TrackAddUsersPage/>
-                        <Route path=path!("add-users") view=pages::TrackAddUsersPage/>
-                        <Route path=path!("members") view=pages::TrackMembersPage/>
-                        <Route path=path!("add-person") view=pages::TrackAddPersonPage/>
-                        <Route path=path!("add-from-pool") view=pages::TrackPoolPage/>
-                        <Route path=path!("emails") view=pages::TrackEmailsPage/>
-                        <Route path=path!("history") view=pages::TrackHistoryPage/>
+                        <Route path=path!("") view={Lazy::<lazy::TrackAddUsers>::new()}/>
+                        <Route path=path!("add-users") view={Lazy::<lazy::TrackAddUsers>::new()}/>
+                        <Route path=path!("members") view={Lazy::<lazy::TrackMembers>::new()}/>
+                        <Route path=path!("add-person") view={Lazy::<lazy::TrackAddPerson>::new()}/>
+                        <Route path=path!("add-from-pool") view={Lazy::<lazy::TrackPool>::new()}/>
+                        <Route path=path!("emails") view={Lazy::<lazy::TrackEmails>::new()}/>
+                        <Route path=path!("history") view={Lazy::<lazy::TrackHistory>::new()}/>
                         <ParentRoute path=path!("import") view=pages::TrackImportWizard>
-                            <Route path=path!(":step?") view=pages::ImportStep/>
+                            <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>
                         </ParentRoute>
                         <ParentRoute path=path!("dormant-import") view=pages::TrackDormantImportWizard>
-                            <Route path=path!(":step?") view=pages::ImportStep/>
+                            <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>
                         </ParentRoute>
                     </ParentRoute>
                 </ParentRoute>

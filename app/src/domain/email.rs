@@ -70,7 +70,13 @@ impl Email {
 /// The identity key of an address-like string, whether or not it is valid:
 /// used to spot duplicates before (or without) full parsing.
 pub fn normalize(input: &str) -> String {
-    input.trim().to_lowercase()
+    let trimmed = input.trim();
+    // The same result; several times faster for the usual ASCII address.
+    if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        trimmed.to_lowercase()
+    }
 }
 
 impl fmt::Display for Email {
@@ -210,6 +216,12 @@ mod tests {
         #[test]
         fn parse_never_panics(s in "\\PC*") {
             let _ = Email::parse(&s);
+        }
+
+        /// The ASCII shortcut changes nothing.
+        #[test]
+        fn normalize_is_trimmed_unicode_lower_case(s in "\\PC{0,30}|[ A-Za-z@.]{0,30}") {
+            prop_assert_eq!(normalize(&s), s.trim().to_lowercase());
         }
 
         #[test]

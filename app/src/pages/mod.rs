@@ -6,6 +6,7 @@ mod emails;
 mod history;
 mod home;
 mod import;
+pub mod lazy;
 mod members;
 mod pool;
 mod track;

@@ -83,10 +83,32 @@ pub enum DecodeError {
 /// A short fingerprint of a file's bytes (64-bit FNV-1a), to recognise the
 /// same file in the history; not for security.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    let mut fingerprint = Fingerprint::default();
+    fingerprint.update(bytes);
+    fingerprint.finish()
+}
+
+/// [`fingerprint`] fed a part at a time, so that a browser can take a big
+/// file in slices.
+#[derive(Debug, Clone, Copy)]
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    }
+
+    pub fn finish(self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -195,6 +217,11 @@ mod tests {
         // The published FNV-1a test vector.
         assert_eq!(fingerprint(b"a"), "af63dc4c8601ec8c");
         assert_ne!(fingerprint(b"a,b\n1,2\n"), fingerprint(b"a,b\n1,3\n"));
+        let mut in_parts = Fingerprint::default();
+        for part in b"a,b\n1,2\n".chunks(3) {
+            in_parts.update(part);
+        }
+        assert_eq!(in_parts.finish(), fingerprint(b"a,b\n1,2\n"));
     }
 
     #[test]

@@ -13,12 +13,18 @@ use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use std::collections::HashMap;
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {
-    back_to_upload_without_file(wizard());
-    step_page("Preview", 2, |context| view! { <PreviewBody context/> })
+    let wizard = wizard();
+    back_to_upload_without_file(wizard);
+    // Without a file nothing is drawn on the way back to the upload: no
+    // checking starts in a page about to go.
+    move || {
+        wizard
+            .has_table()
+            .then(|| step_page("Preview", 2, |context| view! { <PreviewBody context/> }))
+    }
 }
 
 type Checks = RwSignal<Vec<RowCheck>>;
@@ -236,31 +242,45 @@ fn checks_in_slices(
 /// the checked rows change (an email typed in place is looked up too).
 fn look_up_emails(wizard: Wizard, checks: Checks) {
     Effect::new(move |_| {
-        let emails: Vec<String> = checks.with(|c| {
-            c.iter()
-                .filter_map(|c| c.person.as_ref())
-                .map(|p| p.email.normalized())
-                .collect()
-        });
-        let fresh = wizard.take_unasked(emails);
-        if fresh.is_empty() {
-            return;
-        }
+        checks.track();
         wizard.lookups_pending.update(|n| *n += 1);
         let slug = wizard.track_slug.get_value();
         spawn_local(async move {
+            // A hundred thousand rows take a while to walk too: in slices.
+            let mut fresh = Vec::new();
+            let mut next = 0;
+            in_slices(|| {
+                let walked = checks.try_with_untracked(|checks| {
+                    let start = next.min(checks.len());
+                    next = (start + CHECK_STEP * 8).min(checks.len());
+                    let emails = checks[start..next]
+                        .iter()
+                        .filter_map(|c| c.person.as_ref())
+                        .map(|p| p.email.normalized());
+                    fresh.extend(wizard.take_unasked(emails));
+                    next == checks.len()
+                });
+                walked.unwrap_or(true)
+            })
+            .await;
             for chunk in fresh.chunks(KNOWN_PEOPLE_PER_CALL) {
                 match known_people(slug.clone(), chunk.to_vec()).await {
-                    Ok(found) => wizard.known.update(|known| {
-                        known.extend(found.into_iter().map(|p| (p.email.clone(), p)));
-                    }),
+                    // Nobody known: nothing to work out again.
+                    Ok(found) if found.is_empty() => {}
+                    Ok(found) => {
+                        wizard.known.try_update(|known| {
+                            known.extend(found.into_iter().map(|p| (p.email.clone(), p)));
+                        });
+                    }
                     Err(error) => {
-                        wizard.lookup_error.set(Some(error));
+                        wizard.lookup_error.try_set(Some(error));
                         break;
                     }
                 }
             }
-            wizard.lookups_pending.update(|n| *n = n.saturating_sub(1));
+            wizard
+                .lookups_pending
+                .try_update(|n| *n = n.saturating_sub(1));
         });
     });
 }
@@ -496,18 +516,25 @@ impl Default for ViewPort {
     }
 }
 
-/// Heights of rows as the browser drew them, by row index.
+/// Heights of rows as the browser drew them, by row index; 0 for a row
+/// not drawn yet. (A vector: the layout reads it for every row.)
 #[derive(Debug, Default, Clone, PartialEq)]
-struct DrawnHeights(HashMap<usize, f64>);
+struct DrawnHeights(Vec<f64>);
 
 impl DrawnHeights {
+    fn get(&self, index: usize) -> Option<f64> {
+        self.0.get(index).copied().filter(|h| *h > 0.0)
+    }
+
     /// Keeps new measurements; unchanged ones leave it equal, so that the
     /// layout is not worked out again for nothing.
     fn record(&mut self, heights: Vec<(usize, f64)>) {
         for (index, height) in heights {
-            let known = self.0.get(&index).copied().unwrap_or(-1.0);
-            if (known - height).abs() > 0.5 {
-                self.0.insert(index, height);
+            if (self.get(index).unwrap_or(-1.0) - height).abs() > 0.5 {
+                if self.0.len() <= index {
+                    self.0.resize(index + 1, 0.0);
+                }
+                self.0[index] = height;
             }
         }
     }
@@ -526,7 +553,7 @@ impl RowLayout {
         let mut y = 0.0;
         tops.push(y);
         for index in shown {
-            y += drawn.0.get(index).copied().unwrap_or_else(|| {
+            y += drawn.get(*index).unwrap_or_else(|| {
                 let errors = checks.get(*index).map_or(0, |c| c.errors.len());
                 if errors == 0 {
                     ROW_PX

@@ -4,7 +4,7 @@
 
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
 use crate::components::slices::in_slices;
-use crate::domain::csv_upload::decode::fingerprint;
+use crate::domain::csv_upload::decode::Fingerprint;
 use crate::domain::csv_upload::{
     decode, CsvRow, CsvTable, DecodedFile, Delimiter, KnownPerson, Mapping, RoleChoice, TableError,
     TableReader,
@@ -32,8 +32,10 @@ impl AsRef<[u8]> for FileText {
     }
 }
 
-/// Records read between two checks of the clock.
+/// Records read between two looks at the clock.
 const READ_STEP: usize = 256;
+/// Bytes fingerprinted between two looks at the clock.
+const HASH_STEP: usize = 1 << 20;
 
 /// Where sending the rows stands (SPEC §5 step 4).
 #[derive(Debug, Clone, PartialEq)]
@@ -155,74 +157,97 @@ impl Wizard {
     }
 
     /// Takes a newly chosen file: everything about the previous one goes.
-    pub fn load(&self, name: String, bytes: &[u8], context: &ImportContext) {
-        self.stop_reading();
-        self.reset_progress();
+    /// A big file is fingerprinted and read in slices, `reading` counting
+    /// the rows.
+    pub fn load(&self, name: String, bytes: Vec<u8>, context: &ImportContext) {
         self.confirmed.set(false);
         self.delimiter.set(None);
-        self.headers.set(Vec::new());
-        self.rows.set(Vec::new());
-        match decode(bytes) {
-            Err(e) => {
-                self.file.set(None);
-                self.file_error.set(Some(e.to_string()));
+        self.file.set(None);
+        let reading = self.start_reading();
+        let (wizard, context) = (*self, context.clone());
+        leptos::task::spawn_local(async move {
+            let mut fingerprint = Fingerprint::default();
+            let mut parts = bytes.chunks(HASH_STEP);
+            in_slices(|| {
+                !wizard.is_current(reading) || parts.next().map(|p| fingerprint.update(p)).is_none()
+            })
+            .await;
+            if !wizard.is_current(reading) {
+                return;
             }
-            Ok(decoded) => {
-                self.detected.set(Delimiter::detect(&decoded.text));
-                self.file.set(Some(Arc::new(LoadedFile {
-                    name,
-                    hash: fingerprint(bytes),
-                    decoded,
-                })));
-                self.read(context);
+            match decode(&bytes) {
+                Err(e) => {
+                    wizard.reading.set(None);
+                    wizard.file_error.set(Some(e.to_string()));
+                }
+                Ok(decoded) => {
+                    wizard.detected.set(Delimiter::detect(&decoded.text));
+                    let file = Arc::new(LoadedFile {
+                        name,
+                        hash: fingerprint.finish(),
+                        decoded,
+                    });
+                    wizard.file.set(Some(file.clone()));
+                    wizard.read_table(reading, file, context).await;
+                }
             }
-        }
+        });
     }
 
-    /// (Re)reads the table with the chosen separator and pre-matches its
-    /// columns; edits and results of an earlier reading are dropped. A big
-    /// file is read in slices, `reading` counting the rows.
+    /// Reads the table again, with the separator the admin chose.
     pub fn read(&self, context: &ImportContext) {
-        self.reset_progress();
-        self.headers.set(Vec::new());
-        self.rows.set(Vec::new());
         let Some(file) = self.file.get_untracked() else {
             return;
         };
+        let reading = self.start_reading();
+        let (wizard, context) = (*self, context.clone());
+        leptos::task::spawn_local(async move { wizard.read_table(reading, file, context).await });
+    }
+
+    /// Drops what an earlier reading found (edits and results too) and
+    /// numbers the new one.
+    fn start_reading(&self) -> u64 {
+        self.stop_reading();
+        self.reset_progress();
+        self.file_error.set(None);
+        self.headers.set(Vec::new());
+        self.rows.set(Vec::new());
+        self.reading.set(Some(0));
+        self.reading_number.get_value()
+    }
+
+    /// No newer reading has started and the wizard is still open.
+    fn is_current(&self, reading: u64) -> bool {
+        self.reading_number.try_get_value() == Some(reading)
+    }
+
+    /// Reads the table in slices and pre-matches its columns.
+    async fn read_table(self, reading: u64, file: Arc<LoadedFile>, context: ImportContext) {
         let delimiter = self
             .delimiter
             .get_untracked()
             .unwrap_or(self.detected.get_untracked());
         let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
-        self.stop_reading();
-        let number = self.reading_number.get_value();
-        // Stops once a newer reading starts or the wizard is left.
-        let current = move |wizard: &Wizard| wizard.reading_number.try_get_value() == Some(number);
-        self.reading.set(Some(0));
-        let (wizard, context) = (*self, context.clone());
-        leptos::task::spawn_local(async move {
-            let read = read_in_slices(
-                TableReader::new(FileText(file), delimiter, limit),
-                || current(&wizard),
-                |rows| {
-                    wizard.reading.try_set(Some(rows));
-                },
-            )
-            .await;
-            if !current(&wizard) {
-                return;
+        let read = read_in_slices(
+            TableReader::new(FileText(file), delimiter, limit),
+            || self.is_current(reading),
+            |rows| {
+                self.reading.try_set(Some(rows));
+            },
+        )
+        .await;
+        if !self.is_current(reading) {
+            return;
+        }
+        self.reading.set(None);
+        match read {
+            Ok(table) => {
+                self.headers.set(table.headers);
+                self.rows.set(table.rows);
+                self.suggest_mapping(&context);
             }
-            wizard.reading.set(None);
-            match read {
-                Ok(table) => {
-                    wizard.file_error.set(None);
-                    wizard.headers.set(table.headers);
-                    wizard.rows.set(table.rows);
-                    wizard.suggest_mapping(&context);
-                }
-                Err(e) => wizard.file_error.set(Some(e.to_string())),
-            }
-        });
+            Err(e) => self.file_error.set(Some(e.to_string())),
+        }
     }
 
     pub fn suggest_mapping(&self, context: &ImportContext) {
@@ -289,7 +314,8 @@ impl Wizard {
         let mut fresh = Vec::new();
         self.asked.update_value(|asked| {
             for email in emails {
-                if asked.insert(email.clone()) {
+                if !asked.contains(&email) {
+                    asked.insert(email.clone());
                     fresh.push(email);
                 }
             }

@@ -27,7 +27,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
     let limit = context.row_limit;
     let context = StoredValue::new(context);
     let take = move |picked: Result<PickedFile, String>| match picked {
-        Ok(file) => context.with_value(|c| wizard.load(file.name, &file.bytes, c)),
+        Ok(file) => context.with_value(|c| wizard.load(file.name, file.bytes, c)),
         Err(message) => {
             wizard.file.set(None);
             wizard.file_error.set(Some(message));
