@@ -121,7 +121,12 @@ impl Forecast {
         let mut forecast = Forecast::default();
         let mut emails: HashMap<SystemEmail, u64> = HashMap::new();
         for person in persons {
-            let found = known.get(&person.email.normalized());
+            // Nobody known (a file of new people): no key to work out.
+            let found = if known.is_empty() {
+                None
+            } else {
+                known.get(&person.email.normalized())
+            };
             let outcome = RowOutcome::for_person(
                 at_track,
                 found.is_some(),
