@@ -211,7 +211,10 @@ pub async fn add_from_pool(
         .zip(2u64..)
         .map(|(u, line)| CsvRow {
             line,
-            cells: vec![u.first_name.clone(), u.last_name.clone(), u.email.clone()],
+            cells: [&u.first_name, &u.last_name, &u.email]
+                .map(String::as_str)
+                .into_iter()
+                .collect(),
         })
         .collect();
     let plan = ImportPlan {

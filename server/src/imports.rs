@@ -657,12 +657,12 @@ async fn apply_people(
     let mut answer_rows = Vec::new();
     for p in persons {
         let user_id = id_of(p)?;
-        for (key, value) in &p.answers {
-            if let Some(&field_id) = field_ids.get(key.as_str()) {
+        for (key, value) in p.answers.iter() {
+            if let Some(&field_id) = field_ids.get(key) {
                 answer_rows.push(profile_answer::ActiveModel {
                     user_id: Set(user_id),
                     field_id: Set(field_id),
-                    value: Set(value.clone()),
+                    value: Set(value.to_owned()),
                     updated_at: Set(now),
                 });
             }
@@ -739,10 +739,10 @@ async fn apply_people(
             names: existing.map(|u| (u.first_name.clone(), u.last_name.clone())),
             ..Default::default()
         };
-        for (field_key, _) in &p.answers {
-            if let Some(&field_id) = field_ids.get(field_key.as_str()) {
+        for (field_key, _) in p.answers.iter() {
+            if let Some(&field_id) = field_ids.get(field_key) {
                 previous.answers.push((
-                    field_key.clone(),
+                    field_key.to_owned(),
                     old_answers.get(&(user_id, field_id)).cloned(),
                 ));
             }

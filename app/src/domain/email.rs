@@ -37,7 +37,8 @@ impl Email {
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
-        if s.chars().count() > 254 {
+        // Bytes bound characters: counting them is needed only past 254 bytes.
+        if s.len() > 254 && s.chars().count() > 254 {
             return Err(EmailError::TooLong);
         }
         let mut parts = s.split('@');
@@ -119,11 +120,10 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
     if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
         return Err(EmailError::Dots);
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return Err(EmailError::Domain);
     }
-    for label in &labels {
+    for label in domain.split('.') {
         let chars = label.chars().count();
         if chars == 0 || chars > 63 {
             return Err(EmailError::Domain);
@@ -136,7 +136,7 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
             return Err(EmailError::BadCharacter);
         }
     }
-    let tld = labels[labels.len() - 1];
+    let tld = domain.rsplit('.').next().unwrap_or(domain);
     if tld.chars().all(|c| c.is_ascii_digit()) {
         return Err(EmailError::Domain);
     }

@@ -46,11 +46,11 @@ impl PersonForm {
         let cells = targets
             .iter()
             .map(|t| match t {
-                Target::FirstName => self.first_name.clone(),
-                Target::LastName => self.last_name.clone(),
-                Target::Email => self.email.clone(),
-                Target::Field(key) => self.answer(key).to_owned(),
-                Target::Roles => String::new(),
+                Target::FirstName => self.first_name.as_str(),
+                Target::LastName => self.last_name.as_str(),
+                Target::Email => self.email.as_str(),
+                Target::Field(key) => self.answer(key),
+                Target::Roles => "",
             })
             .collect();
         let columns = targets.into_iter().map(Some).collect();
@@ -111,11 +111,8 @@ mod tests {
         assert_eq!(person.email.normalized(), "ada@example.com");
         assert_eq!(person.roles, mentee());
         assert_eq!(
-            person.answers,
-            vec![
-                ("languages".to_owned(), "French, English".to_owned()),
-                ("start".to_owned(), "2026-03-01".to_owned()),
-            ],
+            person.answers.iter().collect::<Vec<_>>(),
+            [("languages", "French, English"), ("start", "2026-03-01")],
             "an unanswered optional field is left out"
         );
     }

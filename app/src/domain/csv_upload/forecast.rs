@@ -174,7 +174,7 @@ mod tests {
             first_name: "A".into(),
             last_name: "B".into(),
             roles,
-            answers: vec![],
+            answers: Default::default(),
         }
     }
 

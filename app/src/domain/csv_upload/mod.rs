@@ -7,6 +7,8 @@
 //! does, [`error_log_csv`] writes the errors and [`template_csv`] a
 //! file to start from.
 
+pub mod answers;
+pub mod cells;
 pub mod decode;
 pub mod error_log;
 pub mod forecast;
@@ -16,6 +18,8 @@ pub mod table;
 pub mod template;
 mod whole_file;
 
+pub use answers::Answers;
+pub use cells::Cells;
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 pub use error_log::error_log_csv;
 pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};

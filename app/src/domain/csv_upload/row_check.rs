@@ -2,11 +2,14 @@
 //! server (SPEC §4 "Per row"). A row either yields a [`Person`] or the
 //! errors that say what to fix, each with its line, column and value.
 
+use super::answers::Answers;
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
 use crate::domain::{Email, FieldKind, ProfileField, Role, Roles};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// How the people of an import get their roles (SPEC §5 step 1, §6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +45,7 @@ pub struct Person {
     pub last_name: String,
     pub roles: Roles,
     /// Profile field key → canonical value, for the mapped, non-empty cells.
-    pub answers: Vec<(String, String)>,
+    pub answers: Answers,
 }
 
 /// The verdict on one row.
@@ -61,6 +64,10 @@ pub struct RowChecker<'a> {
     fields: &'a [ProfileField],
     roles: &'a RoleChoice,
     columns: Columns,
+    /// The fields' keys, shared by every row's answers.
+    keys: Vec<Arc<str>>,
+    /// Options chosen in one cell, reused from cell to cell.
+    chosen: Vec<&'a str>,
     first_line_of: SeenEmails,
 }
 
@@ -112,6 +119,8 @@ impl<'a> RowChecker<'a> {
             fields,
             roles,
             columns,
+            keys: fields.iter().map(|f| Arc::from(f.key.as_str())).collect(),
+            chosen: Vec::new(),
             first_line_of: seen,
         }
     }
@@ -128,7 +137,7 @@ impl<'a> RowChecker<'a> {
             errors.push(CellError {
                 line,
                 column: String::new(),
-                value: row.cells.join(", "),
+                value: row.cells.iter().collect::<Vec<_>>().join(", "),
                 message: format!(
                     "This row has {} cells but the header has {} columns: look for a missing or extra separator, \
                      often a comma inside a value that is not in quotes.",
@@ -146,7 +155,7 @@ impl<'a> RowChecker<'a> {
         let headers = self.headers;
         let cell = |column: Option<usize>| -> Option<(&'a str, &str)> {
             let index = column?;
-            Some((headers[index].as_str(), row.cells[index].as_str()))
+            Some((headers.get(index)?.as_str(), row.cells.get(index)?))
         };
         let mut fail = |column: &str, value: &str, message: String, suggestion: Option<String>| {
             errors.push(CellError {
@@ -232,8 +241,14 @@ impl<'a> RowChecker<'a> {
             },
         };
 
-        let mut answers = Vec::new();
-        for (field, &index) in self.fields.iter().zip(&self.columns.fields) {
+        let mapped = self.columns.fields.iter().filter_map(|&index| cell(index));
+        let mut answers = Answers::with_capacity(
+            mapped.clone().count(),
+            // Canonical values are about as long as the cells.
+            mapped.map(|(_, value)| value.len() + 2).sum(),
+        );
+        let fields = self.fields;
+        for ((field, &index), key) in fields.iter().zip(&self.columns.fields).zip(&self.keys) {
             let Some((column, value)) = cell(index) else {
                 continue;
             };
@@ -249,9 +264,12 @@ impl<'a> RowChecker<'a> {
                 }
                 continue;
             }
-            match check_answer(field, trimmed) {
-                Ok(canonical) => answers.push((field.key.clone(), canonical)),
-                Err((message, suggestion)) => fail(column, value, message, suggestion),
+            match write_answer(field, trimmed, answers.value_buffer(), &mut self.chosen) {
+                Ok(()) => answers.end(key.clone()),
+                Err((message, suggestion)) => {
+                    answers.discard_unended();
+                    fail(column, value, message, suggestion);
+                }
             }
         }
 
@@ -327,14 +345,20 @@ pub fn parse_roles(value: &str) -> Result<Roles, String> {
 
 type AnswerError = (String, Option<String>);
 
-/// Checks one non-empty cell against its field; the canonical value is
-/// what gets stored (options joined with ", ", dates as YYYY-MM-DD).
-pub fn check_answer(field: &ProfileField, value: &str) -> Result<String, AnswerError> {
+/// Checks one non-empty cell against its field and writes the canonical
+/// value — what gets stored: options joined with ", ", dates as
+/// YYYY-MM-DD — to `out`. `chosen` is scratch space.
+fn write_answer<'f>(
+    field: &'f ProfileField,
+    value: &str,
+    out: &mut String,
+    chosen: &mut Vec<&'f str>,
+) -> Result<(), AnswerError> {
     match field.kind {
-        FieldKind::Text | FieldKind::Paragraph => Ok(value.to_owned()),
-        FieldKind::PickOne => check_option(field, value).map(str::to_owned),
+        FieldKind::Text | FieldKind::Paragraph => out.push_str(value),
+        FieldKind::PickOne => out.push_str(check_option(field, value)?),
         FieldKind::PickMultiple | FieldKind::OrderedOptions => {
-            let mut chosen: Vec<&str> = Vec::new();
+            chosen.clear();
             for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
                 let option = check_option(field, part)?;
                 if chosen.contains(&option) {
@@ -346,36 +370,46 @@ pub fn check_answer(field: &ProfileField, value: &str) -> Result<String, AnswerE
                         None,
                     ));
                 }
+                if !chosen.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str(option);
                 chosen.push(option);
             }
-            Ok(chosen.join(", "))
         }
-        FieldKind::Date => parse_date(value).ok_or_else(|| {
-            (
-                format!(
-                    "{} must be a date written as YYYY-MM-DD, such as 2024-03-31.",
-                    field.title
-                ),
-                None,
-            )
-        }),
+        FieldKind::Date => {
+            let date = parse_date(value).ok_or_else(|| {
+                (
+                    format!(
+                        "{} must be a date written as YYYY-MM-DD, such as 2024-03-31.",
+                        field.title
+                    ),
+                    None,
+                )
+            })?;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{date}");
+        }
         FieldKind::Number => match value.parse::<f64>() {
             Ok(n)
                 if n.is_finite()
                     && !value.contains(['e', 'E'])
                     && !value.eq_ignore_ascii_case("nan") =>
             {
-                Ok(value.to_owned())
+                out.push_str(value);
             }
-            _ => Err((
-                format!(
-                    "{} must be a number, such as 12 or 3.5 (no thousands separators).",
-                    field.title
-                ),
-                None,
-            )),
+            _ => {
+                return Err((
+                    format!(
+                        "{} must be a number, such as 12 or 3.5 (no thousands separators).",
+                        field.title
+                    ),
+                    None,
+                ))
+            }
         },
     }
+    Ok(())
 }
 
 fn check_option<'f>(field: &'f ProfileField, value: &str) -> Result<&'f str, AnswerError> {
@@ -429,8 +463,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// A calendar date as YYYY-MM-DD (single-digit months and days accepted).
-fn parse_date(value: &str) -> Option<String> {
+/// A calendar date; shown as YYYY-MM-DD.
+struct Date {
+    year: u32,
+    month: u32,
+    day: u32,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A calendar date written as YYYY-MM-DD (single-digit months and days accepted).
+fn parse_date(value: &str) -> Option<Date> {
     let mut parts = value.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some()
@@ -449,9 +496,11 @@ fn parse_date(value: &str) -> Option<String> {
         2 => 28,
         _ => return None,
     };
-    (1..=days)
-        .contains(&d)
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    (1..=days).contains(&d).then_some(Date {
+        year: y,
+        month: m,
+        day: d,
+    })
 }
 
 #[cfg(test)]
@@ -514,7 +563,7 @@ mod tests {
         );
         assert_eq!(person.email.as_str(), "Ann@Example.com");
         assert!(person.roles.contains(Role::Mentee));
-        let answers: HashMap<_, _> = person.answers.into_iter().collect();
+        let answers: HashMap<_, _> = person.answers.iter().collect();
         assert_eq!(answers["languages"], "French, English");
         assert_eq!(
             answers["goals"], "Growth, Leadership",
@@ -669,14 +718,14 @@ mod tests {
             let mapping = Mapping::suggest(&headers, &fields, true);
             let roles = RoleChoice::FromColumn;
             let mut checker = RowChecker::new(&headers, &fields, &mapping, &roles);
-            let check = checker.check(&CsvRow { line: 2, cells });
+            let check = checker.check(&CsvRow { line: 2, cells: cells.into() });
             proptest::prop_assert_eq!(check.person.is_some(), check.errors.is_empty());
         }
 
         #[test]
         fn valid_dates_round_trip(y in 1900u32..2100, m in 1u32..=12, d in 1u32..=28) {
             let text = format!("{y}-{m}-{d}");
-            proptest::prop_assert_eq!(parse_date(&text), Some(format!("{y:04}-{m:02}-{d:02}")));
+            proptest::prop_assert_eq!(parse_date(&text).map(|d| d.to_string()), Some(format!("{y:04}-{m:02}-{d:02}")));
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Reading decoded text as a table: delimiter, header row, data rows
 //! (SPEC §4 "File", "Header row", "Row limit").
 
+pub use super::cells::Cells;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Cursor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Delimiter {
@@ -65,7 +65,7 @@ impl Delimiter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvRow {
     pub line: u64,
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 /// A file's header and data rows, wholly empty rows left out.
@@ -97,8 +97,6 @@ pub enum TableError {
         "The file has {count} rows of people, but one upload may hold at most {limit}: split it into files of {limit} rows or fewer."
     )]
     TooManyRows { count: usize, limit: usize },
-    #[error("The file could not be read as CSV ({0}): save it again as \"CSV UTF-8\" and retry.")]
-    Unreadable(String),
 }
 
 /// Reads the table; `row_limit` is the instance's upload limit.
@@ -107,79 +105,76 @@ pub fn read_table(
     delimiter: Delimiter,
     row_limit: usize,
 ) -> Result<CsvTable, TableError> {
-    let mut reader = TableReader::new(text.as_bytes(), delimiter, row_limit)?;
-    while !reader.read_some(usize::MAX)? {}
+    let mut reader = TableReader::new(text, delimiter, row_limit)?;
+    while !reader.read_some(usize::MAX) {}
     reader.finish()
 }
 
 /// Reads a table a slice of rows at a time, so that a browser can let the
 /// page respond between slices of a big file; [`read_table`] in one go.
-pub struct TableReader<T: AsRef<[u8]>> {
-    reader: csv::Reader<Cursor<T>>,
-    /// Reused for every record: one allocation per cell, not per record too.
-    record: csv::StringRecord,
+pub struct TableReader<T: AsRef<str>> {
+    text: T,
+    scanner: Scanner,
+    /// Reused for every record; each row kept is a copy of the right size.
+    record: Cells,
     delimiter: Delimiter,
     headers: Vec<String>,
     rows: Vec<CsvRow>,
     /// Non-blank records read, including those past the limit.
     count: usize,
     row_limit: usize,
-    lines: LineCounter,
 }
 
-impl<T: AsRef<[u8]>> TableReader<T> {
+impl<T: AsRef<str>> TableReader<T> {
     /// Reads the header row (the first row with content).
     pub fn new(text: T, delimiter: Delimiter, row_limit: usize) -> Result<Self, TableError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter.byte())
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Cursor::new(text));
-        let mut record = csv::StringRecord::new();
+        let mut scanner = Scanner {
+            pos: 0,
+            line: 1,
+            delimiter: delimiter.byte(),
+        };
+        let mut record = Cells::default();
         let headers: Vec<String> = loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => return Err(TableError::NoHeader),
-                Err(e) => return Err(TableError::Unreadable(e.to_string())),
-                Ok(true) if is_blank(&record) => continue,
-                Ok(true) => break record.iter().map(|h| h.trim().to_owned()).collect(),
+            match scanner.record(text.as_ref(), &mut record) {
+                None => return Err(TableError::NoHeader),
+                Some(_) if record.is_blank() => continue,
+                Some(_) => break record.iter().map(|h| h.trim().to_owned()).collect(),
             }
         };
         check_headers(&headers)?;
         Ok(TableReader {
-            reader,
+            text,
+            scanner,
             record,
             delimiter,
             headers,
             rows: Vec::new(),
             count: 0,
             row_limit,
-            lines: LineCounter { pos: 0, line: 1 },
         })
     }
 
-    /// Reads up to `max_records` more records; `Ok(true)` once the whole
-    /// file is read.
-    pub fn read_some(&mut self, max_records: usize) -> Result<bool, TableError> {
+    /// Reads up to `max_records` more records; `true` once the whole file
+    /// is read.
+    pub fn read_some(&mut self, max_records: usize) -> bool {
+        let text = self.text.as_ref();
         for _ in 0..max_records {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return Ok(true),
-                Err(e) => return Err(TableError::Unreadable(e.to_string())),
-                Ok(true) if is_blank(&self.record) => {}
-                Ok(true) => {
-                    self.count += 1;
-                    // Past the limit only the count matters, for the message.
-                    if self.count <= self.row_limit {
-                        let start = self.record.position().map_or(0, |p| p.byte());
-                        let text = self.reader.get_ref().get_ref().as_ref();
-                        self.rows.push(CsvRow {
-                            line: self.lines.line_at(text, start),
-                            cells: self.record.iter().map(str::to_owned).collect(),
-                        });
-                    }
-                }
+            let Some(line) = self.scanner.record(text, &mut self.record) else {
+                return true;
+            };
+            if self.record.is_blank() {
+                continue;
+            }
+            self.count += 1;
+            // Past the limit only the count matters, for the message.
+            if self.count <= self.row_limit {
+                self.rows.push(CsvRow {
+                    line,
+                    cells: self.record.clone(),
+                });
             }
         }
-        Ok(false)
+        false
     }
 
     /// Data rows read so far (with content, counting those past the limit).
@@ -206,39 +201,103 @@ impl<T: AsRef<[u8]>> TableReader<T> {
     }
 }
 
-/// Line numbers as a spreadsheet shows them. The csv crate's own count is
-/// off by one after CRLF, so lines are counted here from each record's
-/// byte offset: `\r\n`, `\n` and a lone `\r` each end a line.
-struct LineCounter {
+/// Splits text into records as RFC 4180 and spreadsheets write them —
+/// quoted cells with `""` for a quote and line breaks inside, `\r\n`, `\n`
+/// or a lone `\r` ending a record — reading as leniently as the csv crate
+/// (a quote inside an unquoted cell is kept, text after a closing quote
+/// joins the cell, an unclosed quote runs to the end of the file). It also
+/// numbers lines as a spreadsheet shows them, breaks inside quotes included.
+struct Scanner {
     pos: usize,
+    /// The line `pos` is on.
     line: u64,
+    delimiter: u8,
 }
 
-impl LineCounter {
-    /// The line of the record whose offset in `bytes` is `start` (offsets
-    /// only grow).
-    fn line_at(&mut self, bytes: &[u8], start: u64) -> u64 {
-        let mut start = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        // The offset may point at the break that ended the previous record.
-        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
+impl Scanner {
+    /// Reads the next record into `cells`, answering the line it starts
+    /// on; `None` at the end of the text. A blank line is a record of one
+    /// empty cell.
+    fn record(&mut self, text: &str, cells: &mut Cells) -> Option<u64> {
+        let bytes = text.as_bytes();
+        if self.pos >= bytes.len() {
+            return None;
         }
-        while self.pos < start {
-            match bytes[self.pos] {
-                b'\n' => self.line += 1,
-                b'\r' if bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
+        cells.clear();
+        let first_line = self.line;
+        let delimiter = self.delimiter;
+        let mut at = self.pos;
+        loop {
+            if bytes.get(at) == Some(&b'"') {
+                at = self.quoted(text, at + 1, cells);
             }
-            self.pos += 1;
+            // An unquoted cell, or what follows a closing quote.
+            let rest = bytes.get(at..).unwrap_or_default();
+            let end = at
+                + rest
+                    .iter()
+                    .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
+                    .unwrap_or(rest.len());
+            cells.write(text.get(at..end).unwrap_or_default());
+            cells.end_cell();
+            match bytes.get(end) {
+                Some(&b) if b == delimiter => at = end + 1,
+                Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => {
+                    return self.next_line(end + 2, first_line)
+                }
+                Some(b'\r' | b'\n') => return self.next_line(end + 1, first_line),
+                _ => return self.next_line(bytes.len(), first_line),
+            }
         }
-        self.line
     }
-}
 
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record.iter().all(|cell| cell.trim().is_empty())
+    /// The inside of a quoted cell, from just after its opening quote:
+    /// appended to the cell being written; answers where it ends (after
+    /// the closing quote).
+    fn quoted(&mut self, text: &str, mut at: usize, cells: &mut Cells) -> usize {
+        let bytes = text.as_bytes();
+        loop {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let Some(found) = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\n' || b == b'\r')
+            else {
+                // Never closed: the cell runs to the end of the file.
+                cells.write(text.get(at..).unwrap_or_default());
+                return bytes.len();
+            };
+            let special = at + found;
+            match bytes[special] {
+                b'"' => {
+                    cells.write(text.get(at..special).unwrap_or_default());
+                    if bytes.get(special + 1) == Some(&b'"') {
+                        cells.write("\"");
+                        at = special + 2;
+                    } else {
+                        return special + 1;
+                    }
+                }
+                // A line break inside the cell: kept, and counted.
+                b'\r' if bytes.get(special + 1) == Some(&b'\n') => {
+                    cells.write(text.get(at..special + 2).unwrap_or_default());
+                    self.line += 1;
+                    at = special + 2;
+                }
+                _ => {
+                    cells.write(text.get(at..special + 1).unwrap_or_default());
+                    self.line += 1;
+                    at = special + 1;
+                }
+            }
+        }
+    }
+
+    /// Ends a record: the next one starts at `pos`, on the next line.
+    fn next_line(&mut self, pos: usize, first_line: u64) -> Option<u64> {
+        self.pos = pos;
+        self.line += 1;
+        Some(first_line)
+    }
 }
 
 fn check_headers(headers: &[String]) -> Result<(), TableError> {
@@ -308,7 +367,7 @@ mod tests {
             [2, 4, 7],
             "blank and all-empty rows are ignored, numbering is kept"
         );
-        assert_eq!(table.rows[0].cells[1], "two\r\nlines");
+        assert_eq!(table.rows[0].cells.get(1), Some("two\r\nlines"));
     }
 
     #[test]
@@ -322,7 +381,7 @@ mod tests {
     #[test]
     fn every_cell_stays_text() {
         let table = read("Employee ID,Email\n000123,a@b.co\n").unwrap();
-        assert_eq!(table.rows[0].cells[0], "000123");
+        assert_eq!(table.rows[0].cells.get(0), Some("000123"));
     }
 
     #[test]
@@ -395,7 +454,7 @@ mod tests {
             let expected: Vec<&Vec<String>> = rows.iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).collect();
             proptest::prop_assert_eq!(table.rows.len(), expected.len());
             for (read, written) in table.rows.iter().zip(expected) {
-                proptest::prop_assert_eq!(&read.cells, written);
+                proptest::prop_assert_eq!(read.cells.iter().collect::<Vec<_>>(), written.clone());
             }
         }
 
@@ -406,11 +465,39 @@ mod tests {
             slice in 1usize..7,
         ) {
             let whole = read_table(&text, Delimiter::Comma, 20);
-            let sliced = TableReader::new(text.as_bytes(), Delimiter::Comma, 20).and_then(|mut reader| {
-                while !reader.read_some(slice)? {}
+            let sliced = TableReader::new(text.as_str(), Delimiter::Comma, 20).and_then(|mut reader| {
+                while !reader.read_some(slice) {}
                 reader.finish()
             });
             proptest::prop_assert_eq!(whole, sliced);
+        }
+
+        /// Any text, however malformed, splits into the cells the csv
+        /// crate (flexible, quotes doubled) reads from it.
+        #[test]
+        fn cells_are_those_the_csv_crate_reads(
+            text in "[ab \",;\t\r\n]{0,60}",
+            delimiter in proptest::sample::select(Delimiter::ALL.to_vec()),
+        ) {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter.byte())
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let expected: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                .collect();
+            let mut scanner = Scanner { pos: 0, line: 1, delimiter: delimiter.byte() };
+            let mut record = Cells::default();
+            let mut read = Vec::new();
+            while scanner.record(&text, &mut record).is_some() {
+                if !record.is_blank() {
+                    read.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
+                }
+            }
+            proptest::prop_assert_eq!(read, expected);
         }
 
         #[test]

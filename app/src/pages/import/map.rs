@@ -128,7 +128,7 @@ fn MapRow(
             .and_then(|i| {
                 wizard
                     .rows
-                    .with(|rows| rows.first().and_then(|r| r.cells.get(i).cloned()))
+                    .with(|rows| rows.first().and_then(|r| r.cells.get(i).map(str::to_owned)))
             })
             .unwrap_or_default()
     };

@@ -646,7 +646,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
     let cell = move |column: usize| {
         wizard.rows.with(|r| {
             r.get(index)
-                .and_then(|r| r.cells.get(column).cloned())
+                .and_then(|r| r.cells.get(column).map(str::to_owned))
                 .unwrap_or_default()
         })
     };

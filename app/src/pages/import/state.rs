@@ -26,9 +26,9 @@ pub struct LoadedFile {
 /// A loaded file's text, for a [`TableReader`] that reads it across turns.
 struct FileText(Arc<LoadedFile>);
 
-impl AsRef<[u8]> for FileText {
-    fn as_ref(&self) -> &[u8] {
-        self.0.decoded.text.as_bytes()
+impl AsRef<str> for FileText {
+    fn as_ref(&self) -> &str {
+        &self.0.decoded.text
     }
 }
 
@@ -295,10 +295,7 @@ impl Wizard {
         self.rows.update(|rows| {
             if let Some(r) = rows.get_mut(row) {
                 // A short (ragged) row grows as its missing cells are filled.
-                if r.cells.len() <= column {
-                    r.cells.resize(column + 1, String::new());
-                }
-                r.cells[column] = value;
+                r.cells.set(column, &value);
                 line = Some(r.line);
             }
         });
@@ -346,25 +343,14 @@ async fn read_in_slices(
     progress: impl Fn(usize),
 ) -> Result<CsvTable, TableError> {
     let mut reader = reader?;
-    let mut failed = None;
     in_slices(|| {
         if !wanted() {
             return true;
         }
-        match reader.read_some(READ_STEP) {
-            Ok(done) => {
-                progress(reader.rows_read());
-                done
-            }
-            Err(e) => {
-                failed = Some(e);
-                true
-            }
-        }
+        let done = reader.read_some(READ_STEP);
+        progress(reader.rows_read());
+        done
     })
     .await;
-    match failed {
-        Some(e) => Err(e),
-        None => reader.finish(),
-    }
+    reader.finish()
 }

@@ -237,7 +237,7 @@ fn Sample() -> impl IntoView {
                                 rows.iter()
                                     .take(3)
                                     .map(|r| {
-                                        let cells = r.cells.clone();
+                                        let cells: Vec<String> = r.cells.iter().map(str::to_owned).collect();
                                         view! {
                                             <tr>
                                                 {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
