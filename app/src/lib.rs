@@ -7,7 +7,8 @@ pub mod backend;
 #[cfg(feature = "hydrate")]
 mod benchmark_hook;
 mod components;
-pub mod domain;
+/// The pure rules (`app/src/domain`, a crate of its own).
+pub use domain;
 mod error;
 mod pages;
 

@@ -69,7 +69,9 @@ async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<
  * over 50 ms meanwhile. The file is put in the input from inside the page
  * (as choosing it does), not through Playwright's `setInputFiles`, whose
  * in-page decoding of a 19 MB payload would itself block the page. */
-async function wizardToPreview(page: Page, url: string, name: string): Promise<{ ms: number; longTasks: number[] }> {
+type LongTask = { ms: number; step: string };
+
+async function wizardToPreview(page: Page, url: string, name: string): Promise<{ ms: number; longTasks: LongTask[] }> {
   await page.goto("/tracks/engineering/import");
   await hydrated(page);
   await sameRolesForEveryone(page, ["Mentee"]);
@@ -80,10 +82,12 @@ async function wizardToPreview(page: Page, url: string, name: string): Promise<{
       files.items.add(new File([bytes], name, { type: "text/csv" }));
       const input = document.querySelector("#csv-file") as HTMLInputElement;
       input.files = files.files;
-      const seen: number[] = [];
+      const seen: { ms: number; step: string }[] = [];
       (window as any).__longTasks = seen;
       const at = performance.now();
-      new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+      // The step a long task happened in: the address when it is reported.
+      const step = () => location.pathname.split("/").pop() ?? "";
+      new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => ({ ms: e.duration, step: step() })))).observe({ type: "longtask" });
       input.dispatchEvent(new Event("change", { bubbles: true }));
       return at;
     },
@@ -96,7 +100,7 @@ async function wizardToPreview(page: Page, url: string, name: string): Promise<{
   await expect(page.getByRole("button", { name: /^Complete: import/ })).toBeEnabled({ timeout: 60_000 });
   const ended = await page.evaluate(() => performance.now());
   await page.waitForTimeout(100);
-  return { ms: ended - started, longTasks: await page.evaluate(() => (window as any).__longTasks as number[]) };
+  return { ms: ended - started, longTasks: await page.evaluate(() => (window as any).__longTasks as LongTask[]) };
 }
 
 /** Scrolls the preview from top to bottom in 60 jumps, one per frame:
@@ -151,7 +155,7 @@ test("Roster's wasm check beside Papa Parse, and the wizard to the preview", asy
         `ratio Roster/Papa ${(roster / papa).toFixed(2)}`,
     );
     const wizard: number[] = [];
-    const wizardLong: number[] = [];
+    const wizardLong: LongTask[] = [];
     for (let i = 0; i < RUNS; i++) {
       const run = await wizardToPreview(page, url, `bench-${rows}.csv`);
       wizard.push(run.ms);
@@ -159,7 +163,8 @@ test("Roster's wasm check beside Papa Parse, and the wizard to the preview", asy
     }
     lines.push(
       `${rows.toLocaleString("en")} rows: wizard from file chosen to preview ready ${ms(median(wizard))} median (incl. two Continue clicks driven by Playwright); ` +
-        `${wizardLong.length} main-thread tasks over 50 ms in ${RUNS} runs (longest ${ms(Math.max(0, ...wizardLong))})`,
+        `${wizardLong.length} main-thread tasks over 50 ms in ${RUNS} runs (longest ${ms(Math.max(0, ...wizardLong.map((t) => t.ms)))}` +
+        `${wizardLong.length ? `; at ${wizardLong.map((t) => `${t.step} ${ms(t.ms)}`).join(", ")}` : ""})`,
     );
     const scrolled = await scrollThrough(page);
     expect(scrolled.mostRowsDrawn, "the preview draws a bounded number of rows").toBeLessThan(200);

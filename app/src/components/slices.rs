@@ -7,18 +7,26 @@ const SLICE_MS: f64 = 12.0;
 
 /// Calls `step` until it returns `true` (done), letting the browser handle
 /// input and paint about every [`SLICE_MS`]. Work that finishes within one
-/// slice, like a file of a few thousand rows, never waits.
+/// slice, like a file of a few thousand rows, never waits. Work that took
+/// several slices yields once more at the end, so that what the caller does
+/// with the result (drawing it, working out counts) gets a task of its own
+/// instead of lengthening the last slice's.
 pub async fn in_slices(mut step: impl FnMut() -> bool) {
+    let mut sliced = false;
     loop {
         let start = now();
         loop {
             if step() {
+                if sliced {
+                    yield_to_browser().await;
+                }
                 return;
             }
             if now() - start >= SLICE_MS {
                 break;
             }
         }
+        sliced = true;
         yield_to_browser().await;
     }
 }
@@ -37,7 +45,7 @@ fn now() -> f64 {
 /// `scheduler.yield()` where the browser has it (it resumes ahead of other
 /// tasks), else a zero timeout.
 #[cfg(feature = "hydrate")]
-async fn yield_to_browser() {
+pub async fn yield_to_browser() {
     use leptos::wasm_bindgen::JsCast;
     let scheduler_yield = || -> Option<js_sys::Promise> {
         let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
@@ -58,4 +66,4 @@ async fn yield_to_browser() {
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn yield_to_browser() {}
+pub async fn yield_to_browser() {}

@@ -123,7 +123,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Role;
+    use crate::Role;
 
     fn ada() -> Recipient<'static> {
         Recipient {

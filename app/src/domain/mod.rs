@@ -1,8 +1,9 @@
 //! The platform's rules, in plain Rust.
 //!
-//! This module is compiled into the wasm bundle *and* into the server, so the
-//! browser and the server give the same verdict. It must stay free of leptos,
-//! sea-orm and web-sys: only std, serde and small pure crates.
+//! This crate (re-exported as `app::domain`) is compiled into the wasm
+//! bundle *and* into the server, so the browser and the server give the
+//! same verdict. It stays free of leptos, sea-orm and web-sys — its
+//! Cargo.toml lists only std-level, pure crates.
 
 pub mod access;
 pub mod csv_upload;

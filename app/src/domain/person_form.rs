@@ -68,7 +68,7 @@ impl PersonForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{FieldKind, Role};
+    use crate::{FieldKind, Role};
 
     fn fields() -> Vec<ProfileField> {
         let mut start = ProfileField::new("start", "Start Date", FieldKind::Date, &[]);

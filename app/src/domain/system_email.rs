@@ -154,7 +154,7 @@ mod tests {
 #[cfg(test)]
 mod default_text_tests {
     use super::SystemEmail;
-    use crate::domain::email_text::check;
+    use crate::email_text::check;
 
     #[test]
     fn every_default_text_uses_known_placeholders_only() {

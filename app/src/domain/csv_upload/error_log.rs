@@ -37,7 +37,7 @@ fn quote(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::csv_upload::table::{read_table, Delimiter};
+    use crate::csv_upload::table::{read_table, Delimiter};
 
     fn error(value: &str, message: &str) -> CellError {
         CellError {

@@ -3,7 +3,7 @@
 //! the server and predicts it in the browser.
 
 use super::row_check::Person;
-use crate::domain::{Roles, SystemEmail};
+use crate::{Roles, SystemEmail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -165,7 +165,7 @@ impl Forecast {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Email, Role};
+    use crate::{Email, Role};
 
     fn person(email: &str, roles: Roles) -> Person {
         Person {

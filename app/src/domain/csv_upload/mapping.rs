@@ -1,6 +1,6 @@
 //! Pairing CSV columns with profile fields (SPEC §5 "Map").
 
-use crate::domain::ProfileField;
+use crate::ProfileField;
 use serde::{Deserialize, Serialize};
 
 /// What a CSV column fills.
@@ -187,7 +187,7 @@ fn builtin(folded: &str) -> Option<Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::FieldKind;
+    use crate::FieldKind;
 
     fn fields() -> Vec<ProfileField> {
         vec![

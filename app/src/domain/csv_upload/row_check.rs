@@ -5,7 +5,7 @@
 use super::answers::Answers;
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
-use crate::domain::{Email, FieldKind, ProfileField, Role, Roles};
+use crate::{Email, FieldKind, ProfileField, Role, Roles};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -506,7 +506,7 @@ fn parse_date(value: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::csv_upload::table::{read_table, Delimiter};
+    use crate::csv_upload::table::{read_table, Delimiter};
 
     fn fields() -> Vec<ProfileField> {
         let mut department = ProfileField::new(

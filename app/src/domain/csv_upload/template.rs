@@ -2,7 +2,7 @@
 //! one column per profile field in the instance's order, and one example
 //! row that passes every check — so a file started from it maps itself.
 
-use crate::domain::{FieldKind, ProfileField};
+use crate::{FieldKind, ProfileField};
 
 /// The template's text: a header row and one example row, CRLF-ended as
 /// spreadsheets write it. `with_roles` adds a Role column (roles taken
@@ -64,8 +64,8 @@ fn cell(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice, RowChecker};
-    use crate::domain::{Role, Roles};
+    use crate::csv_upload::{read_table, Delimiter, Mapping, RoleChoice, RowChecker};
+    use crate::{Role, Roles};
 
     fn fields() -> Vec<ProfileField> {
         let mut required = ProfileField::new("team", "Team, or group", FieldKind::Text, &[]);

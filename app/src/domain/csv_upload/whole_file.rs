@@ -3,7 +3,7 @@
 //! native and in the browser.
 
 use super::{decode, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker};
-use crate::domain::ProfileField;
+use crate::ProfileField;
 
 /// Decodes, reads with the detected separator, pre-matches the columns and
 /// checks every row; the first problem with the file itself, as the
@@ -25,7 +25,7 @@ pub fn check_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{FieldKind, Role, Roles};
+    use crate::{FieldKind, Role, Roles};
 
     #[test]
     fn every_row_is_checked_with_the_suggested_mapping() {

@@ -6,9 +6,11 @@ use super::{back_to_upload_without_file, error_place, step_page, wizard};
 use crate::api::imports::{known_people, KNOWN_PEOPLE_PER_CALL};
 use crate::api::ImportContext;
 use crate::components::file_io::download_csv;
-use crate::components::slices::in_slices;
+use crate::components::slices::{in_slices, yield_to_browser};
 use crate::components::ErrorNotice;
-use crate::domain::csv_upload::{error_log_csv, Forecast, RowCheck, RowChecker, SeenEmails};
+use crate::domain::csv_upload::{
+    error_log_csv, CsvRow, Forecast, RowCheck, RowChecker, SeenEmails,
+};
 use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -246,6 +248,8 @@ fn look_up_emails(wizard: Wizard, checks: Checks) {
         wizard.lookups_pending.update(|n| *n += 1);
         let slug = wizard.track_slug.get_value();
         spawn_local(async move {
+            // Not in the task that set the verdicts, which has work enough.
+            yield_to_browser().await;
             // A hundred thousand rows take a while to walk too: in slices.
             let mut fresh = Vec::new();
             let mut next = 0;
@@ -626,6 +630,14 @@ mod browser {
     }
 }
 
+/// The text of one cell; empty past a short row's end.
+fn text_of(rows: &[CsvRow], index: usize, column: usize) -> String {
+    rows.get(index)
+        .and_then(|r| r.cells.get(column))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// One row: text when clean, inputs when it has (or had) errors, and its
 /// messages below it.
 #[component]
@@ -643,13 +655,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
     let headers = wizard.headers.get_untracked();
     let width = headers.len() + 1;
     let headers = StoredValue::new(headers);
-    let cell = move |column: usize| {
-        wizard.rows.with(|r| {
-            r.get(index)
-                .and_then(|r| r.cells.get(column).map(str::to_owned))
-                .unwrap_or_default()
-        })
-    };
+    let cell = move |column: usize| wizard.rows.with(|r| text_of(r, index, column));
     let bad = move |column: usize| {
         headers.with_value(|h| {
             check.with(|c| {
@@ -684,7 +690,9 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                                 }
                                     .into_any()
                             } else {
-                                view! { <td class:bad=move || bad(column)>{move || cell(column)}</td> }.into_any()
+                                // A row without errors that nobody edits stays as it is:
+                                // plain text, no effect per cell (a screenful holds ~900).
+                                view! { <td>{wizard.rows.with_untracked(|r| text_of(r, index, column))}</td> }.into_any()
                             }
                         })
                         .collect_view()
