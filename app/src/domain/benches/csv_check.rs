@@ -1,12 +1,12 @@
 #![allow(clippy::expect_used)]
-//! `cargo bench -p app --features ssr --bench csv_check`: reading and
+//! `cargo bench -p domain --bench csv_check`: reading and
 //! checking a 20-column file natively (decode + table + pre-match + every
 //! row check), 1,000 and 100,000 rows. Prints medians; SPEC §10 has the bars.
 
-use app::domain::csv_upload::{
+use domain::csv_upload::{
     check_file, decode, read_table, Delimiter, Mapping, RoleChoice, RowChecker,
 };
-use app::domain::{FieldKind, ProfileField, Role, Roles};
+use domain::{FieldKind, ProfileField, Role, Roles};
 use std::time::{Duration, Instant};
 
 fn fields() -> Vec<ProfileField> {
