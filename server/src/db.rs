@@ -42,7 +42,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
                 // Sorts and IN lists of big queries (the user list's
                 // filters) in memory, not in temporary files.
                 .pragma("temp_store", "memory")
-        });
+        })
+        // Statements are prepared once per connection and reused; after five
+        // runs PostgreSQL may switch one to a generic plan made without its
+        // values, and for "this import's rows with these emails" that plan
+        // walks every row of the import: 87 ms a batch at 10,000 rows
+        // instead of 0.2 ms. Planning each run with its values is cheap.
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     Database::connect(opts)
         .await
         .map_err(|source| StartError::Connect {
