@@ -495,8 +495,8 @@ pub async fn apply_batch(
         });
     }
     counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
-    for chunk in row_models.chunks(CHUNK) {
-        import_row::Entity::insert_many(chunk.iter().cloned())
+    for chunk in in_chunks(row_models) {
+        import_row::Entity::insert_many(chunk)
             .on_conflict(
                 OnConflict::columns([import_row::Column::ImportId, import_row::Column::Line])
                     .do_nothing()
@@ -615,9 +615,9 @@ async fn apply_people(
             ..Default::default()
         })
         .collect();
-    for chunk in user_rows.chunks(CHUNK) {
+    for chunk in in_chunks(user_rows) {
         // A user created meanwhile by a concurrent import is updated instead.
-        user::Entity::insert_many(chunk.iter().cloned())
+        user::Entity::insert_many(chunk)
             .on_conflict(
                 OnConflict::column(user::Column::EmailNormalized)
                     .update_columns([
@@ -668,7 +668,7 @@ async fn apply_people(
             }
         }
     }
-    upsert_answers(txn, &answer_rows).await?;
+    upsert_answers(txn, answer_rows).await?;
 
     // Memberships (track imports only): roles are added, never removed.
     let mut old_roles: HashMap<i64, i32> = HashMap::new();
@@ -705,8 +705,8 @@ async fn apply_people(
                 })
             })
             .collect::<Result<_, ServiceError>>()?;
-        for chunk in rows.chunks(CHUNK) {
-            membership::Entity::insert_many(chunk.iter().cloned())
+        for chunk in in_chunks(rows) {
+            membership::Entity::insert_many(chunk)
                 .on_conflict(
                     OnConflict::columns([membership::Column::UserId, membership::Column::TrackId])
                         .value(
@@ -776,8 +776,8 @@ async fn apply_people(
             },
         );
     }
-    for chunk in emails.chunks(CHUNK) {
-        outbox::Entity::insert_many(chunk.iter().cloned())
+    for chunk in in_chunks(emails) {
+        outbox::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
     }
@@ -787,10 +787,10 @@ async fn apply_people(
 /// Writes these profile values over whatever each user had there.
 pub(crate) async fn upsert_answers(
     txn: &impl ConnectionTrait,
-    rows: &[profile_answer::ActiveModel],
+    rows: impl IntoIterator<Item = profile_answer::ActiveModel>,
 ) -> Result<(), ServiceError> {
-    for chunk in rows.chunks(CHUNK) {
-        profile_answer::Entity::insert_many(chunk.iter().cloned())
+    for chunk in in_chunks(rows) {
+        profile_answer::Entity::insert_many(chunk)
             .on_conflict(
                 OnConflict::columns([
                     profile_answer::Column::UserId,
@@ -806,6 +806,16 @@ pub(crate) async fn upsert_answers(
             .await?;
     }
     Ok(())
+}
+
+/// `rows` in chunks of [`CHUNK`] for multi-row statements, moved rather
+/// than copied: copying every row's strings is work a batch need not do.
+fn in_chunks<T>(rows: impl IntoIterator<Item = T>) -> impl Iterator<Item = Vec<T>> {
+    let mut rows = rows.into_iter().peekable();
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        Some(rows.by_ref().take(CHUNK).collect())
+    })
 }
 
 async fn field_id_map<'f>(

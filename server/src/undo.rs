@@ -494,7 +494,7 @@ impl Effects {
                 .exec(txn)
                 .await?;
         }
-        upsert_answers(txn, &self.restore_answers).await?;
+        upsert_answers(txn, self.restore_answers.iter().cloned()).await?;
         for (field_id, users) in &self.delete_answers {
             for chunk in users.chunks(CHUNK) {
                 profile_answer::Entity::delete_many()
