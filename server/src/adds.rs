@@ -212,8 +212,8 @@ pub async fn add_from_pool(
         .map(|(u, line)| CsvRow {
             line,
             cells: [&u.first_name, &u.last_name, &u.email]
-                .map(String::as_str)
                 .into_iter()
+                .map(String::as_str)
                 .collect(),
         })
         .collect();

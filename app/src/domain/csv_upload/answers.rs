@@ -41,11 +41,6 @@ impl Answers {
             .map(|((key, end), start)| (&**key, self.text.get(start..*end).unwrap_or("")))
     }
 
-    /// The answer for one field.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    }
-
     pub fn push(&mut self, key: Arc<str>, value: &str) {
         self.text.push_str(value);
         self.end(key);

@@ -237,10 +237,9 @@ fn Sample() -> impl IntoView {
                                 rows.iter()
                                     .take(3)
                                     .map(|r| {
-                                        let cells: Vec<String> = r.cells.iter().map(str::to_owned).collect();
                                         view! {
                                             <tr>
-                                                {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                                                {r.cells.iter().map(|c| view! { <td>{c.to_owned()}</td> }).collect_view()}
                                             </tr>
                                         }
                                     })
