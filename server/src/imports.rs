@@ -2,6 +2,7 @@
 //! domain code, then written with chunked multi-row statements, one
 //! transaction per batch. What each row overwrote is recorded for undo.
 
+use crate::bulk_insert::insert_rows;
 use crate::db::begin_write;
 use crate::entities::{
     email_template, import, import_row, membership, outbox, profile_answer, track, user,
@@ -18,10 +19,10 @@ use app::domain::email_text::{self, Recipient};
 use app::domain::{Admin, Roles, SystemEmail};
 use app::{AppError, ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set,
+    DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set, Value,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -457,7 +458,7 @@ pub async fn apply_batch(
     }
 
     let mut results = Vec::with_capacity(rows.len());
-    let mut row_models = Vec::with_capacity(checks.len());
+    let mut row_values = Vec::with_capacity(checks.len());
     let mut counts = ImportCounts::default();
     for check in &checks {
         let (outcome, user_id, email, previous) = match &check.person {
@@ -476,18 +477,19 @@ pub async fn apply_batch(
             None => (RowOutcome::Skipped, None, None, None),
         };
         tally(&mut counts, outcome, track_id.is_some());
-        row_models.push(import_row::ActiveModel {
-            import_id: Set(import_id),
-            line: Set(line_key(check.line)),
-            outcome: Set(outcome.key().to_owned()),
-            user_id: Set(user_id),
-            email: Set(email),
-            errors: Set((!check.errors.is_empty())
+        row_values.push([
+            import_id.into(),
+            line_key(check.line).into(),
+            outcome.key().into(),
+            user_id.into(),
+            email.into(),
+            (!check.errors.is_empty())
                 .then(|| to_json(&check.errors))
-                .transpose()?),
-            previous: Set(previous),
-            applied_at: Set(now),
-        });
+                .transpose()?
+                .into(),
+            previous.into(),
+            now.into(),
+        ]);
         results.push(RowResult {
             line: check.line,
             outcome,
@@ -495,16 +497,22 @@ pub async fn apply_batch(
         });
     }
     counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
-    for chunk in in_chunks(row_models) {
-        import_row::Entity::insert_many(chunk)
-            .on_conflict(
-                OnConflict::columns([import_row::Column::ImportId, import_row::Column::Line])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_rows::<import_row::Entity, 8>(
+        &txn,
+        [
+            import_row::Column::ImportId,
+            import_row::Column::Line,
+            import_row::Column::Outcome,
+            import_row::Column::UserId,
+            import_row::Column::Email,
+            import_row::Column::Errors,
+            import_row::Column::Previous,
+            import_row::Column::AppliedAt,
+        ],
+        "ON CONFLICT (import_id, line) DO NOTHING",
+        row_values,
+    )
+    .await?;
     add_counts(&txn, import_id, counts).await?;
     txn.commit().await?;
 
@@ -602,39 +610,42 @@ async fn apply_people(
         .into_iter()
         .map(|u| (u.email_normalized.clone(), u))
         .collect();
-    let user_rows: Vec<user::ActiveModel> = persons
-        .iter()
-        .map(|p| user::ActiveModel {
-            email: Set(p.email.as_str().to_owned()),
-            email_normalized: Set(p.email.normalized()),
-            first_name: Set(p.first_name.clone()),
-            last_name: Set(p.last_name.clone()),
-            created_by_import_id: Set(Some(imp.id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in in_chunks(user_rows) {
-        // A user created meanwhile by a concurrent import is updated instead.
-        user::Entity::insert_many(chunk)
-            .on_conflict(
-                OnConflict::column(user::Column::EmailNormalized)
-                    .update_columns([
-                        user::Column::FirstName,
-                        user::Column::LastName,
-                        user::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
-    let ids: HashMap<String, i64> = users_by_email(txn, &keys)
-        .await?
-        .into_iter()
-        .map(|u| (u.email_normalized, u.id))
-        .collect();
+    // A user created meanwhile by a concurrent import is updated instead;
+    // either way RETURNING gives every person's id.
+    let ids: HashMap<String, i64> = insert_rows::<user::Entity, 7>(
+        txn,
+        [
+            user::Column::Email,
+            user::Column::EmailNormalized,
+            user::Column::FirstName,
+            user::Column::LastName,
+            user::Column::CreatedByImportId,
+            user::Column::CreatedAt,
+            user::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
+         last_name = excluded.last_name, updated_at = excluded.updated_at \
+         RETURNING id, email_normalized",
+        persons
+            .iter()
+            .zip(&keys)
+            .map(|(p, key)| {
+                [
+                    p.email.as_str().into(),
+                    key.as_str().into(),
+                    p.first_name.as_str().into(),
+                    p.last_name.as_str().into(),
+                    Some(imp.id).into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await?
+    .into_iter()
+    .map(|r| Ok((r.try_get("", "email_normalized")?, r.try_get("", "id")?)))
+    .collect::<Result<_, DbErr>>()?;
     let user_ids: Vec<i64> = ids.values().copied().collect();
     let id_of = |p: &Person| {
         ids.get(&p.email.normalized())
@@ -659,11 +670,11 @@ async fn apply_people(
         let user_id = id_of(p)?;
         for (key, value) in p.answers.iter() {
             if let Some(&field_id) = field_ids.get(key) {
-                answer_rows.push(profile_answer::ActiveModel {
-                    user_id: Set(user_id),
-                    field_id: Set(field_id),
-                    value: Set(value.to_owned()),
-                    updated_at: Set(now),
+                answer_rows.push(profile_answer::Model {
+                    user_id,
+                    field_id,
+                    value: value.to_owned(),
+                    updated_at: now,
                 });
             }
         }
@@ -691,37 +702,34 @@ async fn apply_people(
             .iter()
             .filter(|id| !active_before.contains(id))
             .count() as u64;
-        let rows: Vec<membership::ActiveModel> = persons
+        let rows = persons
             .iter()
             .map(|p| {
-                Ok(membership::ActiveModel {
-                    user_id: Set(id_of(p)?),
-                    track_id: Set(track_id),
-                    roles: Set(p.roles.bits()),
-                    created_by_import_id: Set(Some(imp.id)),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                })
+                Ok([
+                    id_of(p)?.into(),
+                    track_id.into(),
+                    p.roles.bits().into(),
+                    Some(imp.id).into(),
+                    now.into(),
+                    now.into(),
+                ])
             })
-            .collect::<Result<_, ServiceError>>()?;
-        for chunk in in_chunks(rows) {
-            membership::Entity::insert_many(chunk)
-                .on_conflict(
-                    OnConflict::columns([membership::Column::UserId, membership::Column::TrackId])
-                        .value(
-                            membership::Column::Roles,
-                            Expr::cust("memberships.roles | excluded.roles"),
-                        )
-                        .value(
-                            membership::Column::UpdatedAt,
-                            Expr::cust("excluded.updated_at"),
-                        )
-                        .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-        }
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        insert_rows::<membership::Entity, 6>(
+            txn,
+            [
+                membership::Column::UserId,
+                membership::Column::TrackId,
+                membership::Column::Roles,
+                membership::Column::CreatedByImportId,
+                membership::Column::CreatedAt,
+                membership::Column::UpdatedAt,
+            ],
+            "ON CONFLICT (user_id, track_id) DO UPDATE SET \
+             roles = memberships.roles | excluded.roles, updated_at = excluded.updated_at",
+            rows,
+        )
+        .await?;
     }
 
     let mut emails = Vec::new();
@@ -776,46 +784,38 @@ async fn apply_people(
             },
         );
     }
-    for chunk in in_chunks(emails) {
-        outbox::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_rows::<outbox::Entity, 11>(txn, QUEUED_EMAIL, "", emails).await?;
     Ok((applied, newly_active))
 }
 
 /// Writes these profile values over whatever each user had there.
 pub(crate) async fn upsert_answers(
     txn: &impl ConnectionTrait,
-    rows: impl IntoIterator<Item = profile_answer::ActiveModel>,
+    rows: impl IntoIterator<Item = profile_answer::Model>,
 ) -> Result<(), ServiceError> {
-    for chunk in in_chunks(rows) {
-        profile_answer::Entity::insert_many(chunk)
-            .on_conflict(
-                OnConflict::columns([
-                    profile_answer::Column::UserId,
-                    profile_answer::Column::FieldId,
-                ])
-                .update_columns([
-                    profile_answer::Column::Value,
-                    profile_answer::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_rows::<profile_answer::Entity, 4>(
+        txn,
+        [
+            profile_answer::Column::UserId,
+            profile_answer::Column::FieldId,
+            profile_answer::Column::Value,
+            profile_answer::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (user_id, field_id) DO UPDATE SET \
+         value = excluded.value, updated_at = excluded.updated_at",
+        rows.into_iter()
+            .map(|a| {
+                [
+                    a.user_id.into(),
+                    a.field_id.into(),
+                    a.value.into(),
+                    a.updated_at.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await?;
     Ok(())
-}
-
-/// `rows` in chunks of [`CHUNK`] for multi-row statements, moved rather
-/// than copied: copying every row's strings is work a batch need not do.
-fn in_chunks<T>(rows: impl IntoIterator<Item = T>) -> impl Iterator<Item = Vec<T>> {
-    let mut rows = rows.into_iter().peekable();
-    std::iter::from_fn(move || {
-        rows.peek()?;
-        Some(rows.by_ref().take(CHUNK).collect())
-    })
 }
 
 async fn field_id_map<'f>(
@@ -869,6 +869,22 @@ async fn mail_settings(txn: &DatabaseTransaction) -> Result<MailSettings, Servic
     })
 }
 
+/// The outbox columns a system email fills, in the order of
+/// [`system_email`]'s values.
+const QUEUED_EMAIL: [outbox::Column; 11] = [
+    outbox::Column::TrackId,
+    outbox::Column::UserId,
+    outbox::Column::ImportId,
+    outbox::Column::Template,
+    outbox::Column::ToAddress,
+    outbox::Column::Subject,
+    outbox::Column::Body,
+    outbox::Column::Status,
+    outbox::Column::NotBefore,
+    outbox::Column::Attempts,
+    outbox::Column::CreatedAt,
+];
+
 /// The outbox row for a person added to a track, unless the template is off.
 fn system_email(
     (track_name, templates): &(String, HashMap<String, email_template::Model>),
@@ -878,15 +894,12 @@ fn system_email(
     p: &Person,
     now: DateTime<Utc>,
     mail: &MailSettings,
-) -> Option<outbox::ActiveModel> {
+) -> Option<[Value; 11]> {
     let kind = SystemEmail::for_roles(p.roles)?;
     let (subject, body) = match templates.get(kind.key()) {
         Some(t) if !t.enabled => return None,
-        Some(t) => (t.subject.clone(), t.body.clone()),
-        None => {
-            let (s, b) = kind.default_text();
-            (s.to_owned(), b.to_owned())
-        }
+        Some(t) => (t.subject.as_str(), t.body.as_str()),
+        None => kind.default_text(),
     };
     let to = Recipient {
         first_name: &p.first_name,
@@ -896,23 +909,20 @@ fn system_email(
         sign_in_link: &mail.sign_in_url,
     };
     let render = |text: &str| email_text::fill(text, &to);
-    Some(outbox::ActiveModel {
-        track_id: Set(track_id),
-        user_id: Set(user_id),
-        import_id: Set(Some(import_id)),
-        template: Set(kind.key().to_owned()),
-        to_address: Set(p.email.as_str().to_owned()),
-        subject: Set(render(&subject)),
-        body: Set(render(&body)),
-        status: Set("queued".to_owned()),
+    Some([
+        track_id.into(),
+        user_id.into(),
+        Some(import_id).into(),
+        kind.key().into(),
+        p.email.as_str().into(),
+        render(subject).into(),
+        render(body).into(),
+        "queued".into(),
         // Held so that an import can still be undone before anyone is mailed.
-        not_before: Set(now + Duration::minutes(mail.hold_minutes)),
-        attempts: Set(0),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
-    })
+        (now + Duration::minutes(mail.hold_minutes)).into(),
+        0i32.into(),
+        now.into(),
+    ])
 }
 
 pub async fn finish(

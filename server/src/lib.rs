@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod adds;
+mod bulk_insert;
 pub mod config;
 pub mod db;
 pub mod emails;

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -204,7 +204,7 @@ struct Effects {
     restore_roles: Vec<(i64, i32)>,
     /// User id, first name, last name.
     restore_names: Vec<(i64, String, String)>,
-    restore_answers: Vec<profile_answer::ActiveModel>,
+    restore_answers: Vec<profile_answer::Model>,
     /// Field id → users whose value there was none before.
     delete_answers: BTreeMap<i64, Vec<i64>>,
     cancel_emails: Vec<i64>,
@@ -409,11 +409,11 @@ async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects,
                     continue;
                 }
                 match before {
-                    Some(value) => fx.restore_answers.push(profile_answer::ActiveModel {
-                        user_id: Set(user_id),
-                        field_id: Set(field_id),
-                        value: Set(value),
-                        updated_at: Set(now),
+                    Some(value) => fx.restore_answers.push(profile_answer::Model {
+                        user_id,
+                        field_id,
+                        value,
+                        updated_at: now,
                     }),
                     None => fx.delete_answers.entry(field_id).or_default().push(user_id),
                 }
