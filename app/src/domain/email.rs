@@ -1,5 +1,6 @@
 //! Email addresses: parsed once, compared trimmed and case-insensitively.
 
+use crate::text::{has_double_dot, trim};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -33,7 +34,7 @@ pub enum EmailError {
 
 impl Email {
     pub fn parse(input: &str) -> Result<Self, EmailError> {
-        let s = input.trim();
+        let s = trim(input);
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
@@ -41,10 +42,8 @@ impl Email {
         if s.len() > 254 && s.chars().count() > 254 {
             return Err(EmailError::TooLong);
         }
-        let mut parts = s.split('@');
-        let (local, domain) = match (parts.next(), parts.next(), parts.next()) {
-            (Some(l), Some(d), None) => (l, d),
-            _ => return Err(EmailError::At),
+        let Some((local, domain)) = s.split_once('@').filter(|(_, d)| !d.contains('@')) else {
+            return Err(EmailError::At);
         };
         if local.is_empty() {
             return Err(EmailError::NoLocalPart);
@@ -71,7 +70,7 @@ impl Email {
 /// The identity key of an address-like string, whether or not it is valid:
 /// used to spot duplicates before (or without) full parsing.
 pub fn normalize(input: &str) -> String {
-    let trimmed = input.trim();
+    let trimmed = trim(input);
     // The same result; several times faster for the usual ASCII address.
     if trimmed.is_ascii() {
         trimmed.to_ascii_lowercase()
@@ -96,7 +95,7 @@ fn check_local(local: &str) -> Result<(), EmailError> {
     if local.len() > 64 {
         return Err(EmailError::TooLong);
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with('.') || local.ends_with('.') || has_double_dot(local) {
         return Err(EmailError::Dots);
     }
     // RFC 5322 atext plus dots; non-ASCII letters are allowed (RFC 6531).
@@ -117,7 +116,7 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
     if domain.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(EmailError::BadCharacter);
     }
-    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+    if domain.starts_with('.') || domain.ends_with('.') || has_double_dot(domain) {
         return Err(EmailError::Dots);
     }
     if !domain.contains('.') {

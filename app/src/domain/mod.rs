@@ -14,6 +14,7 @@ pub mod person_form;
 pub mod profile;
 pub mod roles;
 pub mod system_email;
+pub mod text;
 
 pub use access::{Admin, AdminScope};
 pub use email::{Email, EmailError};

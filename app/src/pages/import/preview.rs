@@ -396,7 +396,10 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
             checks.with(|checks| drawn.with(|drawn| RowLayout::new(shown, checks, drawn)))
         })
     });
-    let window = Memo::new(move |_| layout.with(|l| l.window(view_port.get())));
+    // The first drawing holds only the rows in view, so that the preview
+    // shows in one short task; the margin follows a frame later.
+    let margin = RwSignal::new(0.0);
+    let window = Memo::new(move |_| layout.with(|l| l.window(view_port.get(), margin.get())));
     let in_window = move || {
         let (first, end) = window.get();
         shown.with(|s| s.get(first..end).unwrap_or_default().to_vec())
@@ -414,6 +417,9 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
                 let heights = browser::drawn_heights(&element);
                 view_port.try_set(browser::view_port(&element));
                 drawn.try_update(|d| d.record(heights));
+                if margin.try_get_untracked() == Some(0.0) {
+                    margin.try_set(MARGIN_PX);
+                }
             }
         });
     });
@@ -578,10 +584,11 @@ impl RowLayout {
         self.tops.last().copied().unwrap_or(0.0)
     }
 
-    /// The shown rows to draw, `first..end`: those in view and the margin.
-    fn window(&self, view: ViewPort) -> (usize, usize) {
+    /// The shown rows to draw, `first..end`: those in view and `margin`
+    /// pixels above and below.
+    fn window(&self, view: ViewPort, margin: f64) -> (usize, usize) {
         let rows = self.tops.len().saturating_sub(1);
-        let (from, to) = (view.top - MARGIN_PX, view.top + view.height + MARGIN_PX);
+        let (from, to) = (view.top - margin, view.top + view.height + margin);
         // A row is drawn when it ends below `from` and starts above `to`.
         let first = self.tops[1..].partition_point(|&bottom| bottom <= from);
         let end = self.tops[..rows].partition_point(|&top| top < to);
@@ -770,15 +777,17 @@ mod tests {
             height: 800.0,
         };
         // Rows starting above 800 + 800 px: 0..45.
-        assert_eq!(layout.window(top), (0, 45));
+        assert_eq!(layout.window(top, MARGIN_PX), (0, 45));
+        // Without the margin (the first drawing), those above 800 px.
+        assert_eq!(layout.window(top, 0.0), (0, 23));
         let bottom = ViewPort {
             top: 35_200.0,
             height: 800.0,
         };
         // Rows ending below 35,200 - 800 px: from 955 to the end.
-        assert_eq!(layout.window(bottom), (955, 1_000));
+        assert_eq!(layout.window(bottom, MARGIN_PX), (955, 1_000));
         assert_eq!(
-            RowLayout::new(&[], &[], &DrawnHeights::default()).window(top),
+            RowLayout::new(&[], &[], &DrawnHeights::default()).window(top, MARGIN_PX),
             (0, 0)
         );
     }
