@@ -18,6 +18,9 @@ pub enum AppError {
     SignInFailed,
     #[error("You do not have access to this. Ask a global admin if you need it.")]
     Forbidden,
+    /// Said alike for every address, known or not.
+    #[error("Too many failed sign-ins with this email: wait {minutes} minutes and try again, or ask a global admin for a new setup link.")]
+    TooManySignIns { minutes: u64 },
     /// What was looked for, as a sentence ("No track is called …").
     #[error("{0}")]
     NotFound(String),
@@ -37,6 +40,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn | AppError::SessionExpired | AppError::SignInFailed => 401,
             AppError::Forbidden => 403,
+            AppError::TooManySignIns { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::Internal => 500,
@@ -52,9 +56,19 @@ impl FromServerFnError for AppError {
         match err {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::Deserialization(_) => AppError::Invalid(
-                "The form was incomplete or malformed: reload the page and try again.".into(),
-            ),
+            | ServerFnErrorErr::Deserialization(_) => {
+                // The request could not be read: a 400, not the 500 that
+                // server_fn answers for any error before the function runs.
+                #[cfg(feature = "ssr")]
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.set_status(http::StatusCode::BAD_REQUEST);
+                }
+                AppError::Invalid(
+                    "The form was incomplete or malformed: reload the page and try again.".into(),
+                )
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
             _ => AppError::Internal,
         }

@@ -11,6 +11,8 @@ mod components;
 pub use domain;
 mod error;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod security;
 
 pub use api::*;
 pub use error::AppError;
@@ -23,6 +25,8 @@ use pages::lazy;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

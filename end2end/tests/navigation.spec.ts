@@ -57,6 +57,28 @@ test("a wrong password is explained and nobody is signed in", async ({ page, all
   await expect(page).toHaveURL(/\/login\?next=\/$/);
 });
 
+test("the page runs its own wasm but no script slipped into it", async ({ page, allowConsoleErrors }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  allowConsoleErrors(/Content Security Policy/);
+  allowConsoleErrors(/status of 404/); // the image the handler hangs on
+  const ran = await page.evaluate(() => {
+    // What an injected <script> or inline handler would try.
+    const script = document.createElement("script");
+    script.textContent = "window.__injected = true";
+    document.head.append(script);
+    const img = document.createElement("img");
+    img.setAttribute("onerror", "window.__injected = true");
+    img.src = "/no-such-image.png";
+    document.body.append(img);
+    return new Promise((resolve) => setTimeout(() => resolve((window as any).__injected === true), 300));
+  });
+  expect(ran).toBe(false);
+  // Hydrated (the wasm compiled under the policy): the form still works.
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await expect(page.getByLabel("Email")).toHaveValue(ADMIN_EMAIL);
+});
+
 test("the layout fits the screen without sideways scrolling", async ({ page }) => {
   await signIn(page);
   for (const path of ["/", "/users", "/import", "/tracks/engineering/add-users", "/tracks/engineering/import"]) {

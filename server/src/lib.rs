@@ -17,6 +17,8 @@ pub mod mail_delivery;
 pub mod overview;
 pub mod secrets;
 pub mod service;
+pub mod sign_in_throttle;
 pub mod startup;
 pub mod undo;
 pub mod users;
+pub mod web_guard;

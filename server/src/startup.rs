@@ -3,11 +3,11 @@
 use crate::config::Config;
 use crate::error::StartError;
 use crate::service::RosterService;
-use crate::{accounts, db, instance_file, instance_sync};
+use crate::{accounts, db, instance_file, instance_sync, web_guard};
 use app::backend::SharedBackend;
 use app::{shell, App};
-use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -117,7 +117,12 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
     Router::new()
         .route("/health", get(health).with_state(db))
         .merge(site)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(DefaultBodyLimit::max(web_guard::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            web_guard::Origins::new(config.public_url.as_deref()),
+            web_guard::guard_requests,
+        ))
+        .layer(axum::middleware::map_response(web_guard::security_headers))
 }
 
 /// Ready when the database answers: for load balancers and test harnesses.
@@ -129,21 +134,6 @@ async fn health(State(db): State<DatabaseConnection>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
-}
-
-async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Setup links carry a token in the URL: never send it to another site.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    response
 }
 
 async fn shutdown_signal() {

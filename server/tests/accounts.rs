@@ -22,6 +22,8 @@ on_both_databases!(
     anonymous_callers_are_refused_everything,
     track_admins_see_only_their_tracks,
     global_admins_see_every_track_and_the_global_level,
+    repeated_failed_sign_ins_are_refused_for_a_while,
+    signing_in_again_starts_a_new_session_and_ends_the_old,
 );
 
 async fn setup_link_creates_the_first_global_admin_and_works_once(app: TestApp) {
@@ -285,4 +287,61 @@ async fn global_admins_see_every_track_and_the_global_level(app: TestApp) {
     let missing = app.call("track_overview", &[("slug", "nope")]).await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("no track called"), "{}", missing.body);
+}
+
+async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let try_sign_in = |email: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.call("login", &[("email", email), ("password", password)])
+                .await
+        }
+    };
+    for email in ["ann@example.com", "nobody@example.com"] {
+        for _ in 0..server::sign_in_throttle::MAX_FAILURES {
+            assert_eq!(try_sign_in(email, "wrong password!").await.status, 401);
+        }
+    }
+    // Now even the right password waits, and an unknown address is told
+    // the same: the refusal does not say which emails have accounts.
+    let known = try_sign_in("ann@example.com", PASSWORD).await;
+    let unknown = try_sign_in("nobody@example.com", PASSWORD).await;
+    assert_eq!((known.status, unknown.status), (429, 429));
+    assert_eq!(known.body, unknown.body);
+    let said = serde_json::from_str::<app::AppError>(&known.body)
+        .unwrap()
+        .to_string();
+    assert!(
+        said.starts_with("Too many failed sign-ins with this email: wait 15 minutes"),
+        "{said}"
+    );
+    // Other admins are not locked out by someone guessing Ann's password.
+    app.admin_client("bo@example.com", &["engineering"]).await;
+}
+
+async fn signing_in_again_starts_a_new_session_and_ends_the_old(app: TestApp) {
+    let first = app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let token = |answer: &common::Answer| {
+        answer
+            .set_cookie
+            .iter()
+            .find_map(|c| c.strip_prefix("roster_session="))
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned()
+    };
+    let again = app
+        .call(
+            "login",
+            &[("email", "ann@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_ne!(token(&first), token(&again), "a new session id");
+    assert_eq!(
+        session::Entity::find().count(&app.db).await.unwrap(),
+        1,
+        "the session the browser had before is gone from the server"
+    );
 }

@@ -41,6 +41,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     call.answer(
         async {
             let session = call.backend().login(&email, &password).await?;
+            // A new session id at every sign-in; the one the browser had
+            // (another admin's, or one planted by someone else) ends.
+            if let Some(previous) = call.session_token() {
+                call.backend().logout(&previous).await?;
+            }
             call.set_session_cookie(&session);
             call.redirect(&safe_next(next.as_deref()));
             Ok(())

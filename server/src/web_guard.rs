@@ -1,0 +1,176 @@
+//! What every request passes before it reaches a page or a server function,
+//! and what every response carries (SPEC §10; issue 9 "web hardening"):
+//! changes only from Roster's own pages, bodies of a bounded size, and
+//! headers that keep the pages out of frames and sniffing.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// The largest request body accepted. A batch of 250 rows with long
+/// answers is well under 1 MB; the largest call, 5,000 emails for the
+/// preview's look-up, about 150 KB.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// For responses that are not pages (server functions, files, errors):
+/// nothing may load from them, and nobody may frame them. Pages get their
+/// own policy with the render's nonce ([`app::security::page_policy`]).
+const POLICY_FOR_THE_REST: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Where requests that change something may come from.
+#[derive(Clone)]
+pub struct Origins {
+    /// `scheme://host[:port]` of `ROSTER_PUBLIC_URL`, when set.
+    public: Option<Arc<str>>,
+}
+
+impl Origins {
+    pub fn new(public_url: Option<&str>) -> Self {
+        Origins {
+            public: public_url.map(|u| Arc::from(origin_of(u))),
+        }
+    }
+
+    /// A browser names the page a request came from in `Origin`; a request
+    /// without one (curl, scripts, old browsers on a same-origin form) is
+    /// judged by its session cookie alone, which is `SameSite=Strict`.
+    fn allows(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN) else {
+            return true;
+        };
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        if self.public.as_deref() == Some(origin) {
+            return true;
+        }
+        // Without a public URL (or behind a proxy that keeps the Host), the
+        // page's own address is the one the browser asked for.
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let authority = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"));
+        matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+    }
+}
+
+/// `https://example.org/roster` → `https://example.org`.
+fn origin_of(url: &str) -> String {
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => url[..i + 3 + j].to_owned(),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// Refuses cross-site changes and oversized bodies before any work is done.
+pub async fn guard_requests(
+    State(origins): State<Origins>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes && !origins.allows(request.headers()) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "This request came from another website: Roster accepts changes only from its own pages. \
+             Open Roster at its own address and try again.",
+        );
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "This request is larger than Roster accepts ({} MB): send fewer rows at a time, \
+                 or split the file.",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        );
+    }
+    next.run(request).await
+}
+
+fn refusal(status: StatusCode, sentence: &str) -> Response {
+    let mut response = (status, sentence.to_owned()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Headers on every response.
+pub async fn security_headers(mut response: Response<Body>) -> Response<Body> {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // For browsers that predate `frame-ancestors`.
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Setup links carry a token in the URL: never send it to another site.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(POLICY_FOR_THE_REST),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn own_pages_and_the_public_url_may_change_things_other_sites_may_not() {
+        let local = Origins::new(None);
+        let same = headers(&[
+            (header::HOST, "127.0.0.1:3000"),
+            (header::ORIGIN, "http://127.0.0.1:3000"),
+        ]);
+        assert!(local.allows(&same));
+        assert!(local.allows(&headers(&[(header::HOST, "127.0.0.1:3000")])));
+        let other = headers(&[
+            (header::HOST, "127.0.0.1:3000"),
+            (header::ORIGIN, "https://evil.example"),
+        ]);
+        assert!(!local.allows(&other));
+        assert!(!local.allows(&headers(&[
+            (header::HOST, "127.0.0.1:3000"),
+            (header::ORIGIN, "null"),
+        ])));
+
+        let public = Origins::new(Some("https://roster.example.org/app"));
+        assert!(public.allows(&headers(&[
+            (header::HOST, "10.0.0.5:3000"),
+            (header::ORIGIN, "https://roster.example.org"),
+        ])));
+        assert!(!public.allows(&other));
+    }
+}
