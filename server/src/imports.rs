@@ -22,7 +22,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set, Value,
+    DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter, Set, Value,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -186,17 +186,16 @@ pub(crate) fn joined_track(imp: &import::Model) -> Result<Option<i64>, ServiceEr
     Ok(joins_track(imp, &from_json(imp.role_choice.as_deref())?))
 }
 
-/// Holds an import's row until the transaction ends, so that its batches
-/// and its undo run one at a time. (SQLite's IMMEDIATE transaction already
-/// serialises every writer; this is for PostgreSQL.)
-pub(crate) async fn lock_import(
-    txn: &DatabaseTransaction,
-    import_id: i64,
-) -> Result<(), ServiceError> {
+/// Makes this transaction the only one writing people until it ends, as
+/// SQLite's IMMEDIATE transactions already are. A batch reads who exists
+/// and then writes; two batches (of one import or of several, or a batch
+/// and an undo) meeting the same people at once must not both create them,
+/// both email them, or deadlock on each other's rows. A retry sent while
+/// the first try still runs waits here, then finds its rows recorded. On
+/// PostgreSQL: an advisory lock, released at commit or rollback.
+pub(crate) async fn write_people_alone(txn: &DatabaseTransaction) -> Result<(), ServiceError> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        import::Entity::find_by_id(import_id)
-            .lock_exclusive()
-            .one(txn)
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(20261202)")
             .await?;
     }
     Ok(())
@@ -367,9 +366,7 @@ pub async fn apply_batch(
     }
     let fields = profile_fields(db).await?;
     let txn = begin_write(db).await?;
-    // One batch of an import at a time: a retry sent while the first try is
-    // still running waits here, then finds its rows recorded.
-    lock_import(&txn, import_id).await?;
+    write_people_alone(&txn).await?;
     let imp = writable_import(&txn, admin, import_id).await?;
     if imp.status != "in_progress" {
         return invalid("This import is finished: start a new upload to add more people.");

@@ -8,7 +8,7 @@ use crate::entities::{
 };
 use crate::error::ServiceError;
 use crate::history::visible_import;
-use crate::imports::{joined_track, lock_import, upsert_answers, Previous, CHUNK};
+use crate::imports::{joined_track, upsert_answers, write_people_alone, Previous, CHUNK};
 use crate::overview::{license_use, settings};
 use app::api::undo::{LaterImport, UndoCounts, UndoPlan, UndoWindow};
 use app::domain::Admin;
@@ -142,7 +142,7 @@ pub async fn undo(
     let txn = begin_write(db).await?;
     // A batch of the same import still running finishes first; after the
     // undo, further batches are refused.
-    lock_import(&txn, id).await?;
+    write_people_alone(&txn).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // The outbox worker skips locked rows: none of these goes out meanwhile.
         outbox::Entity::find()

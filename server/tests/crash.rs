@@ -1,0 +1,278 @@
+//! A server killed mid-import (issue 9; SPEC §10: "a crash mid-import
+//! leaves whole batches or nothing"): the real server binary, killed with
+//! SIGKILL while a 10,000-row import is being applied, then started again
+//! and the same import sent again — on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
+use app::domain::{Email, NewPassword, Role, Roles};
+use app::{ImportCounts, ImportPlan};
+use common::Db;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use server::entities::{import_row, membership, outbox, user};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+const ROWS: usize = 10_000;
+const BATCH: usize = app::api::imports::BATCH_ROWS;
+const PASSWORD: &str = "a long password";
+
+#[tokio::test]
+async fn sqlite() {
+    killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(Db::Postgres).await;
+}
+
+/// The server binary, serving on a port of its own.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(dir: &Path, database_url: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("ROSTER_DATA_DIR", dir)
+        .env("ROSTER_INSTANCE", dir.join("instance.toml"))
+        .env("LEPTOS_OUTPUT_NAME", "roster")
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env_remove("SMTP_URL")
+        .env_remove("ROSTER_PUBLIC_URL")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads on for as long as the server runs, so that it never blocks on
+    // a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(base) = line.strip_prefix("Roster is running at ") {
+                let _ = tx.send(base.trim().to_owned());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server printed its address");
+    Server { child, base }
+}
+
+async fn signed_in_client(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let answer = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+    client
+}
+
+async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    name: &str,
+    body: serde_json::Value,
+) -> reqwest::Result<String> {
+    let answer = client
+        .post(format!("{base}/api/{name}"))
+        .json(&body)
+        .send()
+        .await?;
+    let status = answer.status();
+    let text = answer.text().await?;
+    assert_eq!(status, 200, "{name}: {text}");
+    Ok(text)
+}
+
+fn file() -> String {
+    let mut text = String::from("First Name,Last Name,Email,Department\n");
+    for i in 0..ROWS {
+        text.push_str(&format!("First{i},Last{i},person{i}@example.com,Sales\n"));
+    }
+    text
+}
+
+/// Users, memberships, queued emails, recorded import rows.
+async fn totals(db: &DatabaseConnection) -> [u64; 4] {
+    [
+        user::Entity::find().count(db).await.unwrap(),
+        membership::Entity::find().count(db).await.unwrap(),
+        outbox::Entity::find().count(db).await.unwrap(),
+        import_row::Entity::find().count(db).await.unwrap(),
+    ]
+}
+
+async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(config) = common::test_config(kind, &dir).await else {
+        return;
+    };
+    let url = config.database_url.clone();
+    // The demo instance, allowing a 10,000-row upload and as many members.
+    let instance: String = std::fs::read_to_string(common::demo_instance())
+        .unwrap()
+        .lines()
+        .map(|line| match line.split('=').next().map(str::trim) {
+            Some("upload_row_limit") => "upload_row_limit = 10000".to_owned(),
+            Some("license_limit") => "license_limit = 100000".to_owned(),
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("instance.toml"), instance).unwrap();
+
+    let server = start_server(dir.path(), &url);
+    let db = server::db::connect(&url).await.unwrap();
+    server::accounts::create_admin(
+        &db,
+        &Email::parse("ann@example.com").unwrap(),
+        &[],
+        Some(NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
+    )
+    .await
+    .unwrap();
+    let client = signed_in_client(&server.base).await;
+
+    let text = file();
+    let table = read_table(&text, Delimiter::Comma, ROWS).unwrap();
+    let context: app::ImportContext = serde_json::from_str(
+        &call(
+            &client,
+            &server.base,
+            "import_context",
+            serde_json::json!({ "track_slug": "engineering", "dormant": false }),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let plan = ImportPlan {
+        track_slug: Some("engineering".into()),
+        file_name: "people.csv".into(),
+        file_hash: "crash".into(),
+        headers: table.headers.clone(),
+        mapping: Mapping::suggest(&table.headers, &context.fields, false),
+        roles: RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
+        rows_total: ROWS as u32,
+    };
+    let import_id: i64 = serde_json::from_str(
+        &call(
+            &client,
+            &server.base,
+            "start_import",
+            serde_json::json!({ "plan": plan }),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let batches: Vec<serde_json::Value> = table
+        .rows
+        .chunks(BATCH)
+        .map(|rows| serde_json::json!({ "import_id": import_id, "rows": rows }))
+        .collect();
+
+    // Send the batches one after another, as the wizard does, and kill the
+    // server once a few have been applied: the next is then in flight.
+    let applied = Arc::new(AtomicUsize::new(0));
+    let sender = {
+        let (client, base, batches, applied) = (
+            client.clone(),
+            server.base.clone(),
+            batches.clone(),
+            applied.clone(),
+        );
+        tokio::spawn(async move {
+            for batch in batches {
+                if call(&client, &base, "apply_batch", batch).await.is_err() {
+                    return;
+                }
+                applied.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+    };
+    while applied.load(Ordering::SeqCst) < 8 && !sender.is_finished() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(server); // SIGKILL: no shutdown, no last writes.
+    sender.await.unwrap();
+    let sent = applied.load(Ordering::SeqCst);
+    assert!(sent < batches.len(), "killed before the import finished");
+
+    // Every batch is there whole or not at all.
+    let mut whole = 0;
+    for (b, batch) in table.rows.chunks(BATCH).enumerate() {
+        let lines: Vec<i32> = batch.iter().map(|r| r.line as i32).collect();
+        let recorded = import_row::Entity::find()
+            .filter(import_row::Column::ImportId.eq(import_id))
+            .filter(import_row::Column::Line.is_in(lines))
+            .count(&db)
+            .await
+            .unwrap() as usize;
+        assert!(
+            recorded == 0 || recorded == batch.len(),
+            "batch {b}: {recorded} of {} rows recorded",
+            batch.len()
+        );
+        whole += usize::from(recorded > 0);
+    }
+    assert!(whole >= sent, "{whole} batches recorded, {sent} answered");
+    let people = (whole * BATCH).min(ROWS) as u64;
+    assert_eq!(
+        totals(&db).await,
+        [people; 4],
+        "users, memberships, emails and rows of the whole batches, nothing else"
+    );
+
+    // Started again, the same import sent again completes it, nothing twice.
+    let server = start_server(dir.path(), &url);
+    let client = signed_in_client(&server.base).await;
+    for batch in batches {
+        call(&client, &server.base, "apply_batch", batch)
+            .await
+            .unwrap();
+    }
+    let counts: ImportCounts = serde_json::from_str(
+        &call(
+            &client,
+            &server.base,
+            "finish_import",
+            serde_json::json!({ "import_id": import_id }),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(counts.created as usize, ROWS);
+    assert_eq!(
+        totals(&db).await,
+        [ROWS as u64; 4],
+        "everyone once: one user, one membership, one email, one recorded row each"
+    );
+    db.close().await.ok();
+}
