@@ -11,6 +11,8 @@ pub mod answers;
 pub mod cells;
 pub mod decode;
 pub mod error_log;
+#[cfg(test)]
+mod fixture_files;
 pub mod forecast;
 pub mod mapping;
 pub mod row_check;
