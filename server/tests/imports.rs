@@ -42,6 +42,7 @@ async fn answer_of(app: &TestApp, email: &str, key: &str) -> Option<String> {
 }
 
 on_both_databases!(
+    an_hr_export_is_applied_with_its_leading_zeros_and_its_repeat_skipped,
     a_new_email_creates_the_user_their_membership_answers_and_email,
     a_dormant_user_and_a_member_of_another_track_join,
     an_existing_member_gains_roles_and_keeps_the_old_ones,
@@ -719,4 +720,34 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
         .json();
     assert_eq!(overview["license"]["active_users"], 0);
     assert_eq!(overview["members"], 0);
+}
+
+async fn an_hr_export_is_applied_with_its_leading_zeros_and_its_repeat_skipped(app: TestApp) {
+    signed_in(&app).await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/files/hris-export.csv"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    assert_eq!(done.outcome(2), RowOutcome::Created);
+    assert_eq!(
+        done.outcome(3),
+        RowOutcome::Skipped,
+        "the same address as line 2"
+    );
+    assert_eq!(
+        answer_of(&app, "ann@example.com", "employee_id")
+            .await
+            .as_deref(),
+        Some("000123"),
+        "stored as written, zeros and all"
+    );
+    assert_eq!(
+        answer_of(&app, "ann@example.com", "years_experience")
+            .await
+            .as_deref(),
+        Some("3.5")
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 1);
 }

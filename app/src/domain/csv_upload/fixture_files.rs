@@ -234,6 +234,12 @@ fn files_that_are_not_tables_of_people_are_refused_with_what_to_do() {
         refused("header-only.csv"),
         "The file has a header row but no people: add one row per person under the headers."
     );
+    let empty = refused("empty.csv");
+    assert!(empty.starts_with("The file is empty"), "{empty}");
+    assert_eq!(
+        refused("duplicate-headers.csv"),
+        "Columns 2 and 3 are both called “email”: rename or delete one of them."
+    );
     assert_eq!(
         refused("blank-and-duplicate-headers.csv"),
         "Column 3 has no header: give every column a name in the first row, or delete the empty column."
