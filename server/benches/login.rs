@@ -1,0 +1,51 @@
+#![allow(clippy::expect_used)]
+//! `cargo bench -p server --bench login`: how long a failed sign-in takes
+//! for an email no admin has and for an admin's email with a wrong
+//! password (SPEC §3, issue 9: the same answer in the same time, so that
+//! timing does not tell which emails have accounts). Prints both medians
+//! and their ratio; a ratio near 1.0 is the target.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+const TRIES: usize = 21;
+
+async fn median_failure(db: &sea_orm::DatabaseConnection, email: &str) -> Duration {
+    let mut times = Vec::with_capacity(TRIES);
+    for _ in 0..TRIES {
+        let start = Instant::now();
+        let refused = server::accounts::login(db, email, "not the password").await;
+        times.push(start.elapsed());
+        assert!(refused.is_err(), "a wrong password is refused");
+    }
+    times.sort();
+    times[TRIES / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let url = common::fresh_database("sqlite", 0)
+        .await
+        .expect("a SQLite database");
+    let (db, _admin) = common::demo_instance_with_admin(&url).await;
+    // The first unknown email builds the dummy hash: not timed.
+    let _ = server::accounts::login(&db, "warm-up@example.com", "x").await;
+    let mut unknown = Vec::new();
+    let mut known = Vec::new();
+    // Alternated, so that the machine's drift touches both alike.
+    for _ in 0..3 {
+        unknown.push(median_failure(&db, "nobody@example.com").await);
+        known.push(median_failure(&db, "bench@example.com").await);
+    }
+    unknown.sort();
+    known.sort();
+    let (u, k) = (unknown[1], known[1]);
+    println!(
+        "failed sign-in, median of {TRIES} x 3: unknown email {:.1} ms, wrong password {:.1} ms; ratio {:.2}",
+        u.as_secs_f64() * 1e3,
+        k.as_secs_f64() * 1e3,
+        u.as_secs_f64() / k.as_secs_f64()
+    );
+    db.close().await.ok();
+}
