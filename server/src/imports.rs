@@ -389,6 +389,22 @@ pub async fn apply_batch(
         }
     }
 
+    // The upload limit was checked against the rows the import said it
+    // had; hold every import to that (each recorded row counts once).
+    let new_rows = rows
+        .iter()
+        .filter(|r| !recorded.contains_key(&line_key(r.line)))
+        .count();
+    let so_far =
+        i64::from(imp.created_count) + i64::from(imp.updated_count) + i64::from(imp.skipped_count);
+    if so_far + new_rows as i64 > i64::from(imp.rows_total) {
+        return invalid(format!(
+            "This import was started for a file of {} rows, and this batch would take it past that: \
+             start a new upload with the whole file.",
+            imp.rows_total
+        ));
+    }
+
     let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
     let mut checks = Vec::with_capacity(rows.len());
     for row in rows

@@ -5,8 +5,10 @@
 //! A row is claimed (status `sending`) before it is sent, in one statement
 //! on PostgreSQL (`FOR UPDATE SKIP LOCKED`, so several servers share the
 //! work) and in one write transaction on SQLite (one writer at a time), so
-//! no email is sent twice. A process stopped mid-send leaves its rows in
-//! `sending`; they are not retried, because they may have gone out.
+//! no email is sent twice. Told to stop (SIGTERM), the worker finishes the
+//! email it is sending and gives the rest of its round back to the queue; a
+//! process killed mid-send leaves the email being sent in `sending`, not
+//! retried, because it may have gone out.
 
 use crate::config::MailConfig;
 use crate::db::begin_write;
@@ -23,6 +25,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use std::path::Path;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// Emails claimed per round.
 const CLAIM: u64 = 20;
@@ -98,8 +102,38 @@ fn is_transient(e: &SmtpError) -> bool {
     !e.is_permanent()
 }
 
-/// Runs for as long as the server does.
-pub async fn run_worker(db: DatabaseConnection, mailer: Mailer, config: MailConfig) {
+/// The outbox worker, running until it is stopped or this is dropped.
+pub struct MailWorker {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl MailWorker {
+    pub fn start(db: DatabaseConnection, mailer: Mailer, config: MailConfig) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(run_worker(db, mailer, config, stopped));
+        MailWorker { stop, task }
+    }
+
+    /// Lets the email being sent finish (waiting at most `within`) and
+    /// returns the rest of the round to the queue.
+    pub async fn stop(self, within: std::time::Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(within, self.task).await.is_err() {
+            tracing::warn!(
+                seconds = within.as_secs(),
+                "an email was still being sent at shutdown: it stays `sending`, not retried"
+            );
+        }
+    }
+}
+
+async fn run_worker(
+    db: DatabaseConnection,
+    mailer: Mailer,
+    config: MailConfig,
+    mut stop: watch::Receiver<bool>,
+) {
     let from = match config.from.parse::<Mailbox>() {
         Ok(from) => from,
         Err(e) => {
@@ -108,25 +142,39 @@ pub async fn run_worker(db: DatabaseConnection, mailer: Mailer, config: MailConf
         }
     };
     loop {
-        match deliver_due(&db, &mailer, &from, &config).await {
-            // A full round: there may be more waiting.
-            Ok(n) if n as u64 == CLAIM => continue,
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "the outbox could not be read"),
+        let round = deliver_due(&db, &mailer, &from, &config, &stop).await;
+        if let Err(e) = &round {
+            tracing::error!(error = %e, "the outbox could not be read or updated");
         }
-        tokio::time::sleep(config.poll).await;
+        if *stop.borrow() {
+            return;
+        }
+        // A full round: there may be more waiting.
+        if matches!(round, Ok(n) if n as u64 == CLAIM) {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(config.poll) => {}
+            // Stopped, or the handle dropped.
+            _ = stop.changed() => return,
+        }
     }
 }
 
 /// Claims the emails due and sends them; how many were claimed.
-pub async fn deliver_due(
+async fn deliver_due(
     db: &DatabaseConnection,
     mailer: &Mailer,
     from: &Mailbox,
     config: &MailConfig,
+    stop: &watch::Receiver<bool>,
 ) -> Result<usize, DbErr> {
     let claimed = claim_due(db).await?;
-    for email in &claimed {
+    for (i, email) in claimed.iter().enumerate() {
+        if *stop.borrow() {
+            release(db, claimed[i..].iter().map(|e| e.id)).await?;
+            break;
+        }
         let result = match build(email, from) {
             Ok(message) => mailer.send(message).await,
             Err(message) => Err(Failure {
@@ -222,6 +270,21 @@ async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr>
         .order_by_asc(outbox::Column::Id)
         .all(db)
         .await
+}
+
+/// Gives claimed emails that were not tried back to the queue, as they were.
+async fn release(db: &DatabaseConnection, ids: impl Iterator<Item = i64>) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("queued"))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).sub(1),
+        )
+        .filter(outbox::Column::Id.is_in(ids))
+        .filter(outbox::Column::Status.eq("sending"))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The email as sent: plain text and its escaped HTML twin.

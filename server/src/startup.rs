@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::error::StartError;
+use crate::mail_delivery::MailWorker;
 use crate::service::RosterService;
 use crate::{accounts, db, instance_file, instance_sync, web_guard};
 use app::backend::SharedBackend;
@@ -16,7 +17,12 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+
+/// How long shutdown waits for an email being sent (an SMTP exchange
+/// normally takes well under a second).
+const MAIL_STOP_WAIT: Duration = Duration::from_secs(20);
 
 /// Loads the instance file, opens the database, migrates it and applies the
 /// instance definition: everything `serve` and the CLI commands share.
@@ -39,6 +45,7 @@ pub struct Application {
     addr: SocketAddr,
     base_url: String,
     setup_link: Option<String>,
+    mail_worker: MailWorker,
 }
 
 impl Application {
@@ -63,11 +70,7 @@ impl Application {
             .await?
             .map(|token| format!("{base_url}/setup?token={token}"));
         let mailer = crate::mail_delivery::Mailer::new(&config.mail, &config.data_dir)?;
-        tokio::spawn(crate::mail_delivery::run_worker(
-            db.clone(),
-            mailer,
-            config.mail.clone(),
-        ));
+        let mail_worker = MailWorker::start(db.clone(), mailer, config.mail.clone());
         let router = router(db, &config, leptos_options);
         Ok(Application {
             listener,
@@ -75,6 +78,7 @@ impl Application {
             addr,
             base_url,
             setup_link,
+            mail_worker,
         })
     }
 
@@ -91,11 +95,14 @@ impl Application {
         self.setup_link.as_deref()
     }
 
-    /// Serves until SIGINT/SIGTERM; requests in flight are finished first.
+    /// Serves until SIGINT/SIGTERM; requests in flight are finished first,
+    /// then the email being sent.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        self.mail_worker.stop(MAIL_STOP_WAIT).await;
+        served
     }
 }
 

@@ -2,7 +2,8 @@
 //! leaves whole batches or nothing"): the real server binary, killed with
 //! SIGKILL while a 10,000-row import is being applied, then started again
 //! and the same import sent again; and stopped with SIGTERM mid-batch,
-//! which it finishes first — on SQLite and PostgreSQL.
+//! which it finishes first, and the email it is sending too, giving the
+//! rest of its round back to the queue — on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -10,6 +11,7 @@ mod common;
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Email, NewPassword, Role, Roles};
 use app::{ImportCounts, ImportPlan};
+use common::smtp_sink::SmtpSink;
 use common::Db;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{import_row, membership, outbox, user};
@@ -47,8 +49,14 @@ impl Drop for Server {
     }
 }
 
-fn start_server(dir: &Path, database_url: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+/// Emails go to `smtp` when given, else to files.
+fn start_server(dir: &Path, database_url: &str, smtp: Option<&str>) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    match smtp {
+        Some(url) => command.env("SMTP_URL", url),
+        None => command.env_remove("SMTP_URL"),
+    };
+    let mut child = command
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("ROSTER_DATA_DIR", dir)
@@ -56,7 +64,6 @@ fn start_server(dir: &Path, database_url: &str) -> Server {
         .env("LEPTOS_OUTPUT_NAME", "roster")
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env_remove("SMTP_URL")
         .env_remove("ROSTER_PUBLIC_URL")
         .stdout(Stdio::piped())
         .spawn()
@@ -141,20 +148,33 @@ async fn started_import(
     Vec<serde_json::Value>,
     i64,
 ) {
-    // The demo instance, allowing a 10,000-row upload and as many members.
+    write_instance(dir, 10);
+    let server = start_server(dir, url, None);
+    let (db, client) = with_admin(&server, url).await;
+    let (batches, import_id) = start_import(&client, &server.base, &file()).await;
+    (server, db, client, batches, import_id)
+}
+
+/// Writes the demo instance, allowing a 10,000-row upload and as many
+/// members, with `hold_minutes` before an email leaves.
+fn write_instance(dir: &Path, hold_minutes: u32) {
     let instance: String = std::fs::read_to_string(common::demo_instance())
         .unwrap()
         .lines()
         .map(|line| match line.split('=').next().map(str::trim) {
             Some("upload_row_limit") => "upload_row_limit = 10000".to_owned(),
             Some("license_limit") => "license_limit = 100000".to_owned(),
+            Some("email_hold_minutes") => format!("email_hold_minutes = {hold_minutes}"),
             _ => line.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(dir.join("instance.toml"), instance).unwrap();
+}
 
-    let server = start_server(dir, url);
+/// A connection to the server's database, and a client signed in as a
+/// global admin.
+async fn with_admin(server: &Server, url: &str) -> (DatabaseConnection, reqwest::Client) {
     let db = server::db::connect(url).await.unwrap();
     server::accounts::create_admin(
         &db,
@@ -164,14 +184,21 @@ async fn started_import(
     )
     .await
     .unwrap();
-    let client = signed_in_client(&server.base).await;
+    (db, signed_in_client(&server.base).await)
+}
 
-    let text = file();
-    let table = read_table(&text, Delimiter::Comma, ROWS).unwrap();
+/// Starts importing `text` into Engineering, everyone a mentee: the
+/// batches as `apply_batch` takes them, and the import's id.
+async fn start_import(
+    client: &reqwest::Client,
+    base: &str,
+    text: &str,
+) -> (Vec<serde_json::Value>, i64) {
+    let table = read_table(text, Delimiter::Comma, ROWS).unwrap();
     let context: app::ImportContext = serde_json::from_str(
         &call(
-            &client,
-            &server.base,
+            client,
+            base,
             "import_context",
             serde_json::json!({ "track_slug": "engineering", "dormant": false }),
         )
@@ -186,12 +213,12 @@ async fn started_import(
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &context.fields, false),
         roles: RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
-        rows_total: ROWS as u32,
+        rows_total: table.rows.len() as u32,
     };
     let import_id: i64 = serde_json::from_str(
         &call(
-            &client,
-            &server.base,
+            client,
+            base,
             "start_import",
             serde_json::json!({ "plan": plan }),
         )
@@ -204,8 +231,7 @@ async fn started_import(
         .chunks(BATCH)
         .map(|rows| serde_json::json!({ "import_id": import_id, "rows": rows }))
         .collect();
-
-    (server, db, client, batches, import_id)
+    (batches, import_id)
 }
 
 async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: Db) {
@@ -271,7 +297,7 @@ async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: D
     );
 
     // Started again, the same import sent again completes it, nothing twice.
-    let server = start_server(dir.path(), &url);
+    let server = start_server(dir.path(), &url, None);
     let client = signed_in_client(&server.base).await;
     for batch in batches {
         call(&client, &server.base, "apply_batch", batch)
@@ -363,5 +389,106 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
         [(4 * BATCH) as u64; 4],
         "the whole batch was written"
     );
+    db.close().await.ok();
+}
+
+#[tokio::test]
+async fn sqlite_sigterm_while_mailing() {
+    stopped_while_mailing_every_email_goes_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_sigterm_while_mailing() {
+    stopped_while_mailing_every_email_goes_once(Db::Postgres).await;
+}
+
+/// SIGTERM while the worker is halfway through a round of emails: it
+/// finishes the one it is sending, gives the rest back to the queue and
+/// stops; started again, it sends the rest, nobody twice.
+async fn stopped_while_mailing_every_email_goes_once(kind: Db) {
+    const PEOPLE: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let Some(config) = common::test_config(kind, &dir).await else {
+        return;
+    };
+    let url = config.database_url.clone();
+    write_instance(dir.path(), 0);
+    // Each email takes 150 ms to be accepted: the signal comes mid-round.
+    let sink = SmtpSink::start_slow(Duration::from_millis(150)).await;
+    let server = start_server(dir.path(), &url, Some(&sink.url));
+    let (db, client) = with_admin(&server, &url).await;
+    let mut text = String::from("First Name,Last Name,Email\n");
+    for i in 0..PEOPLE {
+        text.push_str(&format!("P{i},Mail,p{i}@example.com\n"));
+    }
+    let (batches, import_id) = start_import(&client, &server.base, &text).await;
+    for batch in batches {
+        call(&client, &server.base, "apply_batch", batch)
+            .await
+            .unwrap();
+    }
+    call(
+        &client,
+        &server.base,
+        "finish_import",
+        serde_json::json!({ "import_id": import_id }),
+    )
+    .await
+    .unwrap();
+
+    assert!(
+        !sink.wait_for(1).await.is_empty(),
+        "the worker started sending"
+    );
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let exit = tokio::task::spawn_blocking(move || {
+        let mut server = server;
+        let status = server.child.wait();
+        (server, status)
+    })
+    .await
+    .unwrap();
+    assert!(exit.1.unwrap().success(), "the server stopped by itself");
+    drop(exit.0);
+
+    let sent_before = sink.received().len();
+    assert!(sent_before < PEOPLE, "stopped before every email was sent");
+    let rows = outbox::Entity::find().all(&db).await.unwrap();
+    let statuses: Vec<(&str, i32)> = rows
+        .iter()
+        .map(|e| (e.status.as_str(), e.attempts))
+        .collect();
+    let status_of = |status: &str| rows.iter().filter(|e| e.status == status).count();
+    assert_eq!(
+        status_of("sending"),
+        0,
+        "no email left claimed: {statuses:?}"
+    );
+    assert_eq!(
+        status_of("sent"),
+        sent_before,
+        "what went out is marked sent"
+    );
+    assert!(
+        rows.iter()
+            .filter(|e| e.status == "queued")
+            .all(|e| e.attempts == 0),
+        "the emails given back count no attempt: {statuses:?}"
+    );
+    assert_eq!(status_of("queued"), PEOPLE - sent_before);
+
+    let _server = start_server(dir.path(), &url, Some(&sink.url));
+    sink.wait_for(PEOPLE).await;
+    // Long enough for a second, wrong, sending to show.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut to: Vec<String> = sink.received().into_iter().flat_map(|r| r.to).collect();
+    to.sort();
+    let mut expected: Vec<String> = (0..PEOPLE).map(|i| format!("p{i}@example.com")).collect();
+    expected.sort();
+    assert_eq!(to, expected, "everyone emailed once");
     db.close().await.ok();
 }

@@ -502,6 +502,7 @@ on_both_databases!(
     the_wizard_learns_fields_limits_and_switched_off_emails,
     an_import_over_the_licence_is_refused_and_writes_nothing,
     a_file_over_the_row_limit_cannot_start,
+    an_import_takes_no_more_rows_than_it_was_started_for,
 );
 
 async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
@@ -572,6 +573,43 @@ async fn a_file_over_the_row_limit_cannot_start(app: TestApp) {
         "{}",
         answer.body
     );
+}
+
+/// The row limit is checked when an import starts, against the rows it says
+/// it has; a caller cannot then send more in batches.
+async fn an_import_takes_no_more_rows_than_it_was_started_for(app: TestApp) {
+    signed_in(&app).await;
+    set_limits(&app, 250, 2).await;
+    let two = format!("{HEADER}A,A,a@example.com,,\nB,B,b@example.com,,\n");
+    let started = start(&app, &two).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let more = format!("{two}C,C,c@example.com,,\nD,D,d@example.com,,\n");
+    let rows = read_table(&more, Delimiter::Comma, 1_000).unwrap().rows;
+    let apply = |rows: &[app::domain::csv_upload::CsvRow]| {
+        app.call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": rows }),
+        )
+    };
+
+    // All four at once, or the two it declared and then two more.
+    let answer = apply(&rows).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer
+            .body
+            .contains("started for a file of 2 rows, and this batch would take it past that"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(apply(&rows[..2]).await.status, 200);
+    // Sent again, the two are answered from the record, not refused.
+    assert_eq!(apply(&rows[..2]).await.status, 200);
+    let answer = apply(&rows[2..]).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 2);
 }
 
 on_both_databases!(

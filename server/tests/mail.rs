@@ -181,7 +181,7 @@ async fn two_workers_never_send_an_email_twice(kind: Db) {
     };
     let mailer = server::mail_delivery::Mailer::new(&config, app.data_dir()).unwrap();
     let second = server::db::connect(&app.database_url).await.unwrap();
-    tokio::spawn(server::mail_delivery::run_worker(second, mailer, config));
+    let _second = server::mail_delivery::MailWorker::start(second, mailer, config);
 
     let mut text = String::from("First Name,Last Name,Email\n");
     for i in 0..60 {

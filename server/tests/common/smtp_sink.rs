@@ -56,6 +56,15 @@ impl SmtpSink {
 
     /// Also answers 550 (mailbox unavailable, permanent) for `reject`.
     pub async fn start_with(refuse: usize, reject: Option<&str>) -> SmtpSink {
+        Self::start_full(refuse, reject, Duration::ZERO).await
+    }
+
+    /// Takes `delay` to accept each message, like a distant server.
+    pub async fn start_slow(delay: Duration) -> SmtpSink {
+        Self::start_full(0, None, delay).await
+    }
+
+    async fn start_full(refuse: usize, reject: Option<&str>, delay: Duration) -> SmtpSink {
         let reject: Arc<Option<String>> = Arc::new(reject.map(str::to_owned));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -69,6 +78,7 @@ impl SmtpSink {
                     store.clone(),
                     refusals.clone(),
                     reject.clone(),
+                    delay,
                 ));
             }
         });
@@ -100,6 +110,7 @@ async fn session(
     store: Arc<Mutex<Vec<Received>>>,
     refusals: Arc<AtomicUsize>,
     reject: Arc<Option<String>>,
+    delay: Duration,
 ) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -152,6 +163,7 @@ async fn session(
                 );
                 data.push_str("\r\n");
             }
+            tokio::time::sleep(delay).await;
             store.lock().unwrap().push(Received {
                 to: std::mem::take(&mut to),
                 data,
