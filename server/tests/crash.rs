@@ -49,6 +49,26 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    /// Sends SIGTERM, as a deploy or `systemctl stop` does; when it was sent.
+    fn terminate(&self) -> Instant {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        Instant::now()
+    }
+
+    /// Waits for the server to stop by itself, and checks it exited with 0.
+    async fn exits_cleanly(mut self) {
+        let status = tokio::task::spawn_blocking(move || self.child.wait())
+            .await
+            .unwrap();
+        assert!(status.unwrap().success(), "the server stopped by itself");
+    }
+}
+
 /// Emails go to `smtp` when given, else to files.
 fn start_server(dir: &Path, database_url: &str, smtp: Option<&str>) -> Server {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
@@ -361,12 +381,7 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
     // The request is on its way and being read within a few milliseconds;
     // applying 1,000 rows takes some 60 ms (SQLite) to 130 ms (PostgreSQL).
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let stopped = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    let signalled = Instant::now();
-    assert!(stopped.success());
+    let signalled = server.terminate();
     let (answer, answered) = in_flight.await.unwrap();
     let answer = answer.expect("the batch in flight was answered");
     assert!(
@@ -375,15 +390,7 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
     );
     let rows: Vec<app::RowResult> = serde_json::from_str(&answer).unwrap();
     assert_eq!(rows.len(), 4 * BATCH);
-    let exit = tokio::task::spawn_blocking(move || {
-        let mut server = server;
-        let status = server.child.wait();
-        (server, status)
-    })
-    .await
-    .unwrap();
-    assert!(exit.1.unwrap().success(), "the server stopped by itself");
-    drop(exit.0);
+    server.exits_cleanly().await;
     assert_eq!(
         totals(&db).await,
         [(4 * BATCH) as u64; 4],
@@ -440,20 +447,8 @@ async fn stopped_while_mailing_every_email_goes_once(kind: Db) {
         !sink.wait_for(1).await.is_empty(),
         "the worker started sending"
     );
-    let stopped = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    let exit = tokio::task::spawn_blocking(move || {
-        let mut server = server;
-        let status = server.child.wait();
-        (server, status)
-    })
-    .await
-    .unwrap();
-    assert!(exit.1.unwrap().success(), "the server stopped by itself");
-    drop(exit.0);
+    server.terminate();
+    server.exits_cleanly().await;
 
     let sent_before = sink.received().len();
     assert!(sent_before < PEOPLE, "stopped before every email was sent");
