@@ -6,7 +6,7 @@
 // Both projects (desktop, phone) run against one server and database, so
 // every email carries the project name and a timestamp.
 import { Page } from "@playwright/test";
-import { test, expect, hydrated, signIn, expectAccessible, phoneCheck } from "./fixtures";
+import { test, expect, hydrated, signIn, expectAccessible, fitsScreen } from "./fixtures";
 import { people, utf8Csv } from "./csv-files";
 import { runId, chooseFile, sameRolesForEveryone, toPreview, complete } from "./wizard";
 
@@ -68,7 +68,7 @@ test("people picked from the pool across filters and searches join as mentees", 
   await expect(poolRow(page, leaders[0].email)).toContainText("Leadership Circle (Mentor)");
   await poolRow(page, leaders[0].email).getByRole("checkbox").check();
   await expect(page.locator("#selected-count")).toHaveText("3 selected");
-  await phoneCheck(page, info, "pool");
+  await fitsScreen(page, info, "pool");
 
   // Review the tray: remove one, keep three after adding one back.
   await page.getByRole("button", { name: "Review" }).click();
@@ -82,7 +82,7 @@ test("people picked from the pool across filters and searches join as mentees", 
   await poolRow(page, dormant[1].email).getByRole("checkbox").check();
   await expect(page.locator("#selected-count")).toHaveText("3 selected");
   await expect(tray.locator("li")).toHaveCount(3);
-  await phoneCheck(page, info, "pool-tray");
+  await fitsScreen(page, info, "pool-tray");
 
   await page.getByRole("button", { name: "Actions: Add to program" }).click();
   await page.locator("#pool-roles").getByRole("checkbox", { name: "Mentee" }).check();
@@ -91,7 +91,7 @@ test("people picked from the pool across filters and searches join as mentees", 
   const summary = page.locator("#pool-summary");
   await expect(summary).toContainText("Added 3 people");
   await expect(page.locator("#selected-count")).toHaveText("0 selected");
-  await phoneCheck(page, info, "pool-summary");
+  await fitsScreen(page, info, "pool-summary");
 
   // Added people are marked and cannot be picked again.
   await search(page, run);
@@ -107,7 +107,7 @@ test("people picked from the pool across filters and searches join as mentees", 
     await expect(page.locator(`tr[data-email="${p.email}"] [data-label="Roles here"]`)).toHaveText("Mentee");
   }
   await expectAccessible(page);
-  await phoneCheck(page, info, "members");
+  await fitsScreen(page, info, "members");
 });
 
 test("select all matching picks everyone the search finds except members", async ({ page }) => {
@@ -159,7 +159,7 @@ test("three people added by hand: add another twice, then finish", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Add a person" })).toBeVisible();
   await hydrated(page);
   await expectAccessible(page);
-  await phoneCheck(page, info, "add-person-step1");
+  await fitsScreen(page, info, "add-person-step1");
 
   // Nothing goes on without a proper email and a role.
   await page.getByLabel("Email").fill("ann@");
@@ -188,7 +188,7 @@ test("three people added by hand: add another twice, then finish", async ({ page
   await page.getByLabel("Start Date").fill("2026-02-01");
   await page.getByLabel("Years of Experience").fill("4");
   await expectAccessible(page);
-  await phoneCheck(page, info, "add-person-step2");
+  await fitsScreen(page, info, "add-person-step2");
   await page.getByRole("button", { name: "Publish and add another" }).click();
   await expect(page.locator("#added-confirmation")).toContainText(`${ann.first} ${ann.last}`);
   await expect(page.getByLabel("Email")).toHaveValue("");

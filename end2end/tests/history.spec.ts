@@ -2,7 +2,7 @@
 // global level, its page shows each row and gives its error log again, and
 // it can be undone: members and the licence meter are back where they were.
 import * as fs from "node:fs";
-import { test, expect, hydrated, signIn, expectAccessible, phoneCheck } from "./fixtures";
+import { test, expect, hydrated, signIn, expectAccessible, fitsScreen } from "./fixtures";
 import { people, utf8Csv } from "./csv-files";
 import {
   runId,
@@ -61,7 +61,7 @@ test("an import with an error row is in the history with its rows and error log,
     `Active users: ${licencesBefore + 1} now, ${licencesBefore} after the undo (licence 250).`,
   );
   await expectAccessible(page);
-  await phoneCheck(page, info, "undo-confirmation");
+  await fitsScreen(page, info, "undo-confirmation");
   await page.getByRole("button", { name: "Keep it" }).click();
   await expect(consequences).toHaveCount(0);
   await page.getByRole("button", { name: "Undo this import…" }).click();

@@ -294,7 +294,7 @@ test("a file over the 1,000-row limit is refused", async ({ page }) => {
   await signIn(page);
   await uploadFile(page, "engineering", `big-${run}.csv`, file);
   await expect(page.locator('.file-error[role="alert"]')).toContainText(
-    "1001 rows of people, but one upload may hold at most 1000",
+    "1,001 rows of people, but one upload may hold at most 1,000",
   );
   await sameRolesForEveryone(page, ["Mentee"]);
   await expect(continueButton(page)).toBeDisabled();
@@ -316,7 +316,7 @@ test("a 1,000-row preview draws only the rows in view, scrolls to the last and f
   await sameRolesForEveryone(page, ["Mentee"]);
   await toPreview(page);
   await expectCounts(page, { new: 999, errors: 1 });
-  await expect(page.locator("#rows-shown")).toHaveText("1000 rows shown · 1 with errors");
+  await expect(page.locator("#rows-shown")).toHaveText("1,000 rows shown · 1 with errors");
   await expect(row(2)).toBeVisible();
   expect(await drawn.count()).toBeLessThan(100);
 
@@ -331,7 +331,7 @@ test("a 1,000-row preview draws only the rows in view, scrolls to the last and f
   await page.getByRole("textbox", { name: "Email on line 901" }).fill(`long900.${run}@example.com`);
   await expectCounts(page, { new: 1000, errors: 0 });
   // Every row can be imported now; the demo licence (250) is what stops it.
-  await expect(page.getByRole("button", { name: "Complete: import 1000 rows" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Complete: import 1,000 rows" })).toBeDisabled();
   await expect(page.locator(".actions .hint[role=status]")).toContainText("over the licence");
 });
 
@@ -384,4 +384,37 @@ test("a file dropped on the page is read like a chosen one", async ({ page }) =>
   }, text);
   await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer });
   await expect(page.locator("#file-summary")).toContainText("dropped.tsv: 1 person, 3 columns, separated by tabs");
+});
+
+test("a wide file's preview scrolls inside its card, never the page, and its messages wrap in view", async ({ page }) => {
+  const run = runId();
+  const [a, b, c] = people("wide", run, 3);
+  const about = "Leads the platform team and mentors new engineers on reliability, on-call and design reviews";
+  const file = utf8Csv([
+    ["First Name", "Last Name", "Email", "Job Title", "Employee ID", "Department", "Languages", "Goals", "Start Date", "Years of Experience", "About Me"],
+    [a.first, a.last, a.email, "Staff Engineer", "000123", "Engineering", "English, French", "Growth, Leadership", "2024-03-05", "12", about],
+    [b.first, b.last, "not-an-email-address-at-all", "Principal Engineer", "000124", "Enginering", "Klingon", "Growth", "2024-02-30", "many", about],
+    [c.first, c.last, c.email, "Engineering Manager", "000125", "Sales", "English", "Leadership", "2023-11-20", "7", about],
+  ]);
+
+  await signIn(page);
+  await uploadFile(page, "engineering", `wide-${run}.csv`, file);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  await expect(page.locator('#preview-rows tr.row-errors[data-line="3"]')).toBeVisible();
+
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
+  const scroller = page.locator(".rows-scroller");
+  const inner = await scroller.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(inner.scroll, "the table is wider than its card and scrolls inside it").toBeGreaterThan(inner.client);
+
+  // Every message of the row ends inside the scroller's visible width.
+  const box = await scroller.boundingBox();
+  const messages = page.locator('#preview-rows tr.row-errors[data-line="3"] li');
+  expect(await messages.count()).toBeGreaterThanOrEqual(4);
+  for (const message of await messages.all()) {
+    const m = await message.boundingBox();
+    expect(m!.x + m!.width, `"${await message.innerText()}" is cut at the right edge`).toBeLessThanOrEqual(box!.x + box!.width + 1);
+  }
 });

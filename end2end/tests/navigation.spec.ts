@@ -89,3 +89,31 @@ test("the layout fits the screen without sideways scrolling", async ({ page }) =
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
 });
+
+test("pages opened in quick succession and side by side all come alive", async ({ page, context }) => {
+  await signIn(page);
+  const paths = ["/users", "/import", "/tracks/engineering/emails", "/tracks/engineering/import", "/history", "/"];
+  // Clicking on before a page has finished loading: the next page is asked
+  // for while the previous one's script, wasm and stylesheet still load.
+  for (let i = 0; i + 1 < paths.length; i++) {
+    await page.goto(paths[i], { waitUntil: "commit" });
+    await page.goto(paths[i + 1]);
+    await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  }
+  // One admin, several tabs opened at once.
+  const tabs = await Promise.all(paths.map(() => context.newPage()));
+  const errors: string[] = [];
+  for (const tab of tabs) {
+    tab.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(`${msg.text()} [at ${tab.url()}]`);
+    });
+  }
+  await Promise.all(tabs.map((tab, i) => tab.goto(paths[i])));
+  for (const tab of tabs) {
+    await hydrated(tab);
+    await expect(tab.getByRole("heading", { level: 1 })).toBeVisible();
+  }
+  expect(errors, "console errors in the tabs").toEqual([]);
+  await Promise.all(tabs.map((tab) => tab.close()));
+});

@@ -17,6 +17,7 @@ import {
   expectCounts,
   licenseForecast,
   licencesInUse,
+  thousands,
 } from "./wizard";
 
 async function openUsers(page: Page): Promise<void> {
@@ -65,7 +66,7 @@ test("dormant users join the repository but not the licence, until a track impor
   await expectCounts(page, { new: 3, unchanged: 0, errors: 0 });
   await expect(page.locator('[data-count="new"]')).toContainText("new dormant users");
   await expect(page.locator('[data-count="joining"]')).toHaveCount(0);
-  await expect(page.locator("#license-forecast")).toContainText(`Licence use unchanged: ${before} of 250`);
+  await expect(page.locator("#license-forecast")).toContainText(`Licence use unchanged: ${thousands(before)} of 250`);
   await expect(page.locator("#email-forecast")).toContainText("No emails will be sent");
   await complete(page);
   await expectCounts(page, { created: 3, updated: 0, skipped: 0 });

@@ -17,6 +17,16 @@ export const EMAILS = {
 
 export const NOT_IMPORTED = "— not imported —";
 
+/** A count as the pages write it: "1,000", a comma every three digits. */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A count read back from a page: "1,000" → 1000. */
+export function countFrom(text: string): number {
+  return Number(text.replace(/,/g, ""));
+}
+
 export function runId(): string {
   return `${test.info().project.name}-${Date.now()}`;
 }
@@ -73,7 +83,7 @@ export const countOf = (page: Page, key: string) => page.locator(`[data-count="$
 
 export async function expectCounts(page: Page, counts: Record<string, number>): Promise<void> {
   for (const [key, n] of Object.entries(counts)) {
-    await expect(countOf(page, key), `count "${key}"`).toHaveText(String(n));
+    await expect(countOf(page, key), `count "${key}"`).toHaveText(thousands(n));
   }
 }
 
@@ -89,33 +99,33 @@ export async function expectEmails(page: Page, expected: Array<[string, number]>
   const items = page.locator("#email-forecast li");
   await expect(items).toHaveCount(expected.length);
   for (const [title, n] of expected) {
-    await expect(items.filter({ hasText: new RegExp(`${title}: ${n}(?!\\d)`) }), title).toHaveCount(1);
+    await expect(items.filter({ hasText: new RegExp(`${title}: ${thousands(n)}(?!,?\\d)`) }), title).toHaveCount(1);
   }
 }
 
 export async function licenseForecast(page: Page): Promise<{ before: number; after: number }> {
-  const pattern = /Active users: (\d+) → (\d+) of 250/;
+  const pattern = /Active users: ([\d,]+) → ([\d,]+) of 250/;
   const forecast = page.locator("#license-forecast");
   await expect(forecast).toHaveText(pattern);
   const [, before, after] = (await forecast.innerText()).replace(/\s+/g, " ").match(pattern)!;
-  return { before: Number(before), after: Number(after) };
+  return { before: countFrom(before), after: countFrom(after) };
 }
 
-const LICENCE = /(\d+) of 250 licences in use/;
+const LICENCE = /([\d,]+) of 250 licences in use/;
 
 /** The licence meter on the page shown. */
 export async function licencesInUse(page: Page): Promise<number> {
   const label = page.locator("#license-label");
   await expect(label).toHaveText(LICENCE);
-  return Number((await label.innerText()).match(LICENCE)![1]);
+  return countFrom((await label.innerText()).match(LICENCE)![1]);
 }
 
 /** Reads "{n} members in {Track name}." on the members page shown. */
 export async function readMemberCount(page: Page, slug: Slug): Promise<number> {
-  const pattern = new RegExp(`(\\d+) members? in ${TRACKS[slug]}\\.`);
+  const pattern = new RegExp(`([\\d,]+) members? in ${TRACKS[slug]}\\.`);
   const sentence = page.getByText(pattern);
   await expect(sentence).toBeVisible();
-  return Number((await sentence.innerText()).match(pattern)![1]);
+  return countFrom((await sentence.innerText()).match(pattern)![1]);
 }
 
 export async function memberCount(page: Page, slug: Slug): Promise<number> {

@@ -11,6 +11,7 @@ use app::api::adds::{
     AddPersonResult, AddedPerson, ExistingPerson, PoolAddSummary, POOL_ADD_LIMIT,
 };
 use app::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
+use app::domain::text::thousands;
 use app::domain::{Admin, PersonForm, Roles};
 use app::{AppError, ImportPlan, UserQuery, UserScope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -170,8 +171,9 @@ pub async fn add_from_pool(
     }
     if user_ids.len() > POOL_ADD_LIMIT {
         return Err(AppError::Invalid(format!(
-            "{} people are selected: add at most {POOL_ADD_LIMIT} at once, then the rest.",
-            user_ids.len()
+            "{} people are selected: add at most {} at once, then the rest.",
+            thousands(user_ids.len()),
+            thousands(POOL_ADD_LIMIT)
         ))
         .into());
     }

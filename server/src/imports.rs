@@ -16,6 +16,7 @@ use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
 use app::domain::email_text::{self, Recipient};
+use app::domain::text::thousands;
 use app::domain::{Admin, Roles, SystemEmail};
 use app::{AppError, ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
 use chrono::{DateTime, Duration, Utc};
@@ -209,7 +210,8 @@ pub async fn known_people(
 ) -> Result<Vec<KnownPerson>, ServiceError> {
     if emails.len() > KNOWN_PEOPLE_PER_CALL {
         return invalid(format!(
-            "Ask about at most {KNOWN_PEOPLE_PER_CALL} emails at a time: send them in smaller groups."
+            "Ask about at most {} emails at a time: send them in smaller groups.",
+            thousands(KNOWN_PEOPLE_PER_CALL)
         ));
     }
     let track_id = import_target(db, admin, track_slug).await?.map(|t| t.id);
@@ -361,7 +363,8 @@ pub async fn apply_batch(
 ) -> Result<Vec<RowResult>, ServiceError> {
     if rows.len() > MAX_BATCH {
         return invalid(format!(
-            "A batch holds at most {MAX_BATCH} rows: send smaller batches."
+            "A batch holds at most {} rows: send smaller batches.",
+            thousands(MAX_BATCH)
         ));
     }
     let fields = profile_fields(db).await?;
@@ -401,7 +404,7 @@ pub async fn apply_batch(
         return invalid(format!(
             "This import was started for a file of {} rows, and this batch would take it past that: \
              start a new upload with the whole file.",
-            imp.rows_total
+            thousands(imp.rows_total)
         ));
     }
 
@@ -463,9 +466,11 @@ pub async fn apply_batch(
         let limit = u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0);
         if after > limit {
             return invalid(format!(
-                "This import would bring active users to {after}, over the licence of {limit} by {}: remove \
+                "This import would bring active users to {}, over the licence of {} by {}: remove \
                  people who are new to the platform from the file, or ask for a larger licence.",
-                after - limit
+                thousands(after),
+                thousands(limit),
+                thousands(after - limit)
             ));
         }
     }

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::StartError;
 use crate::mail_delivery::MailWorker;
 use crate::service::RosterService;
-use crate::{accounts, db, instance_file, instance_sync, web_guard};
+use crate::{accounts, db, instance_file, instance_sync, reactive_owner, web_guard};
 use app::backend::SharedBackend;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -109,27 +109,31 @@ impl Application {
 fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions) -> Router {
     let backend: SharedBackend = Arc::new(RosterService::new(db.clone(), config.secure_cookies()));
     let routes = generate_route_list(App);
+    let context = move || {
+        provide_context(backend.clone());
+        web_guard::provide_page_nonce();
+    };
     let site = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(backend.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .with_state(leptos_options);
     Router::new()
         .route("/health", get(health).with_state(db))
         .merge(site)
         .layer(DefaultBodyLimit::max(web_guard::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            reactive_owner::one_owner_per_request,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             web_guard::Origins::new(config.public_url.as_deref()),
             web_guard::guard_requests,
         ))
-        .layer(axum::middleware::map_response(web_guard::security_headers))
+        .layer(axum::middleware::from_fn(web_guard::security_headers))
 }
 
 /// Ready when the database answers: for load balancers and test harnesses.

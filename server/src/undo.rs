@@ -11,6 +11,7 @@ use crate::history::visible_import;
 use crate::imports::{joined_track, upsert_answers, write_people_alone, Previous, CHUNK};
 use crate::overview::{license_use, settings};
 use app::api::undo::{LaterImport, UndoCounts, UndoPlan, UndoWindow};
+use app::domain::text::thousands;
 use app::domain::Admin;
 use app::AppError;
 use chrono::{DateTime, Duration, Utc};
@@ -51,9 +52,10 @@ pub(crate) fn window(
     let until = last_write + Duration::minutes(i64::from(hold_minutes));
     if now > until {
         return Err(format!(
-            "Undo was possible until {} UTC, {hold_minutes} minutes after the import; it can no \
+            "Undo was possible until {} UTC, {} minutes after the import; it can no \
              longer be undone.",
-            minute(until)
+            minute(until),
+            thousands(hold_minutes)
         ));
     }
     Ok(until)

@@ -3,11 +3,12 @@
 //! changes only from Roster's own pages, bodies of a bounded size, and
 //! headers that keep the pages out of frames and sniffing.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use std::sync::Arc;
 
 /// The largest request body accepted. A batch of 250 rows with long
@@ -16,8 +17,8 @@ use std::sync::Arc;
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// For responses that are not pages (server functions, files, errors):
-/// nothing may load from them, and nobody may frame them. Pages get their
-/// own policy with the render's nonce ([`app::security::page_policy`]).
+/// nothing may load from them, and nobody may frame them. Pages get
+/// their own policy with the render's nonce ([`page_policy`]).
 const POLICY_FOR_THE_REST: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Where requests that change something may come from.
@@ -112,9 +113,28 @@ fn refusal(status: StatusCode, sentence: &str) -> Response {
     response
 }
 
-/// Headers on every response.
-pub async fn security_headers(mut response: Response<Body>) -> Response<Body> {
+/// Headers on every response, and the nonce of every page. The nonce is
+/// made here, before the page is rendered, handed to the render through the
+/// request ([`provide_page_nonce`]), and named in the page's policy here
+/// once the render has answered: the header never depends on what a render
+/// manages to put on its response (issue 17).
+pub async fn security_headers(mut request: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let policy = if is_page {
+        HeaderValue::from_str(&page_policy(&nonce))
+            .unwrap_or(HeaderValue::from_static(POLICY_FOR_THE_REST))
+    } else {
+        HeaderValue::from_static(POLICY_FOR_THE_REST)
+    };
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -126,13 +146,32 @@ pub async fn security_headers(mut response: Response<Body>) -> Response<Body> {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(POLICY_FOR_THE_REST),
-        );
-    }
     response
+}
+
+/// Gives the page being rendered the nonce [`security_headers`] made for
+/// its request, so that its scripts carry the nonce its policy names.
+/// Runs in the render's context, after leptos_axum provided one of its own.
+pub fn provide_page_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
+    }
+}
+
+/// The policy of a page whose scripts carry `nonce`: scripts only from
+/// Roster itself or with this nonce (the hydration script), WebAssembly
+/// allowed to compile, nothing framed, nothing from elsewhere. Style
+/// *attributes* stay allowed: the server-rendered licence meter sets its
+/// width with one, and an attribute cannot run code; `<style>` elements
+/// and stylesheets from elsewhere do not.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }
 
 #[cfg(test)]

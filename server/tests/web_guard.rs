@@ -5,7 +5,7 @@
 mod common;
 
 use common::TestApp;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::session;
 
 on_both_databases!(
@@ -133,4 +133,194 @@ async fn a_malformed_call_is_a_bad_request_not_a_server_error(app: TestApp) {
         let text = answer.text().await.unwrap();
         assert!(text.contains("malformed"), "{name} {body}: {text}");
     }
+}
+
+/// Issue 17: admins who click on before a page has finished loading make
+/// page renders overlap with each other and with the files the previous
+/// page still loads. Every page must carry the policy with its own nonce,
+/// every redirect its status and address, every 404 its status, and every
+/// sign-in its cookie, whatever else is being answered at that moment.
+mod overlapping_requests {
+    use super::*;
+    use common::{spawn_app, Db};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        if let Some(app) = spawn_app(Db::Sqlite).await {
+            each_response_keeps_its_own_headers(app).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        if let Some(app) = spawn_app(Db::Postgres).await {
+            each_response_keeps_its_own_headers(app).await;
+        }
+    }
+}
+
+const PAGES: [&str; 7] = [
+    "/",
+    "/users",
+    "/import",
+    "/history",
+    "/tracks/engineering/import",
+    "/tracks/engineering/emails",
+    "/tracks/engineering/members",
+];
+const FILES: [&str; 2] = ["/favicon.svg", "/pkg/roster.css"];
+
+/// What one response of the burst was asked for.
+enum Ask {
+    Page,
+    File,
+    Redirect,
+    Missing,
+    SignIn,
+    Expired,
+}
+
+async fn each_response_keeps_its_own_headers(app: TestApp) {
+    app.sign_up_first_admin("ann@example.com", PASSWORD).await;
+    let tara = app.admin_client("tara@example.com", &["engineering"]).await;
+    let gil = app.admin_client("gil@example.com", &[]).await;
+    let admins = [&app.client, &tara.client, &gil.client];
+    let nobody = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Admins whose sessions ran out: their page render clears the cookie.
+    let signed_in: Vec<i64> = session::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let mut expired = Vec::new();
+    for _ in 0..15 {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = client
+            .post(format!("{}/api/login", app.base))
+            .form(&[
+                ("email", "gil@example.com"),
+                ("password", "a long password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        expired.push(client);
+    }
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .filter(session::Column::Id.is_not_in(signed_in))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    let mut burst = Vec::new();
+    for i in 0..240 {
+        let (client, ask, path) = match i % 8 {
+            0 | 3 | 5 => (admins[i % 3], Ask::Page, PAGES[i % PAGES.len()]),
+            1 | 6 => (admins[i % 3], Ask::File, FILES[i % FILES.len()]),
+            2 => (&nobody, Ask::Redirect, PAGES[i % PAGES.len()]),
+            4 if i % 16 == 4 => (&expired[i / 16], Ask::Expired, PAGES[i % PAGES.len()]),
+            4 => (admins[i % 3], Ask::Missing, "/no/such/page"),
+            _ => (&nobody, Ask::SignIn, "/api/login"),
+        };
+        let url = format!("{}{path}", app.base);
+        let request = match ask {
+            Ask::SignIn => client.post(url).form(&[
+                ("email", "gil@example.com"),
+                ("password", "a long password"),
+            ]),
+            _ => client
+                .get(url)
+                .header(reqwest::header::ACCEPT, "text/html,*/*;q=0.8"),
+        };
+        burst.push(async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.text().await.unwrap();
+            (ask, path, status, headers, body)
+        });
+    }
+    let answers = futures::future::join_all(burst).await;
+
+    let mut wrong = Vec::new();
+    for (ask, path, status, headers, body) in &answers {
+        let policy = headers
+            .get("content-security-policy")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let fault = match ask {
+            Ask::Page | Ask::Missing => {
+                let expected = if matches!(ask, Ask::Page) { 200 } else { 404 };
+                let nonce = policy
+                    .split("'nonce-")
+                    .nth(1)
+                    .and_then(|rest| rest.split('\'').next())
+                    .unwrap_or("");
+                let carried: Vec<&str> = body
+                    .split("nonce=\"")
+                    .skip(1)
+                    .filter_map(|rest| rest.split('"').next())
+                    .collect();
+                if *status != expected {
+                    Some(format!("status {status}, not {expected}"))
+                } else if nonce.is_empty()
+                    || carried.is_empty()
+                    || carried.iter().any(|n| *n != nonce)
+                {
+                    Some(format!(
+                        "policy {policy:?} for scripts with nonces {carried:?}"
+                    ))
+                } else {
+                    None
+                }
+            }
+            Ask::File => (*status != 200).then(|| format!("status {status}")),
+            Ask::Redirect => {
+                let to = headers.get("location").map(|v| v.to_str().unwrap_or(""));
+                (*status != 302 || !to.is_some_and(|to| to.starts_with("/login?next=")))
+                    .then(|| format!("status {status} to {to:?}"))
+            }
+            Ask::Expired => {
+                let to = headers.get("location").map(|v| v.to_str().unwrap_or(""));
+                let cleared = headers
+                    .get_all("set-cookie")
+                    .iter()
+                    .any(|c| c.to_str().unwrap_or("").starts_with("roster_session=;"));
+                (*status != 302 || to != Some("/login?expired=1") || !cleared)
+                    .then(|| format!("status {status} to {to:?}, cookie cleared {cleared}"))
+            }
+            Ask::SignIn => {
+                let cookie = headers
+                    .get_all("set-cookie")
+                    .iter()
+                    .any(|c| c.to_str().unwrap_or("").starts_with("roster_session="));
+                (*status != 200 || !cookie)
+                    .then(|| format!("status {status}, session cookie {cookie}: {body}"))
+            }
+        };
+        if let Some(fault) = fault {
+            wrong.push(format!("{path}: {fault}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} responses came out wrong:\n{}",
+        wrong.len(),
+        answers.len(),
+        wrong.join("\n")
+    );
 }

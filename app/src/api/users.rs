@@ -2,6 +2,7 @@
 //! instance, searched and paged on the server.
 
 use crate::api::{LicenseUse, TrackRef};
+use crate::domain::text::thousands;
 use crate::domain::{Role, Roles};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ impl UserListing {
         match self.memberships.len() {
             0 => "Dormant".to_owned(),
             1 => "Active in 1 track".to_owned(),
-            n => format!("Active in {n} tracks"),
+            n => format!("Active in {} tracks", thousands(n)),
         }
     }
 }

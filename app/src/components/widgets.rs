@@ -1,4 +1,5 @@
 use crate::api::LicenseUse;
+use crate::domain::text::thousands;
 use crate::domain::{Role, Roles};
 use crate::AppError;
 use leptos::prelude::*;
@@ -28,7 +29,8 @@ pub fn LicenseMeter(license: LicenseUse) -> impl IntoView {
         .map_or(100, |p| p.min(100));
     let label = format!(
         "{} of {} licences in use",
-        license.active_users, license.limit
+        thousands(license.active_users),
+        thousands(license.limit)
     );
     view! {
         <div class="meter">

@@ -1,4 +1,7 @@
-//! Small text helpers the row checks run on every cell.
+//! Small text helpers the row checks run on every cell, and the way
+//! counts are written for people to read.
+
+use std::fmt;
 
 /// `s.trim()`, without decoding characters in the usual case: cells
 /// rarely start or end with anything but ASCII, and only a non-ASCII
@@ -26,6 +29,47 @@ pub fn has_double_dot(s: &str) -> bool {
     s.as_bytes().windows(2).any(|w| w == b"..")
 }
 
+/// A count as people read it, a comma every three digits ("1,001 rows"):
+/// written here rather than taken from a crate, which would add to the wasm
+/// bundle. Only for text people read — machine-read values stay plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thousands(i128);
+
+/// `n` written with thousands separators, as in `format!("{} rows", thousands(n))`.
+pub fn thousands(n: impl Into<Thousands>) -> Thousands {
+    n.into()
+}
+
+impl fmt::Display for Thousands {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() * 4 / 3 + 1);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        // `pad`, so that widths and alignment work as for plain numbers.
+        f.pad(&out)
+    }
+}
+
+macro_rules! thousands_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Thousands {
+            fn from(n: $t) -> Self {
+                // Lossless: every one of these types fits in an i128.
+                Thousands(n as i128)
+            }
+        }
+    )*};
+}
+thousands_from!(usize, u64, u32, i64, i32);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +92,27 @@ mod tests {
         assert!(!has_double_dot("."));
     }
 
+    #[test]
+    fn counts_get_a_comma_every_three_digits() {
+        assert_eq!(thousands(0u32).to_string(), "0");
+        assert_eq!(thousands(999u32).to_string(), "999");
+        assert_eq!(thousands(1_000usize).to_string(), "1,000");
+        assert_eq!(thousands(1_001usize).to_string(), "1,001");
+        assert_eq!(thousands(100_000u64).to_string(), "100,000");
+        assert_eq!(thousands(1_234_567i64).to_string(), "1,234,567");
+        assert_eq!(thousands(-1_234i32).to_string(), "-1,234");
+        assert_eq!(thousands(-999i32).to_string(), "-999");
+        assert_eq!(
+            thousands(u64::MAX).to_string(),
+            "18,446,744,073,709,551,615"
+        );
+        assert_eq!(
+            thousands(i64::MIN).to_string(),
+            "-9,223,372,036,854,775,808"
+        );
+        assert_eq!(format!("[{:>7}]", thousands(1_200u32)), "[  1,200]");
+    }
+
     proptest! {
         #[test]
         fn trim_is_str_trim(s in "[ \t\r\n\u{b}\u{c}\u{85}\u{a0}\u{2003}\u{3000}a-zé.]{0,12}") {
@@ -57,6 +122,18 @@ mod tests {
         #[test]
         fn has_double_dot_is_contains(s in "[a.é]{0,8}") {
             prop_assert_eq!(has_double_dot(&s), s.contains(".."));
+        }
+
+        #[test]
+        fn thousands_only_adds_commas_between_groups_of_three(n in any::<i64>()) {
+            let written = thousands(n).to_string();
+            prop_assert_eq!(written.replace(',', ""), n.to_string());
+            let mut groups = written.trim_start_matches('-').split(',');
+            let first = groups.next().unwrap_or_default();
+            prop_assert!((1..=3).contains(&first.len()), "{}", written);
+            for group in groups {
+                prop_assert_eq!(group.len(), 3, "{}", written);
+            }
         }
     }
 }

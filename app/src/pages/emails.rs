@@ -9,6 +9,7 @@ use crate::api::emails::{
 };
 use crate::components::ErrorNotice;
 use crate::domain::email_text::{self, Recipient, PLACEHOLDERS};
+use crate::domain::text::thousands;
 use crate::domain::{Role, Roles, SystemEmail};
 use crate::AppError;
 use leptos::prelude::*;
@@ -38,7 +39,8 @@ fn EmailsBody(emails: TrackEmails) -> impl IntoView {
     view! {
         <p>
             {format!(
-                "People added to this track get one of these emails, chosen by their roles. Each waits {hold_minutes} minutes in the outbox, so an import can still be undone before anyone is mailed. Dormant users are never emailed.",
+                "People added to this track get one of these emails, chosen by their roles. Each waits {} minutes in the outbox, so an import can still be undone before anyone is mailed. Dormant users are never emailed.",
+                thousands(hold_minutes),
             )}
         </p>
         {templates

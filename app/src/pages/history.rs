@@ -12,6 +12,7 @@ use crate::api::ImportCounts;
 use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::csv_upload::{error_log_csv, RowOutcome};
+use crate::domain::text::thousands;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,7 +87,7 @@ fn History(track_slug: Option<String>) -> impl IntoView {
                                     </div>
                                     <nav class="pager" aria-label="Pages">
                                         {(current > 0).then(|| view! { <a href=format!("{base}?page={current}") rel="prev">"← Newer"</a> })}
-                                        <span>{format!("Page {} of {pages}", current + 1)}</span>
+                                        <span>{format!("Page {} of {}", thousands(current + 1), thousands(pages))}</span>
                                         {(current + 1 < pages).then(|| view! { <a href=format!("{base}?page={}", current + 2) rel="next">"Older →"</a> })}
                                     </nav>
                                 }
@@ -118,7 +119,7 @@ fn counts_text(c: &ImportCounts) -> String {
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
+    .map(|(n, what)| format!("{} {what}", thousands(n)))
     .collect();
     if parts.is_empty() {
         "nothing written".to_owned()

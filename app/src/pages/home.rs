@@ -4,6 +4,7 @@ use super::loaded;
 use crate::api::overview::instance_overview;
 use crate::api::InstanceSummary;
 use crate::components::LicenseMeter;
+use crate::domain::text::thousands;
 use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,12 +37,12 @@ fn Overview(overview: InstanceSummary) -> impl IntoView {
                 .map(|n| {
                     view! {
                         <p class="muted">
-                            <a href="/users?state=dormant">{format!("{n} dormant users")}</a>
+                            <a href="/users?state=dormant">{format!("{} dormant users", thousands(n))}</a>
                             " in the global pool (not counted against licences)."
                         </p>
                     }
                 })}
-            <p class="muted">{format!("A CSV upload may hold up to {upload_row_limit} rows.")}</p>
+            <p class="muted">{format!("A CSV upload may hold up to {} rows.", thousands(upload_row_limit))}</p>
         </section>
         <h2>"Program tracks"</h2>
         <div class="card-grid">
@@ -52,7 +53,7 @@ fn Overview(overview: InstanceSummary) -> impl IntoView {
                     view! {
                         <section class="card">
                             <h3>{stats.track.name}</h3>
-                            <p class="muted">{format!("{} members", stats.members)}</p>
+                            <p class="muted">{format!("{} members", thousands(stats.members))}</p>
                             <p>
                                 <a href=format!("{base}/add-users")>"Add users"</a>
                                 " · "

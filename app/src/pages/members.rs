@@ -7,6 +7,7 @@ use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm}
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserScope};
 use crate::components::{ErrorNotice, Loading};
+use crate::domain::text::thousands;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +27,7 @@ pub fn TrackMembersPage() -> impl IntoView {
                 track
                     .await
                     .ok()
-                    .map(|t| view! { <p id="member-count">{format!("{} members in {}.", t.members, t.track.name)}</p> })
+                    .map(|t| view! { <p id="member-count">{format!("{} members in {}.", thousands(t.members), t.track.name)}</p> })
             })}
         </Suspense>
         <p class="actions">

@@ -8,6 +8,7 @@ use crate::api::adds::{add_from_pool, pool_matching_ids, PoolAddSummary, POOL_AD
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserPage, UserQuery, UserScope};
 use crate::components::{ErrorNotice, Loading, RoleBoxes};
+use crate::domain::text::thousands;
 use crate::domain::Roles;
 use crate::AppError;
 use leptos::either::Either;
@@ -163,7 +164,7 @@ fn SelectAllMatching(
         view! {
             <p>
                 <button type="button" class="secondary" disabled=move || busy.get() on:click=select_all>
-                    {format!("Select all {total} matching")}
+                    {format!("Select all {} matching", thousands(total))}
                 </button>
                 <span class="hint">" Members of this track are left out."</span>
             </p>
@@ -244,7 +245,7 @@ fn ActionBar(
                         (unseen > 0)
                             .then(|| {
                                 view! {
-                                    <p>{format!("…and {unseen} more picked with “Select all matching”.")}</p>
+                                    <p>{format!("…and {} more picked with “Select all matching”.", thousands(unseen))}</p>
                                 }
                             })
                     }}
@@ -264,13 +265,13 @@ fn ActionBar(
                     >
                         {move || match count() {
                             1 => "Add 1 person".to_owned(),
-                            n => format!("Add {n} people"),
+                            n => format!("Add {} people", thousands(n)),
                         }}
                     </button>
                 </fieldset>
             </Show>
             <div class="bar">
-                <span id="selected-count" aria-live="polite">{move || format!("{} selected", count())}</span>
+                <span id="selected-count" aria-live="polite">{move || format!("{} selected", thousands(count()))}</span>
                 <button
                     type="button"
                     class="secondary"
@@ -287,7 +288,7 @@ fn ActionBar(
                 >
                     "Actions: Add to program"
                 </button>
-                <span class="hint">{format!("Up to {POOL_ADD_LIMIT} at once.")}</span>
+                <span class="hint">{format!("Up to {} at once.", thousands(POOL_ADD_LIMIT))}</span>
             </div>
         </div>
     }
@@ -306,12 +307,12 @@ fn AddSummary(summary: PoolAddSummary, slug: String) -> impl IntoView {
                 {match added.len() {
                     0 => "Nobody new was added.".to_owned(),
                     1 => format!("Added 1 person: {}.", added.join(", ")),
-                    n => format!("Added {n} people: {}.", added.join(", ")),
+                    n => format!("Added {} people: {}.", thousands(n), added.join(", ")),
                 }}
             </p>
             {(!already.is_empty())
                 .then(|| view! { <p>{format!("Already in the track (left as they were): {}.", already.join(", "))}</p> })}
-            <p>{format!("{emails_queued} welcome emails queued.")}</p>
+            <p>{format!("{} welcome emails queued.", thousands(emails_queued))}</p>
             <a href=format!("/tracks/{slug}/members")>"See the members"</a>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use crate::api::undo::{preview_undo, undo_import, UndoCounts, UndoPlan, UndoWindow};
 use crate::components::ErrorNotice;
+use crate::domain::text::thousands;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +12,7 @@ fn people(n: u64) -> String {
     if n == 1 {
         "1 person".to_owned()
     } else {
-        format!("{n} people")
+        format!("{} people", thousands(n))
     }
 }
 
@@ -19,7 +20,7 @@ fn emails(n: u64) -> String {
     if n == 1 {
         "1 email".to_owned()
     } else {
-        format!("{n} emails")
+        format!("{} emails", thousands(n))
     }
 }
 
@@ -202,9 +203,9 @@ fn UndoConfirmation(
                     let nothing = found.counts.is_nothing();
                     let license = format!(
                         "Active users: {} now, {} after the undo (licence {}).",
-                        found.license_now.active_users,
-                        found.active_after,
-                        found.license_now.limit
+                        thousands(found.license_now.active_users),
+                        thousands(found.active_after),
+                        thousands(found.license_now.limit)
                     );
                     view! {
                         <div class="confirmation" role="group" aria-label="What undoing does">
@@ -298,5 +299,11 @@ mod tests {
             text,
             "Import undone: 1 person deleted · 2 people lost the roles it gave."
         );
+    }
+
+    #[test]
+    fn big_counts_have_thousands_separators() {
+        assert_eq!(people(1_200), "1,200 people");
+        assert_eq!(emails(12_345), "12,345 emails");
     }
 }

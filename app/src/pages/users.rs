@@ -9,6 +9,7 @@ use crate::api::{
     TrackRef, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState,
 };
 use crate::components::{encode_query_value, ErrorNotice, LicenseMeter, Loading};
+use crate::domain::text::thousands;
 use crate::domain::Role;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -61,9 +62,10 @@ pub(crate) fn list_summary(page: &UserPage) -> String {
         0 => "No users match: change the search or the filters.".to_owned(),
         1 => "1 user".to_owned(),
         total => format!(
-            "{}–{} of {total} users",
-            first + 1,
-            first + page.users.len() as u64
+            "{}–{} of {} users",
+            thousands(first + 1),
+            thousands(first + page.users.len() as u64),
+            thousands(total)
         ),
     }
 }
@@ -122,7 +124,7 @@ pub(crate) fn Pager(
     view! {
         <nav class="pager" aria-label="Pages">
             {(page > 0).then(|| view! { <a href=link(page) rel="prev">"← Previous"</a> })}
-            <span>{format!("Page {} of {pages}", page + 1)}</span>
+            <span>{format!("Page {} of {}", thousands(page + 1), thousands(pages))}</span>
             {(page + 1 < pages).then(|| view! { <a href=link(page + 2) rel="next">"Next →"</a> })}
         </nav>
     }

@@ -113,6 +113,26 @@ pub fn leptos_options() -> LeptosOptions {
         .build()
 }
 
+/// The Leptos options of a test app whose site (the files a browser loads
+/// beside the pages) is a folder in `dir` holding a favicon and a
+/// stylesheet, so that file requests are served as in production.
+pub fn leptos_options_with_site(dir: &std::path::Path) -> LeptosOptions {
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(site.join("pkg/roster.css"), "body { margin: 0 }").unwrap();
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(site.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
 /// The config a test app runs with; `None` for PostgreSQL when it is not configured.
 pub async fn test_config(kind: Db, dir: &tempfile::TempDir) -> Option<Config> {
     let database_url = match kind {
@@ -163,7 +183,7 @@ pub async fn spawn_app_with(
         std::fs::write(&config.instance_file, text).unwrap();
     }
     let database_url = config.database_url.clone();
-    let app = Application::build(config, leptos_options())
+    let app = Application::build(config, leptos_options_with_site(dir.path()))
         .await
         .expect("the app starts");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -5,7 +5,7 @@
 use super::answers::Answers;
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
-use crate::text::trim;
+use crate::text::{thousands, trim};
 use crate::{Email, FieldKind, ProfileField, Role, Roles};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -143,8 +143,8 @@ impl<'a> RowChecker<'a> {
                 message: format!(
                     "This row has {} cells but the header has {} columns: look for a missing or extra separator, \
                      often a comma inside a value that is not in quotes.",
-                    row.cells.len(),
-                    self.headers.len()
+                    thousands(row.cells.len()),
+                    thousands(self.headers.len())
                 ),
                 suggestion: None,
             });

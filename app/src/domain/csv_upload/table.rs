@@ -2,6 +2,7 @@
 //! (SPEC §4 "File", "Header row", "Row limit").
 
 pub use super::cells::Cells;
+use crate::text::thousands;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -94,7 +95,9 @@ pub enum TableError {
     #[error("The file has a header row but no people: add one row per person under the headers.")]
     NoRows,
     #[error(
-        "The file has {count} rows of people, but one upload may hold at most {limit}: split it into files of {limit} rows or fewer."
+        "The file has {count} rows of people, but one upload may hold at most {limit}: split it into files of {limit} rows or fewer.",
+        count = thousands(*.count),
+        limit = thousands(*.limit)
     )]
     TooManyRows { count: usize, limit: usize },
 }
@@ -418,7 +421,11 @@ mod tests {
                 limit: 1_000
             }
         );
-        assert!(err.to_string().contains("1001 rows") && err.to_string().contains("at most 1000"));
+        assert_eq!(
+            err.to_string(),
+            "The file has 1,001 rows of people, but one upload may hold at most 1,000: \
+             split it into files of 1,000 rows or fewer."
+        );
         assert_eq!(
             read_table(&text, Delimiter::Comma, 1_001)
                 .unwrap()

@@ -5,6 +5,7 @@ use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, error_place, import_context, wizard, Steps};
 use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
 use crate::components::ErrorNotice;
+use crate::domain::text::thousands;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,7 +77,7 @@ pub fn CompletePage() -> impl IntoView {
             <p aria-live="polite">
                 {move || {
                     let (sent, total) = progress();
-                    format!("{sent} of {total} rows sent and applied.")
+                    format!("{} of {} rows sent and applied.", thousands(sent), thousands(total))
                 }}
             </p>
             {move || match wizard.run.get() {
@@ -152,16 +153,19 @@ pub fn DonePage() -> impl IntoView {
     let wizard = wizard();
     back_to_upload_without_file(wizard);
     let slug = wizard.track_slug.get_value();
-    let item =
-        move |key: &'static str, label: &'static str, get: fn(&crate::api::ImportCounts) -> u64| {
-            view! {
-                <li data-count=key>
-                    <strong>{move || wizard.counts.with(|c| c.as_ref().map_or(0, get))}</strong>
-                    " "
-                    {label}
-                </li>
-            }
-        };
+    let item = move |key: &'static str,
+                     label: &'static str,
+                     get: fn(&crate::api::ImportCounts) -> u64| {
+        view! {
+            <li data-count=key>
+                <strong>
+                    {move || thousands(wizard.counts.with(|c| c.as_ref().map_or(0, get))).to_string()}
+                </strong>
+                " "
+                {label}
+            </li>
+        }
+    };
     let skipped = move || {
         wizard.results.with(|results| {
             results

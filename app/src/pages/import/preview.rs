@@ -11,6 +11,7 @@ use crate::components::ErrorNotice;
 use crate::domain::csv_upload::{
     error_log_csv, CsvRow, Forecast, RowCheck, RowChecker, SeenEmails,
 };
+use crate::domain::text::thousands;
 use crate::domain::ProfileField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -72,10 +73,10 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
         } else if wizard.adds_members() && over_by() > 0 {
             Some(format!(
                 "This import would bring active users to {}, over the licence of {} by {}: remove {} of the people who are new to the platform, or ask for a larger licence.",
-                active_after(),
-                license.limit,
-                over_by(),
-                over_by()
+                thousands(active_after()),
+                thousands(license.limit),
+                thousands(over_by()),
+                thousands(over_by())
             ))
         } else if importable() == 0 {
             Some(
@@ -107,9 +108,9 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                         {move || {
                             format!(
                                 "Active users: {} → {} of {}",
-                                license.active_users,
-                                active_after(),
-                                license.limit,
+                                thousands(license.active_users),
+                                thousands(active_after()),
+                                thousands(license.limit),
                             )
                         }}
                     </p>
@@ -122,8 +123,8 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                     <p id="license-forecast">
                         {format!(
                             "Licence use unchanged: {} of {} active users. Dormant users do not count.",
-                            license.active_users,
-                            license.limit,
+                            thousands(license.active_users),
+                            thousands(license.limit),
                         )}
                     </p>
                     <p id="email-forecast">"No emails will be sent: dormant users are never emailed."</p>
@@ -155,7 +156,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                         <button type="button" disabled=move || blocked().is_some() on:click=complete>
                             {move || match importable() {
                                 1 => "Complete: import 1 row".to_owned(),
-                                n => format!("Complete: import {n} rows"),
+                                n => format!("Complete: import {} rows", thousands(n)),
                             }}
                         </button>
                         <span class="hint" role="status">{blocked}</span>
@@ -295,7 +296,7 @@ fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl IntoView {
     let item = move |key: &'static str, label: &'static str, value: Signal<u64>| {
         view! {
             <li data-count=key class:zero=move || value.get() == 0>
-                <strong>{move || value.get()}</strong>
+                <strong>{move || thousands(value.get()).to_string()}</strong>
                 " "
                 {label}
             </li>
@@ -328,7 +329,7 @@ fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl IntoView {
                 of(|f| f.unchanged),
             )}
             <li data-count="errors" class:bad=move || errors.get() != 0>
-                <strong>{move || errors.get()}</strong>
+                <strong>{move || thousands(errors.get()).to_string()}</strong>
                 " rows with errors (not imported)"
             </li>
         </ul>
@@ -352,10 +353,10 @@ fn EmailForecastList(forecast: Memo<Forecast>) -> impl IntoView {
                                     format!(
                                         "{}: off, so {} people will not be emailed",
                                         e.email.title(),
-                                        e.people,
+                                        thousands(e.people),
                                     )
                                 } else {
-                                    format!("{}: {}", e.email.title(), e.people)
+                                    format!("{}: {}", e.email.title(), thousands(e.people))
                                 };
                                 view! { <li class:off=e.off>{text}</li> }
                             })
@@ -455,9 +456,9 @@ fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
                     let rows = match shown.with(Vec::len) {
                         0 => "No rows to show".to_owned(),
                         1 => "1 row shown".to_owned(),
-                        n => format!("{n} rows shown"),
+                        n => format!("{} rows shown", thousands(n)),
                     };
-                    format!("{rows} · {} with errors", error_rows.get())
+                    format!("{rows} · {} with errors", thousands(error_rows.get()))
                 }}
             </span>
         </div>

@@ -8,6 +8,7 @@ use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
 use crate::components::RoleBoxes;
 use crate::domain::csv_upload::Delimiter;
+use crate::domain::text::thousands;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -63,7 +64,8 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
             <h2>"The file"</h2>
             <p class="hint">
                 {format!(
-                    "A CSV file with a header row and one row per person: First Name, Last Name and Email at least, up to {limit} people. In Excel: File → Save As → \"CSV UTF-8\".",
+                    "A CSV file with a header row and one row per person: First Name, Last Name and Email at least, up to {} people. In Excel: File → Save As → \"CSV UTF-8\".",
+                    thousands(limit),
                 )}
             </p>
             <TemplateHelp context/>
@@ -109,7 +111,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                         .map(|rows| {
                             view! {
                                 <p id="file-reading" class="hint" role="status">
-                                    {format!("Reading the file: {rows} rows so far…")}
+                                    {format!("Reading the file: {} rows so far…", thousands(rows))}
                                 </p>
                             }
                         })
@@ -150,8 +152,10 @@ fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
             Delimiter::Tab => "tabs",
         };
         format!(
-            "{name}: {people} {}, {columns} columns, separated by {separated}.",
-            if people == 1 { "person" } else { "people" }
+            "{name}: {} {}, {} columns, separated by {separated}.",
+            thousands(people),
+            if people == 1 { "person" } else { "people" },
+            thousands(columns)
         )
     };
     let notice = move || {
