@@ -28,10 +28,9 @@ fuzz_target!(|errors: Vec<(u64, String, String, String)>| {
         assert_eq!(row.cells.get(2), Some(neutralise(&error.value).as_str()));
         assert_eq!(row.cells.get(3), Some(neutralise(&error.message).as_str()));
         for cell in row.cells.iter() {
-            assert!(
-                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
-                "a formula in the log: {cell:?}"
-            );
+            let formula = cell.starts_with(['\t', '\r'])
+                || cell.trim_start().starts_with(['=', '+', '-', '@']);
+            assert!(!formula, "a formula in the log: {cell:?}");
         }
     }
 });

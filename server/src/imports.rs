@@ -367,6 +367,7 @@ pub async fn apply_batch(
             thousands(MAX_BATCH)
         ));
     }
+    check_lines(&rows)?;
     let fields = profile_fields(db).await?;
     let txn = begin_write(db).await?;
     write_people_alone(&txn).await?;
@@ -546,6 +547,28 @@ pub async fn apply_batch(
     }
     results.sort_by_key(|r| r.line);
     Ok(results)
+}
+
+/// Each row of a batch is recorded by its line, which comes from the
+/// browser: two rows with one line would both be applied but one recorded
+/// (missing from the history and from undo), so such a batch is refused.
+fn check_lines(rows: &[CsvRow]) -> Result<(), ServiceError> {
+    let mut seen = HashSet::with_capacity(rows.len());
+    for row in rows {
+        if row.line < 2 || row.line > i32::MAX as u64 {
+            return invalid(format!(
+                "Line {} is not a line of a file's rows: reload the page and upload the file again.",
+                row.line
+            ));
+        }
+        if !seen.insert(row.line) {
+            return invalid(format!(
+                "Line {} is in this batch twice: reload the page and upload the file again.",
+                row.line
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn line_key(line: u64) -> i32 {

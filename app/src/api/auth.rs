@@ -4,11 +4,19 @@ use crate::api::{SetupLinkInfo, Viewer};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Where to go after signing in: only a path on this site, so a crafted
-/// link cannot send an admin elsewhere.
+/// Where to go after signing in: only a path on this site written in the
+/// characters of a plain address, so a crafted link can neither send an
+/// admin elsewhere (`//host`, `/\host`, `/<tab>/host`, which browsers read
+/// as `//host`) nor break the redirect header (control characters).
 pub fn safe_next(next: Option<&str>) -> String {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~/?=&%+,:;@!$'()*".contains(&b);
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.len() <= 2_000
+                && path.starts_with('/')
+                && !path.starts_with("//")
+                && path.bytes().all(plain) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -122,5 +130,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example.com")), "/");
         assert_eq!(safe_next(Some("/\\evil.example.com")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers drop tabs and line breaks from addresses: "/\t/evil"
+        // would be "//evil"; and a line break cannot go in a header.
+        for crafted in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%09/x\r\n",
+            "/\u{0}",
+            "/ünï",
+        ] {
+            assert_eq!(safe_next(Some(crafted)), "/", "{crafted:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/users?q=ann%20lee&state=dormant")),
+            "/users?q=ann%20lee&state=dormant"
+        );
     }
 }

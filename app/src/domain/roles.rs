@@ -54,10 +54,32 @@ impl fmt::Display for Role {
 }
 
 /// A set of roles. Stored as a small bit set so that "add these roles" is a
-/// single `roles | new` in SQL, and never removes one.
+/// single `roles | new` in SQL, and never removes one. From the wire only
+/// the four roles' bits are accepted: an unknown bit would pass "at least
+/// one role" and store a member with no role anyone can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct Roles(u8);
+
+const ALL_BITS: u8 = 0b1111;
+
+impl TryFrom<u8> for Roles {
+    type Error = String;
+
+    fn try_from(bits: u8) -> Result<Self, String> {
+        if bits & !ALL_BITS == 0 {
+            Ok(Roles(bits))
+        } else {
+            Err(format!("{bits} names a role that does not exist"))
+        }
+    }
+}
+
+impl From<Roles> for u8 {
+    fn from(roles: Roles) -> u8 {
+        roles.0
+    }
+}
 
 impl Roles {
     pub const fn empty() -> Self {
@@ -66,7 +88,7 @@ impl Roles {
 
     /// From the stored bits; unknown bits are dropped.
     pub fn from_bits(bits: i32) -> Self {
-        Roles((bits & 0b1111) as u8)
+        Roles((bits & i32::from(ALL_BITS)) as u8)
     }
 
     pub fn bits(self) -> i32 {
@@ -130,6 +152,17 @@ mod tests {
         let added = held.union([Role::Mentee].into_iter().collect());
         assert!(added.contains(Role::Mentor) && added.contains(Role::Mentee));
         assert_eq!(added.to_string(), "Mentor, Mentee");
+    }
+
+    #[test]
+    fn only_the_four_roles_come_from_the_wire() {
+        let all: Roles = Role::ALL.into_iter().collect();
+        assert_eq!(serde_json::to_string(&all).unwrap(), "15");
+        assert_eq!(serde_json::from_str::<Roles>("15").unwrap(), all);
+        assert_eq!(serde_json::from_str::<Roles>("0").unwrap(), Roles::empty());
+        for unknown in ["16", "17", "128", "255"] {
+            assert!(serde_json::from_str::<Roles>(unknown).is_err(), "{unknown}");
+        }
     }
 
     proptest! {

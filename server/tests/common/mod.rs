@@ -405,6 +405,37 @@ pub async fn import(
     choice: RoleChoice,
     batch: usize,
 ) -> Imported {
+    let (id, table) = start_import(app, track, text, choice).await;
+    let mut rows = Vec::new();
+    for chunk in table.rows.chunks(batch) {
+        let answer = app
+            .call_json(
+                "apply_batch",
+                serde_json::json!({ "import_id": id, "rows": chunk }),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
+    }
+    let done = app
+        .call_json("finish_import", serde_json::json!({ "import_id": id }))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    Imported {
+        id,
+        rows,
+        counts: serde_json::from_str(&done.body).unwrap(),
+    }
+}
+
+/// Starts an import of `text` as the wizard does (the fields it is told,
+/// the suggested mapping): the import's id, and the file as read.
+pub async fn start_import(
+    app: &TestApp,
+    track: Option<&str>,
+    text: &str,
+    choice: RoleChoice,
+) -> (i64, app::domain::csv_upload::CsvTable) {
     let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
     // The fields, as the wizard learns them.
     let context = app
@@ -432,26 +463,7 @@ pub async fn import(
         .await;
     assert_eq!(started.status, 200, "{}", started.body);
     let id: i64 = serde_json::from_str(&started.body).unwrap();
-    let mut rows = Vec::new();
-    for chunk in table.rows.chunks(batch) {
-        let answer = app
-            .call_json(
-                "apply_batch",
-                serde_json::json!({ "import_id": id, "rows": chunk }),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
-    }
-    let done = app
-        .call_json("finish_import", serde_json::json!({ "import_id": id }))
-        .await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    Imported {
-        id,
-        rows,
-        counts: serde_json::from_str(&done.body).unwrap(),
-    }
+    (id, table)
 }
 
 /// Signs in as the first global admin, ann@example.com.

@@ -21,12 +21,20 @@ pub fn error_log_csv<'e>(errors: impl IntoIterator<Item = &'e CellError>) -> Str
     out
 }
 
-/// A cell beginning with `=`, `+`, `-`, `@`, tab or carriage return is a
-/// formula to Excel and LibreOffice; a leading apostrophe makes it text.
+/// A cell whose first character that is not white space is `=`, `+`,
+/// `-` or `@` is a formula to Excel and LibreOffice (they skip the spaces,
+/// tabs and line breaks before it), and so is one starting with a tab or
+/// carriage return; a leading apostrophe makes it text.
 pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
+    let starts_formula = matches!(cell.chars().next(), Some('\t' | '\r'))
+        || matches!(
+            cell.trim_start().chars().next(),
+            Some('=' | '+' | '-' | '@')
+        );
+    if starts_formula {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
     }
 }
 
@@ -58,6 +66,10 @@ mod tests {
             "@SUM(A1)",
             "\tx",
             "\rx",
+            " =1+1",
+            "  @SUM(A1)",
+            "\n=HYPERLINK(\"http://x\")",
+            "\u{a0}-2",
         ] {
             assert_eq!(neutralise(payload), format!("'{payload}"));
         }
@@ -88,7 +100,9 @@ mod tests {
             let text = error_log_csv(&[error(&value, &message)]);
             let table = read_table(&text, Delimiter::Comma, 10).unwrap();
             for cell in table.rows[0].cells.iter() {
-                proptest::prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+                let formula = cell.starts_with(['\t', '\r'])
+                    || cell.trim_start().starts_with(['=', '+', '-', '@']);
+                proptest::prop_assert!(!formula, "{cell:?}");
             }
         }
     }

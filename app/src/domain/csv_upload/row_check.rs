@@ -319,8 +319,33 @@ fn required_name(
             );
             None
         }
+        Some((column, value)) if too_long(trim(value), MAX_NAME_CHARS) => {
+            fail(
+                column,
+                value,
+                format!(
+                    "{title} is too long: use at most {} characters.",
+                    thousands(MAX_NAME_CHARS)
+                ),
+                None,
+            );
+            None
+        }
         Some((_, value)) => Some(trim(value).to_owned()),
     }
+}
+
+/// The longest first or last name: longer ones are data in the wrong
+/// column, and PostgreSQL cannot index a name of several kilobytes.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest answer to a text field, and to a paragraph field.
+pub const MAX_ANSWER_CHARS: usize = 2_000;
+pub const MAX_PARAGRAPH_CHARS: usize = 10_000;
+
+/// Whether `value` holds more than `max` characters; counts them only
+/// when its bytes could.
+fn too_long(value: &str, max: usize) -> bool {
+    value.len() > max && value.chars().count() > max
 }
 
 /// Roles as a Role column holds them: names separated by commas.
@@ -357,7 +382,24 @@ fn write_answer<'f>(
     chosen: &mut Vec<&'f str>,
 ) -> Result<(), AnswerError> {
     match field.kind {
-        FieldKind::Text | FieldKind::Paragraph => out.push_str(value),
+        FieldKind::Text | FieldKind::Paragraph => {
+            let max = if field.kind == FieldKind::Text {
+                MAX_ANSWER_CHARS
+            } else {
+                MAX_PARAGRAPH_CHARS
+            };
+            if too_long(value, max) {
+                return Err((
+                    format!(
+                        "{} is too long: use at most {} characters.",
+                        field.title,
+                        thousands(max)
+                    ),
+                    None,
+                ));
+            }
+            out.push_str(value);
+        }
         FieldKind::PickOne => out.push_str(check_option(field, value)?),
         FieldKind::PickMultiple | FieldKind::OrderedOptions => {
             chosen.clear();
@@ -440,9 +482,13 @@ pub fn near_match<'o>(value: &str, options: &'o [String]) -> Option<&'o str> {
         return Some(o);
     }
     let lower = value.to_lowercase();
-    let budget = (lower.chars().count() / 4).clamp(1, 3);
+    let length = lower.chars().count();
+    let budget = (length / 4).clamp(1, 3);
     options
         .iter()
+        // Words whose lengths differ by more than the budget cannot be
+        // within it: a long cell is never compared letter by letter.
+        .filter(|o| o.chars().count().abs_diff(length) <= budget)
         .map(|o| (edit_distance(&lower, &o.to_lowercase()), o))
         .filter(|(d, _)| *d <= budget)
         .min_by_key(|(d, _)| *d)
@@ -607,6 +653,46 @@ mod tests {
             by_column["Email"].message
         );
         assert!(check.errors.iter().all(|e| e.line == 2));
+    }
+
+    #[test]
+    fn names_and_answers_are_bounded_in_length() {
+        let long_name = "N".repeat(MAX_NAME_CHARS + 1);
+        let long_id = "é".repeat(MAX_ANSWER_CHARS + 1);
+        let text = format!(
+            "{HEADER}{long_name},Lee,a@example.com,Sales,,,,,\n\
+             Ann,{},b@example.com,Sales,,,,,{long_id}\n\
+             Ann,Lee,c@example.com,Sales,,,,,{}\n",
+            "é".repeat(MAX_NAME_CHARS),
+            "é".repeat(MAX_ANSWER_CHARS),
+        );
+        let checks = check_file(&text, NO_ROLES);
+        assert_eq!(checks[0].errors.len(), 1);
+        assert_eq!(
+            checks[0].errors[0].message,
+            "First Name is too long: use at most 200 characters."
+        );
+        assert_eq!(checks[1].errors.len(), 1, "{:?}", checks[1].errors);
+        assert_eq!(
+            checks[1].errors[0].message,
+            "Employee ID is too long: use at most 2,000 characters."
+        );
+        assert!(checks[2].person.is_some(), "{:?}", checks[2].errors);
+
+        let about = ProfileField::new("about", "About Me", FieldKind::Paragraph, &[]);
+        let mut chosen = Vec::new();
+        let mut out = String::new();
+        let paragraph = "word ".repeat(MAX_PARAGRAPH_CHARS / 5);
+        assert!(write_answer(&about, &paragraph, &mut out, &mut chosen).is_ok());
+        assert!(write_answer(&about, &format!("{paragraph}!"), &mut out, &mut chosen).is_err());
+    }
+
+    #[test]
+    fn a_long_cell_is_never_a_near_match() {
+        let options = ["Engineering".to_owned(), "Sales".to_owned()];
+        assert_eq!(near_match("Enginering", &options), Some("Engineering"));
+        let long = "Engineering".repeat(10_000);
+        assert_eq!(near_match(&long, &options), None);
     }
 
     #[test]
