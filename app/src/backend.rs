@@ -3,7 +3,7 @@
 //! `app` never touches a database: the server implements [`Backend`] and
 //! puts it into leptos context; server functions reach it through [`Call`].
 
-use crate::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
+use crate::api::adds::{AddPersonResult, FoundPerson, PoolAddSummary};
 use crate::api::emails::{EmailTemplate, TrackEmails};
 use crate::api::history::{HistoryPage, ImportDetail};
 use crate::api::undo::{UndoCounts, UndoPlan};
@@ -72,7 +72,7 @@ pub trait Backend: Send + Sync + 'static {
         admin: &Admin,
         track_slug: &str,
         email: &str,
-    ) -> Result<Option<ExistingPerson>, AppError>;
+    ) -> Result<Option<FoundPerson>, AppError>;
     async fn add_person(
         &self,
         admin: &Admin,

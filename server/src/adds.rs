@@ -5,10 +5,10 @@
 use crate::entities::{membership, profile_answer, profile_field, user};
 use crate::error::ServiceError;
 use crate::imports::{self, ImportSource};
-use crate::overview::{active_tracks, profile_fields};
-use crate::users::{self, memberships_of};
+use crate::overview::{active_tracks, profile_fields, settings};
+use crate::users::{self, memberships_of, visible_tracks};
 use app::api::adds::{
-    AddPersonResult, AddedPerson, ExistingPerson, PoolAddSummary, POOL_ADD_LIMIT,
+    AddPersonResult, AddedPerson, ExistingPerson, FoundPerson, PoolAddSummary, POOL_ADD_LIMIT,
 };
 use app::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
 use app::domain::text::thousands;
@@ -26,7 +26,7 @@ pub async fn find_person(
     admin: &Admin,
     track_slug: &str,
     email: &str,
-) -> Result<Option<ExistingPerson>, ServiceError> {
+) -> Result<Option<FoundPerson>, ServiceError> {
     let track = imports::track_to_manage(db, admin, track_slug).await?;
     let Some(found) = user::Entity::find()
         .filter(user::Column::EmailNormalized.eq(app::domain::email::normalize(email)))
@@ -35,6 +35,19 @@ pub async fn find_person(
     else {
         return Ok(None);
     };
+    let tracks = visible_tracks(admin, &active_tracks(db).await?);
+    let memberships = memberships_of(db, &tracks, [found.id])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
+    let roles_here = memberships
+        .iter()
+        .find(|m| m.track.id == track.id)
+        .map(|m| m.roles);
+    let pool_open = settings(db).await?.track_admins_use_global_pool;
+    if roles_here.is_none() && !admin.can_use_pool_for(track.id, pool_open) {
+        return Ok(Some(FoundPerson::InPlatform));
+    }
     let keys: HashMap<i64, String> = profile_field::Entity::find()
         .filter(profile_field::Column::Archived.eq(false))
         .all(db)
@@ -49,16 +62,7 @@ pub async fn find_person(
         .into_iter()
         .filter_map(|a| keys.get(&a.field_id).map(|key| (key.clone(), a.value)))
         .collect();
-    let tracks = active_tracks(db).await?;
-    let memberships = memberships_of(db, &tracks, [found.id])
-        .await?
-        .remove(&found.id)
-        .unwrap_or_default();
-    let roles_here = memberships
-        .iter()
-        .find(|m| m.track.id == track.id)
-        .map(|m| m.roles);
-    Ok(Some(ExistingPerson {
+    Ok(Some(FoundPerson::Known(ExistingPerson {
         form: PersonForm {
             email: found.email,
             first_name: found.first_name,
@@ -67,7 +71,7 @@ pub async fn find_person(
         },
         memberships,
         roles_here,
-    }))
+    })))
 }
 
 pub async fn add_person(

@@ -3,7 +3,7 @@
 
 use crate::sign_in_throttle::SignInThrottle;
 use crate::{accounts, adds, emails, history, imports, overview, undo, users};
-use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
+use app::api::adds::{AddPersonResult, FoundPerson, PoolAddSummary};
 use app::api::emails::{EmailTemplate, TrackEmails};
 use app::api::history::{HistoryPage, ImportDetail};
 use app::api::undo::{UndoCounts, UndoPlan};
@@ -140,7 +140,7 @@ impl Backend for RosterService {
         admin: &Admin,
         track_slug: &str,
         email: &str,
-    ) -> Result<Option<ExistingPerson>, AppError> {
+    ) -> Result<Option<FoundPerson>, AppError> {
         Ok(adds::find_person(&self.db, admin, track_slug, email).await?)
     }
 

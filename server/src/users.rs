@@ -87,7 +87,16 @@ pub(crate) async fn matching(
         UserState::Active => select.filter(user::Column::Id.in_subquery(members(None, None))),
     };
     let filter_track = match query.track.as_deref().filter(|s| !s.is_empty()) {
-        Some(slug) => Some(find_track(slug)?.id),
+        Some(slug) => {
+            let t = find_track(slug)?;
+            if !admin.can_manage_track(t.id) {
+                return Err(AppError::Forbidden.into());
+            }
+            Some(t.id)
+        }
+        // A track admin's role filter is about their own track: the roles
+        // people hold elsewhere are not theirs to see.
+        None if query.role.is_some() && !admin.is_global() => scope_track.as_ref().map(|t| t.id),
         None => None,
     };
     if filter_track.is_some() || query.role.is_some() {
@@ -115,7 +124,8 @@ pub async fn list(
         .offset(u64::from(page) * u64::from(USERS_PER_PAGE))
         .all(db)
         .await?;
-    let mut memberships = memberships_of(db, &tracks, found.iter().map(|u| u.id)).await?;
+    let seen = visible_tracks(admin, &tracks);
+    let mut memberships = memberships_of(db, &seen, found.iter().map(|u| u.id)).await?;
     let users = found
         .into_iter()
         .map(|u| {
@@ -128,7 +138,7 @@ pub async fn list(
         total,
         page,
         license: license_use(db).await?,
-        tracks: tracks.iter().map(track_ref).collect(),
+        tracks: seen.iter().map(track_ref).collect(),
     })
 }
 
@@ -240,6 +250,16 @@ pub(crate) fn members(track_id: Option<i64>, role: Option<Role>) -> SelectStatem
         q.and_where(Expr::col(membership::Column::Roles).bit_and(bits).ne(0));
     }
     q
+}
+
+/// The tracks whose members and roles `admin` may see: a track admin sees
+/// a person's memberships of their own tracks only.
+pub(crate) fn visible_tracks(admin: &Admin, tracks: &[track::Model]) -> Vec<track::Model> {
+    tracks
+        .iter()
+        .filter(|t| admin.can_manage_track(t.id))
+        .cloned()
+        .collect()
 }
 
 /// The memberships in active tracks of these users, in track order.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::api::adds::{AddPersonResult, ExistingPerson, PoolAddSummary};
+use app::api::adds::{AddPersonResult, ExistingPerson, FoundPerson, PoolAddSummary};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{PersonForm, Role, Roles};
 use app::UserPage;
@@ -55,7 +55,11 @@ async fn find(app: &TestApp, track: &str, email: &str) -> Option<ExistingPerson>
         )
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    match serde_json::from_str(&answer.body).unwrap() {
+        Some(FoundPerson::Known(person)) => Some(person),
+        Some(FoundPerson::InPlatform) => panic!("{email} was hidden from a global admin"),
+        None => None,
+    }
 }
 
 async fn emails_to(app: &TestApp, address: &str) -> u64 {

@@ -4,8 +4,10 @@
 
 mod common;
 
+use app::api::adds::FoundPerson;
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
+use app::UserPage;
 use common::{import, signed_in, start_import, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::entities::{import_row, membership, user};
@@ -15,6 +17,22 @@ on_both_databases!(
     a_batch_with_a_line_twice_is_refused_and_writes_nothing,
     a_name_of_kilobytes_is_a_row_error_not_a_failed_batch,
     roles_that_do_not_exist_are_refused_from_the_wire,
+    a_track_admin_sees_only_their_own_tracks_of_a_person,
+);
+
+/// The demo instance with the global pool closed to track admins.
+static POOL_CLOSED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    std::fs::read_to_string(common::demo_instance())
+        .unwrap()
+        .replace(
+            "track_admins_use_global_pool = true",
+            "track_admins_use_global_pool = false",
+        )
+});
+
+on_both_databases!(
+    instance = Some(super::POOL_CLOSED.as_str());
+    with_the_pool_closed_add_a_person_says_only_that_the_email_is_taken,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -117,4 +135,120 @@ async fn roles_that_do_not_exist_are_refused_from_the_wire(app: TestApp) {
         .await;
     assert_eq!(answer.status, 400, "{}", answer.body);
     assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+const ANN_EVERYWHERE: &str =
+    "First Name,Last Name,Email,Department\nAnn,Lee,ann@example.org,Sales\n";
+
+fn mentors() -> RoleChoice {
+    RoleChoice::Everyone(Roles::empty().with(Role::Mentor))
+}
+
+async fn find(client: &TestApp, email: &str) -> Option<FoundPerson> {
+    let answer = client
+        .call_json(
+            "find_person",
+            serde_json::json!({ "track_slug": "engineering", "email": email }),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+async fn with_the_pool_closed_add_a_person_says_only_that_the_email_is_taken(app: TestApp) {
+    signed_in(&app).await;
+    import(&app, Some("leadership"), ANN_EVERYWHERE, mentors(), 250).await;
+    let tara = app.admin_client("tara@example.com", &["engineering"]).await;
+    let answer = tara
+        .call_json(
+            "find_person",
+            serde_json::json!({ "track_slug": "engineering", "email": "ann@example.org" }),
+        )
+        .await;
+    assert_eq!(answer.status, 200);
+    for secret in ["Ann", "Lee", "Sales", "Leadership", "leadership"] {
+        assert!(!answer.body.contains(secret), "{secret} in {}", answer.body);
+    }
+    assert_eq!(
+        find(&tara, "ann@example.org").await,
+        Some(FoundPerson::InPlatform)
+    );
+    assert_eq!(find(&tara, "nobody@example.org").await, None);
+    // Once a member of Tara's track, Ann is Tara's to see.
+    import(&app, Some("engineering"), ANN_EVERYWHERE, mentors(), 250).await;
+    match find(&tara, "ann@example.org").await {
+        Some(FoundPerson::Known(ann)) => {
+            assert_eq!(ann.form.first_name, "Ann");
+            let tracks: Vec<&str> = ann
+                .memberships
+                .iter()
+                .map(|m| m.track.slug.as_str())
+                .collect();
+            assert_eq!(tracks, ["engineering"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn a_track_admin_sees_only_their_own_tracks_of_a_person(app: TestApp) {
+    signed_in(&app).await;
+    import(&app, Some("leadership"), ANN_EVERYWHERE, mentors(), 250).await;
+    import(&app, Some("engineering"), ANN_EVERYWHERE, mentors(), 250).await;
+    let tara = app.admin_client("tara@example.com", &["engineering"]).await;
+    let list = |scope: serde_json::Value, track: Option<&str>, role: Option<&str>| {
+        serde_json::json!({ "query": {
+            "scope": scope, "search": "", "state": "All", "track": track, "role": role, "page": 0
+        } })
+    };
+    for scope in [
+        serde_json::json!({ "Members": "engineering" }),
+        serde_json::json!({ "Pool": "engineering" }),
+    ] {
+        let answer = tara
+            .call_json("users", list(scope.clone(), None, None))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+        let ann = &page.users[0];
+        let tracks: Vec<&str> = ann
+            .memberships
+            .iter()
+            .map(|m| m.track.slug.as_str())
+            .collect();
+        assert_eq!(tracks, ["engineering"], "{scope}");
+        let offered: Vec<&str> = page.tracks.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(offered, ["engineering"], "{scope}");
+        // A filter that names another track is refused.
+        let other = tara
+            .call_json(
+                "users",
+                list(scope.clone(), Some("leadership"), Some("mentor")),
+            )
+            .await;
+        assert_eq!(other.status, 403, "{scope}: {}", other.body);
+    }
+    // A role filter alone is about Tara's own track: Ann mentors in both,
+    // Bo only in Leadership, so Bo is no Mentor as far as Tara can see.
+    import(
+        &app,
+        Some("leadership"),
+        "First Name,Last Name,Email\nBo,Li,bo@example.org\n",
+        mentors(),
+        250,
+    )
+    .await;
+    let answer = tara
+        .call_json(
+            "users",
+            list(
+                serde_json::json!({ "Pool": "engineering" }),
+                None,
+                Some("mentor"),
+            ),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+    let emails: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
+    assert_eq!(emails, ["ann@example.org"]);
 }

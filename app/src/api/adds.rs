@@ -15,10 +15,20 @@ pub const POOL_ADD_LIMIT: usize = 1_000;
 
 /// Someone already in the platform, found by the email typed at step 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FoundPerson {
+    /// Someone the caller may see.
+    Known(ExistingPerson),
+    /// Someone in the platform whom the caller may not see (a track admin
+    /// while the global pool is closed to them, and not a member of this
+    /// track): only that the email is taken, which is enough to add them.
+    InPlatform,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExistingPerson {
     /// Name, email and answers as stored, to pre-fill the form.
     pub form: PersonForm,
-    /// Their memberships; empty: dormant.
+    /// Their memberships of the tracks the caller manages; empty: none.
     pub memberships: Vec<TrackRoles>,
     /// Their roles in this track, when already a member.
     pub roles_here: Option<Roles>,
@@ -54,7 +64,7 @@ pub struct PoolAddSummary {
 pub async fn find_person(
     track_slug: String,
     email: String,
-) -> Result<Option<ExistingPerson>, AppError> {
+) -> Result<Option<FoundPerson>, AppError> {
     let call = crate::backend::Call::begin()?;
     call.answer(
         async {

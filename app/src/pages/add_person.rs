@@ -4,7 +4,7 @@
 
 use super::loaded;
 use super::track_slug;
-use crate::api::adds::{add_person, find_person, AddPersonResult, AddedPerson, ExistingPerson};
+use crate::api::adds::{add_person, find_person, AddPersonResult, AddedPerson, FoundPerson};
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
 use crate::components::{ErrorNotice, RoleBoxes};
@@ -31,7 +31,7 @@ struct AddState {
     step: RwSignal<Step>,
     email: RwSignal<String>,
     roles: RwSignal<Roles>,
-    existing: RwSignal<Option<ExistingPerson>>,
+    existing: RwSignal<Option<FoundPerson>>,
     form: RwSignal<PersonForm>,
     /// Shown once the admin tried to go on (not while first typing).
     show_errors: RwSignal<bool>,
@@ -129,8 +129,8 @@ fn EmailStep(state: AddState) -> impl IntoView {
             match find_person(slug, email.clone()).await {
                 Ok(found) => {
                     let form = match &found {
-                        Some(person) => person.form.clone(),
-                        None => PersonForm {
+                        Some(FoundPerson::Known(person)) => person.form.clone(),
+                        Some(FoundPerson::InPlatform) | None => PersonForm {
                             email: email.trim().to_owned(),
                             ..Default::default()
                         },
@@ -174,7 +174,15 @@ fn EmailStep(state: AddState) -> impl IntoView {
 }
 
 /// What the platform already knows of this email, above the form.
-fn known_notice(person: &ExistingPerson, roles: Roles) -> String {
+fn known_notice(found: &FoundPerson, roles: Roles) -> String {
+    let person = match found {
+        FoundPerson::Known(person) => person,
+        FoundPerson::InPlatform => {
+            return format!(
+                "This email is already in the platform: publishing adds this person to this track as {roles}, with the name and answers you enter."
+            )
+        }
+    };
     let name = format!("{} {}", person.form.first_name, person.form.last_name);
     if let Some(here) = person.roles_here {
         return format!(
