@@ -30,7 +30,13 @@ pub trait Backend: Send + Sync + 'static {
     /// The admin behind a session token: `NotSignedIn` for an unknown one,
     /// `SessionExpired` for one that has run out.
     async fn authenticate(&self, session_token: &str) -> Result<Admin, AppError>;
-    async fn login(&self, email: &str, password: &str) -> Result<NewSession, AppError>;
+    /// Signs in from the client address `client` (the connection's peer).
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<NewSession, AppError>;
     async fn logout(&self, session_token: &str) -> Result<(), AppError>;
     async fn setup_info(&self, invite_token: &str) -> Result<SetupLinkInfo, AppError>;
     async fn complete_setup(
@@ -121,6 +127,28 @@ pub type SharedBackend = Arc<dyn Backend>;
 
 pub const SESSION_COOKIE: &str = "roster_session";
 
+/// The session token among a request's cookies, if any.
+pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The `Set-Cookie` value that sets the session cookie to `value` for
+/// `max_age` seconds (an empty value and 0: clears it).
+pub fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    )
+}
+
 /// One server function call's view of its request. Take it before the first
 /// `.await`: leptos context is only reachable synchronously at the start of
 /// the call (during server rendering the rest may be polled elsewhere).
@@ -151,17 +179,16 @@ impl Call {
 
     /// The session token from the request's cookies, if any.
     pub fn session_token(&self) -> Option<String> {
+        session_token_in(&self.parts.as_ref()?.headers)
+    }
+
+    /// The address the request came from (the connection's peer).
+    pub fn client_address(&self) -> Option<std::net::IpAddr> {
         self.parts
             .as_ref()?
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
-            .map(|(_, value)| value.to_owned())
-            .filter(|v| !v.is_empty())
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
     }
 
     /// The signed-in admin, or `NotSignedIn` / `SessionExpired`.
@@ -202,12 +229,7 @@ impl Call {
         let Some(response) = &self.response else {
             return;
         };
-        let secure = if self.backend.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!("{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
+        let cookie = session_cookie(value, max_age, self.backend.secure_cookies());
         if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
         }

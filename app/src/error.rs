@@ -19,8 +19,11 @@ pub enum AppError {
     #[error("You do not have access to this. Ask a global admin if you need it.")]
     Forbidden,
     /// Said alike for every address, known or not.
-    #[error("Too many failed sign-ins with this email: wait {minutes} minutes and try again, or ask a global admin for a new setup link.")]
+    #[error("Too many failed sign-ins from here: wait {minutes} minutes and try again. Someone signing in from another place is not held up.")]
     TooManySignIns { minutes: u64 },
+    /// More sign-ins at once than the server checks at a time.
+    #[error("Roster is busy checking other sign-ins: try again in a few seconds.")]
+    Busy,
     /// What was looked for, as a sentence ("No track is called …").
     #[error("{0}")]
     NotFound(String),
@@ -40,7 +43,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn | AppError::SessionExpired | AppError::SignInFailed => 401,
             AppError::Forbidden => 403,
-            AppError::TooManySignIns { .. } => 429,
+            AppError::TooManySignIns { .. } | AppError::Busy => 429,
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::Internal => 500,

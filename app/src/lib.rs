@@ -18,7 +18,7 @@ pub use error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, Lazy};
 use pages::lazy;
 
 /// The HTML document around the app, rendered on the server only.
@@ -50,14 +50,9 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") }/>
         <Router>
             <Routes fallback=pages::NotFound>
-                // Async: a page is rendered whole before its response is
-                // sent, so what the render decides about the response (a
-                // redirect to sign in, a 404, a cleared cookie) always
-                // reaches it. Streamed, a Suspense whose data was not ready
-                // at the first chunk sent its part later, after the headers.
-                <Route path=path!("/login") view={Lazy::<lazy::Login>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/setup") view={Lazy::<lazy::Setup>::new()} ssr=SsrMode::Async/>
-                <ParentRoute path=path!("") view=components::AdminLayout ssr=SsrMode::Async>
+                <Route path=path!("/login") view={Lazy::<lazy::Login>::new()}/>
+                <Route path=path!("/setup") view={Lazy::<lazy::Setup>::new()}/>
+                <ParentRoute path=path!("") view=components::AdminLayout>
                     <Route path=path!("") view={Lazy::<lazy::Home>::new()}/>
                     <Route path=path!("users") view={Lazy::<lazy::Users>::new()}/>
                     <Route path=path!("users/:id") view={Lazy::<lazy::UserDetail>::new()}/>

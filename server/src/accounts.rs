@@ -2,7 +2,8 @@
 
 use crate::entities::{admin, admin_invite, admin_track, session, track};
 use crate::error::{ServiceError, StartError};
-use crate::secrets::{hash_password, new_token, token_hash, verify_password};
+use crate::secrets::{hash_in_turn, hash_password, new_token, token_hash, verify_password};
+use crate::sign_in_throttle;
 use app::backend::NewSession;
 use app::domain::{Admin, AdminScope, Email, NewPassword};
 use app::{AppError, SetupLinkInfo};
@@ -19,7 +20,7 @@ pub const INVITE_DAYS: i64 = 7;
 const LINK_UNUSABLE: &str = "This setup link has already been used or has expired. Ask a global admin for a new one (they can run `server create-admin`).";
 
 async fn hash_off_runtime(password: NewPassword) -> Result<String, ServiceError> {
-    tokio::task::spawn_blocking(move || hash_password(password.expose()))
+    hash_in_turn(move || hash_password(password.expose()))
         .await?
         .map_err(|e| ServiceError::Hash(e.to_string()))
 }
@@ -276,12 +277,32 @@ async fn open_session(
     })
 }
 
+/// The longest password a sign-in is checked with (a new one may hold 256
+/// characters): anything longer is refused before any work.
+const MAX_SIGN_IN_PASSWORD_BYTES: usize = 1_024;
+
+/// Signs in `email` from the client address `client`, within the limits of
+/// [`sign_in_throttle`].
 pub async fn login(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
 ) -> Result<NewSession, ServiceError> {
+    if email.len() > app::domain::email::MAX_EMAIL_CHARS * 4
+        || email.chars().count() > app::domain::email::MAX_EMAIL_CHARS
+        || password.len() > MAX_SIGN_IN_PASSWORD_BYTES
+    {
+        return Err(AppError::SignInFailed.into());
+    }
     let normalized = app::domain::email::normalize(email);
+    let attempt = sign_in_throttle::begin(
+        db,
+        &normalized,
+        sign_in_throttle::client_key(client),
+        Utc::now(),
+    )
+    .await?;
     let found = admin::Entity::find()
         .filter(admin::Column::EmailNormalized.eq(normalized))
         .one(db)
@@ -289,12 +310,17 @@ pub async fn login(
     let stored = found.as_ref().and_then(|a| a.password_hash.clone());
     let password = password.to_owned();
     // Unknown emails are checked against a dummy hash: same time, same answer.
-    let ok = tokio::task::spawn_blocking(move || verify_password(stored.as_deref(), &password))
-        .await
-        .map_err(ServiceError::from)?;
+    let ok = match hash_in_turn(move || verify_password(stored.as_deref(), &password)).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            sign_in_throttle::withdrawn(db, attempt).await?;
+            return Err(e);
+        }
+    };
     let Some(admin) = found.filter(|_| ok) else {
         return Err(AppError::SignInFailed.into());
     };
+    sign_in_throttle::succeeded(db, attempt).await?;
     admin::Entity::update_many()
         .col_expr(admin::Column::LastLoginAt, Expr::value(Utc::now()))
         .filter(admin::Column::Id.eq(admin.id))

@@ -4,8 +4,8 @@ use crate::error::StartError;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -56,6 +56,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartError> {
             source,
         })
 }
+
+/// While several servers start at once on one PostgreSQL database, one at a
+/// time migrates the schema and applies the instance file: the first holds
+/// this transaction's advisory lock until it commits, the others wait for it
+/// and then find nothing left to do. `None` on SQLite, whose file belongs to
+/// one server.
+pub async fn start_alone(db: &DatabaseConnection) -> Result<Option<DatabaseTransaction>, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTING_LOCK})"))
+        .await?;
+    Ok(Some(txn))
+}
+
+/// The advisory lock key of [`start_alone`] ("Roster" in ASCII).
+const STARTING_LOCK: i64 = 0x526f_7374_6572;
 
 /// A transaction that will write. On SQLite it takes the write lock at
 /// once, so two writers queue behind the busy timeout instead of one

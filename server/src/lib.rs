@@ -15,6 +15,7 @@ pub mod instance_file;
 pub mod instance_sync;
 pub mod mail_delivery;
 pub mod overview;
+mod page_access;
 mod reactive_owner;
 pub mod secrets;
 pub mod service;

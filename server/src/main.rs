@@ -102,7 +102,8 @@ async fn create_admin(
     } else {
         None
     };
-    let db = prepare_database(&config).await?;
+    let (db, starting) = prepare_database(&config).await?;
+    starting.done().await?;
     let created = server::accounts::create_admin(&db, &email, tracks, password).await?;
     let role = if tracks.is_empty() {
         "global admin".to_owned()

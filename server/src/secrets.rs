@@ -1,12 +1,16 @@
 //! Random tokens, their stored hashes, and password hashing (argon2id).
 
+use crate::error::ServiceError;
+use app::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// A fresh unguessable token (256 bits) for a cookie or a link.
 pub fn new_token() -> String {
@@ -22,7 +26,28 @@ pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest)
 }
 
-/// An argon2id hash in PHC format. Deliberately slow: call off the async runtime.
+/// Password hashing runs at most one per core at a time: each takes a core
+/// and 19 MiB, and a flood of sign-ins would otherwise fill tokio's blocking
+/// pool (512 threads, ~10 GB). Callers beyond it wait up to [`HASHING_WAIT`].
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+const HASHING_WAIT: Duration = Duration::from_secs(3);
+
+/// Runs `hashing` (a password hash or check) off the async runtime once a
+/// hashing slot is free; `Busy` when none frees up in time.
+pub async fn hash_in_turn<T: Send + 'static>(
+    hashing: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    let slot = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+    let result = tokio::task::spawn_blocking(hashing).await?;
+    drop(slot);
+    Ok(result)
+}
+
+/// An argon2id hash in PHC format. Deliberately slow: call through [`hash_in_turn`].
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     Ok(Argon2::default()

@@ -1,7 +1,6 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::sign_in_throttle::SignInThrottle;
 use crate::{accounts, adds, emails, history, imports, overview, undo, users};
 use app::api::adds::{AddPersonResult, FoundPerson, PoolAddSummary};
 use app::api::emails::{EmailTemplate, TrackEmails};
@@ -16,21 +15,15 @@ use app::{
 };
 use app::{ImportContext, KnownPerson, UserDetail, UserPage, UserQuery};
 use sea_orm::DatabaseConnection;
-use std::time::Instant;
 
 pub struct RosterService {
     db: DatabaseConnection,
     secure_cookies: bool,
-    sign_ins: SignInThrottle,
 }
 
 impl RosterService {
     pub fn new(db: DatabaseConnection, secure_cookies: bool) -> Self {
-        RosterService {
-            db,
-            secure_cookies,
-            sign_ins: SignInThrottle::default(),
-        }
+        RosterService { db, secure_cookies }
     }
 }
 
@@ -40,27 +33,13 @@ impl Backend for RosterService {
         Ok(accounts::authenticate(&self.db, session_token).await?)
     }
 
-    async fn login(&self, email: &str, password: &str) -> Result<NewSession, AppError> {
-        let key = app::domain::email::normalize(email);
-        let now = Instant::now();
-        if let Err(wait) = self.sign_ins.check(&key, now) {
-            return Err(AppError::TooManySignIns {
-                minutes: wait.as_secs().div_ceil(60).max(1),
-            });
-        }
-        match accounts::login(&self.db, email, password).await {
-            Ok(session) => {
-                self.sign_ins.succeeded(&key);
-                Ok(session)
-            }
-            Err(e) => {
-                let e = AppError::from(e);
-                if e == AppError::SignInFailed {
-                    self.sign_ins.failed(&key, now);
-                }
-                Err(e)
-            }
-        }
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<NewSession, AppError> {
+        Ok(accounts::login(&self.db, email, password, client).await?)
     }
 
     async fn logout(&self, session_token: &str) -> Result<(), AppError> {

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::StartError;
 use crate::mail_delivery::MailWorker;
 use crate::service::RosterService;
-use crate::{accounts, db, instance_file, instance_sync, reactive_owner, web_guard};
+use crate::{accounts, db, instance_file, instance_sync, page_access, reactive_owner, web_guard};
 use app::backend::SharedBackend;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -14,7 +14,8 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sea_orm::DatabaseConnection;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,17 +26,34 @@ use tokio::net::TcpListener;
 const MAIL_STOP_WAIT: Duration = Duration::from_secs(20);
 
 /// Loads the instance file, opens the database, migrates it and applies the
-/// instance definition: everything `serve` and the CLI commands share.
-pub async fn prepare_database(config: &Config) -> Result<DatabaseConnection, StartError> {
+/// instance definition: everything `serve` and the CLI commands share. Other
+/// servers starting on the same PostgreSQL wait until [`Starting::done`].
+pub async fn prepare_database(
+    config: &Config,
+) -> Result<(DatabaseConnection, Starting), StartError> {
     let instance = instance_file::load(&config.instance_file)?;
-    let db = db::connect_and_migrate(&config.database_url).await?;
+    let db = db::connect(&config.database_url).await?;
+    let alone = db::start_alone(&db).await.map_err(StartError::Migrate)?;
+    Migrator::up(&db, None).await.map_err(StartError::Migrate)?;
     let report = instance_sync::sync(&db, &instance)
         .await
         .map_err(StartError::Sync)?;
     if !report.is_empty() {
         tracing::info!(?report, file = %config.instance_file.display(), "instance definition applied");
     }
-    Ok(db)
+    Ok((db, Starting(alone)))
+}
+
+/// This server's turn at preparing the database (see [`db::start_alone`]).
+pub struct Starting(Option<DatabaseTransaction>);
+
+impl Starting {
+    pub async fn done(self) -> Result<(), StartError> {
+        if let Some(alone) = self.0 {
+            alone.commit().await.map_err(StartError::Sync)?;
+        }
+        Ok(())
+    }
 }
 
 /// The app, bound to its port but not yet serving.
@@ -50,7 +68,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartError> {
-        let db = prepare_database(&config).await?;
+        let (db, starting) = prepare_database(&config).await?;
         let bind = leptos_options.site_addr;
         let listener = TcpListener::bind(bind)
             .await
@@ -66,9 +84,12 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        // In this server's turn: of servers starting together, the last
+        // one's link is the one that works.
         let setup_link = accounts::first_start_token(&db)
             .await?
             .map(|token| format!("{base_url}/setup?token={token}"));
+        starting.done().await?;
         let mailer = crate::mail_delivery::Mailer::new(&config.mail, &config.data_dir)?;
         let mail_worker = MailWorker::start(db.clone(), mailer, config.mail.clone());
         let router = router(db, &config, leptos_options);
@@ -98,7 +119,11 @@ impl Application {
     /// Serves until SIGINT/SIGTERM; requests in flight are finished first,
     /// then the email being sent.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = axum::serve(self.listener, self.router)
+        // The peer's address reaches the handlers (sign-in limits count by it).
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         self.mail_worker.stop(MAIL_STOP_WAIT).await;
@@ -108,6 +133,10 @@ impl Application {
 
 fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions) -> Router {
     let backend: SharedBackend = Arc::new(RosterService::new(db.clone(), config.secure_cookies()));
+    let access = page_access::PageAccess {
+        db: db.clone(),
+        secure_cookies: config.secure_cookies(),
+    };
     let routes = generate_route_list(App);
     let context = move || {
         provide_context(backend.clone());
@@ -118,6 +147,10 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        .route_layer(axum::middleware::from_fn_with_state(
+            access,
+            page_access::send_strangers_to_sign_in,
+        ))
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))

@@ -299,7 +299,7 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
         }
     };
     for email in ["ann@example.com", "nobody@example.com"] {
-        for _ in 0..server::sign_in_throttle::MAX_FAILURES {
+        for _ in 0..server::sign_in_throttle::MAX_PER_EMAIL {
             assert_eq!(try_sign_in(email, "wrong password!").await.status, 401);
         }
     }
@@ -313,11 +313,23 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
         .unwrap()
         .to_string();
     assert!(
-        said.starts_with("Too many failed sign-ins with this email: wait 15 minutes"),
+        said.starts_with("Too many failed sign-ins from here: wait 15 minutes"),
         "{said}"
     );
-    // Other admins are not locked out by someone guessing Ann's password.
+    // Other admins are not locked out by someone guessing Ann's password,
+    // nor is Ann herself from anywhere else.
     app.admin_client("bo@example.com", &["engineering"]).await;
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let ann = elsewhere
+        .post(format!("{}/api/login", app.base))
+        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ann.status(), 200, "{}", ann.text().await.unwrap());
 }
 
 async fn signing_in_again_starts_a_new_session_and_ends_the_old(app: TestApp) {

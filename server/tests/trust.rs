@@ -9,7 +9,7 @@ use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use app::UserPage;
 use common::{import, signed_in, start_import, TestApp};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use server::entities::{import_row, membership, user};
 
 on_both_databases!(
@@ -251,4 +251,177 @@ async fn a_track_admin_sees_only_their_own_tracks_of_a_person(app: TestApp) {
     let page: UserPage = serde_json::from_str(&answer.body).unwrap();
     let emails: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["ann@example.org"]);
+}
+
+/// The most the server binary may hold at its peak during the flood below:
+/// one argon2 check per core (19 MiB each) and the requests' bodies, on top
+/// of its ~30 MB at rest. Before hashing was bounded, 140 checks ran at once
+/// (~2.6 GB).
+const FLOOD_PEAK_MB: u64 = 200;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_a_flood_of_failed_sign_ins() {
+    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(common::Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_a_flood_of_failed_sign_ins() {
+    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(common::Db::Postgres).await;
+}
+
+/// 200 failed sign-ins at once against the real server binary from one
+/// address: 60 with distinct emails of 100 KB, 60 with distinct ordinary
+/// emails, 80 with the real admin's email. The server's peak memory stays
+/// under [`FLOOD_PEAK_MB`], it keeps answering, and the admin signs in from
+/// another address at once.
+async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(kind: common::Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(config) = common::test_config(kind, &dir).await else {
+        return;
+    };
+    std::fs::copy(common::demo_instance(), dir.path().join("instance.toml")).unwrap();
+    let server = common::server_binary::start_server(dir.path(), &config.database_url, None);
+    let db = server::db::connect(&config.database_url).await.unwrap();
+    server::accounts::create_admin(
+        &db,
+        &app::domain::Email::parse("ann@example.com").unwrap(),
+        &[],
+        Some(app::domain::NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
+    )
+    .await
+    .unwrap();
+
+    let attacker = reqwest::Client::new();
+    let sign_in = |email: String| {
+        let request = attacker
+            .post(format!("{}/api/login", server.base))
+            .form(&[("email", email.as_str()), ("password", "not the password")]);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let long = (0..60).map(|i| format!("{i}{}@example.com", "x".repeat(100_000)));
+    let distinct = (0..60).map(|i| format!("guess{i}@example.com"));
+    let flood = futures::future::join_all(
+        long.chain(distinct)
+            .chain((0..80).map(|_| "ann@example.com".to_owned()))
+            .map(sign_in),
+    );
+    let meanwhile = async {
+        let mut answered = Vec::new();
+        for _ in 0..10 {
+            let health = attacker
+                .get(format!("{}/health", server.base))
+                .send()
+                .await
+                .unwrap();
+            answered.push(health.status().as_u16());
+        }
+        answered
+    };
+    let (statuses, health) = tokio::join!(flood, meanwhile);
+    assert!(
+        health.iter().all(|s| *s == 200),
+        "health during the flood: {health:?}"
+    );
+    let (long, rest) = statuses.split_at(60);
+    assert!(long.iter().all(|s| *s == 401), "over-long emails: {long:?}");
+    let checked = rest.iter().filter(|s| **s == 401).count() as u64;
+    assert!(rest.iter().all(|s| *s == 401 || *s == 429), "{rest:?}");
+    assert!(
+        checked <= server::sign_in_throttle::MAX_PER_CLIENT,
+        "{checked} passwords checked from one address"
+    );
+    let ann_checked = rest[60..].iter().filter(|s| **s == 401).count() as u64;
+    assert!(
+        ann_checked <= server::sign_in_throttle::MAX_PER_EMAIL,
+        "{ann_checked}"
+    );
+
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    println!(
+        "{kind:?}: peak memory during 200 failed sign-ins {} MB (bound {FLOOD_PEAK_MB} MB); {checked} passwords checked",
+        peak_kb / 1024
+    );
+    assert!(peak_kb / 1024 < FLOOD_PEAK_MB, "peak {} MB", peak_kb / 1024);
+
+    // Ann, from another address, is not held up by the flood.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let ann = elsewhere
+        .post(format!("{}/api/login", server.base))
+        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ann.status(), 200, "{}", ann.text().await.unwrap());
+}
+
+/// Three servers started at the same moment on one fresh PostgreSQL
+/// database: every one comes up, and the database holds exactly what one
+/// start leaves (the schema migrated once, the instance file applied once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_servers_started_together_migrate_and_sync_once() {
+    let started_alone = tempfile::tempdir().unwrap();
+    let Some(alone) = common::test_config(common::Db::Postgres, &started_alone).await else {
+        return;
+    };
+    let together = tempfile::tempdir().unwrap();
+    let shared = common::test_config(common::Db::Postgres, &together)
+        .await
+        .unwrap();
+    for dir in [&started_alone, &together] {
+        std::fs::copy(common::demo_instance(), dir.path().join("instance.toml")).unwrap();
+    }
+    let one = common::server_binary::start_server(started_alone.path(), &alone.database_url, None);
+    let three: Vec<_> = std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    common::server_binary::start_server(together.path(), &shared.database_url, None)
+                })
+            })
+            .collect();
+        starting.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    for server in three.iter().chain([&one]) {
+        let health = reqwest::get(format!("{}/health", server.base))
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+    }
+    let tables = [
+        "seaql_migrations",
+        "tracks",
+        "profile_fields",
+        "profile_field_options",
+        "email_templates",
+        "instance_settings",
+        "admin_invites WHERE used_at IS NULL",
+    ];
+    let counts = |url: String| async move {
+        let db = server::db::connect(&url).await.unwrap();
+        let mut found = Vec::new();
+        for table in tables {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT COUNT(*) AS n FROM {table}"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            found.push((table, row.try_get::<i64>("", "n").unwrap()));
+        }
+        found
+    };
+    let expected = counts(alone.database_url.clone()).await;
+    assert_eq!(counts(shared.database_url.clone()).await, expected);
+    drop(three);
 }

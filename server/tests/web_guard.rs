@@ -189,6 +189,14 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    for n in 0..15 {
+        let email = app::domain::Email::parse(&format!("signer{n}@example.com")).unwrap();
+        let password =
+            app::domain::NewPassword::parse("a long password", "a long password").unwrap();
+        server::accounts::create_admin(&app.db, &email, &[], Some(password))
+            .await
+            .unwrap();
+    }
     // Admins whose sessions ran out: their page render clears the cookie.
     let signed_in: Vec<i64> = session::Entity::find()
         .all(&app.db)
@@ -234,13 +242,16 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
             2 => (&nobody, Ask::Redirect, PAGES[i % PAGES.len()]),
             4 if i % 16 == 4 => (&expired[i / 16], Ask::Expired, PAGES[i % PAGES.len()]),
             4 => (admins[i % 3], Ask::Missing, "/no/such/page"),
-            _ => (&nobody, Ask::SignIn, "/api/login"),
+            _ if i % 16 == 7 => (&nobody, Ask::SignIn, "/api/login"),
+            _ => (admins[i % 3], Ask::Page, PAGES[i % PAGES.len()]),
         };
         let url = format!("{}{path}", app.base);
         let request = match ask {
+            // Each its own admin: attempts at one email from one address
+            // count against its limit until they succeed.
             Ask::SignIn => client.post(url).form(&[
-                ("email", "gil@example.com"),
-                ("password", "a long password"),
+                ("email", format!("signer{}@example.com", i / 16)),
+                ("password", "a long password".to_owned()),
             ]),
             _ => client
                 .get(url)

@@ -23,6 +23,17 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The sign-in page, coming back to `path` once signed in.
+pub fn sign_in_path(path: &str) -> String {
+    format!(
+        "/login?next={}",
+        crate::domain::text::encode_query_value(path)
+    )
+}
+
+/// Where an expired session is sent.
+pub const SESSION_EXPIRED_PATH: &str = "/login?expired=1";
+
 /// The signed-in admin, or `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
@@ -48,7 +59,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let call = crate::backend::Call::begin()?;
     call.answer(
         async {
-            let session = call.backend().login(&email, &password).await?;
+            let session = call
+                .backend()
+                .login(&email, &password, call.client_address())
+                .await?;
             // A new session id at every sign-in; the one the browser had
             // (another admin's, or one planted by someone else) ends.
             if let Some(previous) = call.session_token() {

@@ -1,6 +1,6 @@
 //! The signed-in frame: top bar, navigation, and the page in the middle.
 
-use crate::api::auth::{get_viewer, Logout};
+use crate::api::auth::{get_viewer, sign_in_path, Logout, SESSION_EXPIRED_PATH};
 use crate::api::Viewer;
 use crate::components::{ErrorNotice, Loading};
 use crate::AppError;
@@ -21,29 +21,15 @@ pub fn AdminLayout() -> impl IntoView {
                 match viewer.await {
                     Ok(Some(viewer)) => view! { <Frame viewer/> }.into_any(),
                     Ok(None) => {
-                        let here = location.pathname.get_untracked();
-                        let target = format!("/login?next={}", encode_query_value(&here));
+                        let target = sign_in_path(&location.pathname.get_untracked());
                         view! { <Redirect path=target/> }.into_any()
                     }
-                    Err(AppError::SessionExpired) => view! { <Redirect path="/login?expired=1"/> }.into_any(),
+                    Err(AppError::SessionExpired) => view! { <Redirect path=SESSION_EXPIRED_PATH/> }.into_any(),
                     Err(error) => view! { <main class="content"><ErrorNotice error/></main> }.into_any(),
                 }
             })}
         </Suspense>
     }
-}
-
-/// Percent-encodes a value (a path, a search) for use in a query string.
-pub(crate) fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -115,19 +101,5 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                 <Outlet/>
             </main>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_query_value;
-
-    #[test]
-    fn next_paths_are_encoded_for_the_query_string() {
-        assert_eq!(
-            encode_query_value("/tracks/engineering/members"),
-            "/tracks/engineering/members"
-        );
-        assert_eq!(encode_query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
     }
 }

@@ -32,6 +32,9 @@ pub enum EmailError {
     TooLong,
 }
 
+/// The longest address (RFC 5321's path limit, less its angle brackets).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
 impl Email {
     pub fn parse(input: &str) -> Result<Self, EmailError> {
         let s = trim(input);
@@ -39,7 +42,7 @@ impl Email {
             return Err(EmailError::Empty);
         }
         // Bytes bound characters: counting them is needed only past 254 bytes.
-        if s.len() > 254 && s.chars().count() > 254 {
+        if s.len() > MAX_EMAIL_CHARS && s.chars().count() > MAX_EMAIL_CHARS {
             return Err(EmailError::TooLong);
         }
         let Some((local, domain)) = s.split_once('@').filter(|(_, d)| !d.contains('@')) else {

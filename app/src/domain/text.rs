@@ -70,10 +70,33 @@ macro_rules! thousands_from {
 }
 thousands_from!(usize, u64, u32, i64, i32);
 
+/// Percent-encodes a value (a path, a search) for use in a query string.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn values_are_percent_encoded_for_a_query_string() {
+        assert_eq!(
+            encode_query_value("/tracks/engineering/members"),
+            "/tracks/engineering/members"
+        );
+        assert_eq!(encode_query_value("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+        assert_eq!(encode_query_value("/ü"), "/%C3%BC");
+    }
 
     #[test]
     fn trims_ascii_and_unicode_whitespace() {

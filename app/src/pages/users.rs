@@ -8,7 +8,8 @@ use crate::api::users::{list_users, load_user_detail, USERS_PER_PAGE};
 use crate::api::{
     TrackRef, TrackRoles, UserDetail, UserListing, UserPage, UserQuery, UserScope, UserState,
 };
-use crate::components::{encode_query_value, ErrorNotice, LicenseMeter, Loading};
+use crate::components::{ErrorNotice, LicenseMeter, Loading};
+use crate::domain::text::encode_query_value;
 use crate::domain::text::thousands;
 use crate::domain::Role;
 use leptos::either::Either;

@@ -2,6 +2,7 @@
 //! PostgreSQL (zero-to-production's `spawn_app`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod server_binary;
 pub mod smtp_sink;
 
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
