@@ -1,11 +1,11 @@
 //! Admin accounts: setup links, passwords, sessions (SPEC §3).
 
-use crate::entities::{admin, admin_invite, admin_track, session, track};
+use crate::entities::{admin, admin_invite, admin_track, track};
 use crate::error::{ServiceError, StartError};
 use crate::secrets::{hash_in_turn, hash_password, new_token, token_hash, verify_password};
-use crate::sign_in_throttle;
+use crate::{sessions, sign_in_throttle};
 use app::backend::NewSession;
-use app::domain::{Admin, AdminScope, Email, NewPassword};
+use app::domain::{Email, NewPassword};
 use app::{AppError, SetupLinkInfo};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -14,7 +14,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, Set,
 };
 
-pub const SESSION_HOURS: i64 = 12;
 pub const INVITE_DAYS: i64 = 7;
 
 const LINK_UNUSABLE: &str = "This setup link has already been used or has expired. Ask a global admin for a new one (they can run `server create-admin`).";
@@ -250,31 +249,9 @@ pub async fn complete_setup(
         }
         (None, None) => return Err(AppError::Invalid("Enter your email.".into()).into()),
     };
-    let session = open_session(&txn, admin_id).await?;
+    let session = sessions::open(&txn, admin_id).await?;
     txn.commit().await?;
     Ok(session)
-}
-
-async fn open_session(
-    db: &impl ConnectionTrait,
-    admin_id: i64,
-) -> Result<NewSession, ServiceError> {
-    let token = new_token();
-    let now = Utc::now();
-    session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        admin_id: Set(admin_id),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
-        last_seen_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(NewSession {
-        token,
-        max_age_secs: SESSION_HOURS * 3600,
-    })
 }
 
 /// The longest password a sign-in is checked with (a new one may hold 256
@@ -326,47 +303,5 @@ pub async fn login(
         .filter(admin::Column::Id.eq(admin.id))
         .exec(db)
         .await?;
-    open_session(db, admin.id).await
-}
-
-pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), ServiceError> {
-    session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Admin, ServiceError> {
-    let found = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await?;
-    let Some(s) = found else {
-        return Err(AppError::NotSignedIn.into());
-    };
-    if s.expires_at <= Utc::now() {
-        session::Entity::delete_by_id(s.id).exec(db).await?;
-        return Err(AppError::SessionExpired.into());
-    }
-    let Some(a) = admin::Entity::find_by_id(s.admin_id).one(db).await? else {
-        return Err(AppError::NotSignedIn.into());
-    };
-    let scope = if a.is_global {
-        AdminScope::Global
-    } else {
-        let ids = admin_track::Entity::find()
-            .filter(admin_track::Column::AdminId.eq(a.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| t.track_id)
-            .collect();
-        AdminScope::Tracks(ids)
-    };
-    Ok(Admin {
-        id: a.id,
-        email: a.email,
-        scope,
-    })
+    sessions::open(db, admin.id).await
 }

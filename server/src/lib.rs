@@ -19,6 +19,7 @@ mod page_access;
 mod reactive_owner;
 pub mod secrets;
 pub mod service;
+pub mod sessions;
 pub mod sign_in_throttle;
 pub mod startup;
 pub mod undo;

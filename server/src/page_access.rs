@@ -9,7 +9,7 @@
 //! leptos. Decided here, the status, the address and the cleared cookie of
 //! an expired session are on the response before a byte of it is written.
 
-use crate::accounts;
+use crate::sessions;
 use app::api::auth::{sign_in_path, SESSION_EXPIRED_PATH};
 use app::backend::{session_cookie, session_token_in};
 use app::AppError;
@@ -39,9 +39,9 @@ pub async fn send_strangers_to_sign_in(
     if !matches!(*request.method(), Method::GET | Method::HEAD) || is_open(path) {
         return next.run(request).await;
     }
-    let verdict = match session_token_in(request.headers()) {
+    let verdict = match session_token_in(request.headers(), access.secure_cookies) {
         None => Err(AppError::NotSignedIn),
-        Some(token) => accounts::authenticate(&access.db, &token)
+        Some(token) => sessions::authenticate(&access.db, &token)
             .await
             .map_err(AppError::from),
     };

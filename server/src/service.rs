@@ -1,7 +1,7 @@
 //! The [`Backend`] that server functions call: each method delegates to the
 //! module that owns the rule.
 
-use crate::{accounts, adds, emails, history, imports, overview, undo, users};
+use crate::{accounts, adds, emails, history, imports, overview, sessions, undo, users};
 use app::api::adds::{AddPersonResult, FoundPerson, PoolAddSummary};
 use app::api::emails::{EmailTemplate, TrackEmails};
 use app::api::history::{HistoryPage, ImportDetail};
@@ -30,7 +30,7 @@ impl RosterService {
 #[async_trait::async_trait]
 impl Backend for RosterService {
     async fn authenticate(&self, session_token: &str) -> Result<Admin, AppError> {
-        Ok(accounts::authenticate(&self.db, session_token).await?)
+        Ok(sessions::authenticate(&self.db, session_token).await?)
     }
 
     async fn login(
@@ -43,7 +43,7 @@ impl Backend for RosterService {
     }
 
     async fn logout(&self, session_token: &str) -> Result<(), AppError> {
-        Ok(accounts::logout(&self.db, session_token).await?)
+        Ok(sessions::logout(&self.db, session_token).await?)
     }
 
     async fn setup_info(&self, invite_token: &str) -> Result<SetupLinkInfo, AppError> {

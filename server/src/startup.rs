@@ -4,7 +4,9 @@ use crate::config::Config;
 use crate::error::StartError;
 use crate::mail_delivery::MailWorker;
 use crate::service::RosterService;
-use crate::{accounts, db, instance_file, instance_sync, page_access, reactive_owner, web_guard};
+use crate::{
+    accounts, db, instance_file, instance_sync, page_access, reactive_owner, sessions, web_guard,
+};
 use app::backend::SharedBackend;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -64,6 +66,7 @@ pub struct Application {
     base_url: String,
     setup_link: Option<String>,
     mail_worker: MailWorker,
+    session_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -92,6 +95,7 @@ impl Application {
         starting.done().await?;
         let mailer = crate::mail_delivery::Mailer::new(&config.mail, &config.data_dir)?;
         let mail_worker = MailWorker::start(db.clone(), mailer, config.mail.clone());
+        let session_sweeper = sessions::sweep_periodically(db.clone());
         let router = router(db, &config, leptos_options);
         Ok(Application {
             listener,
@@ -100,6 +104,7 @@ impl Application {
             base_url,
             setup_link,
             mail_worker,
+            session_sweeper,
         })
     }
 
@@ -126,6 +131,7 @@ impl Application {
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await;
+        self.session_sweeper.abort();
         self.mail_worker.stop(MAIL_STOP_WAIT).await;
         served
     }

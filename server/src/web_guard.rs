@@ -45,11 +45,12 @@ impl Origins {
         let Ok(origin) = origin.to_str() else {
             return false;
         };
-        if self.public.as_deref() == Some(origin) {
-            return true;
+        // With a public URL, Roster's pages are there and nowhere else: a
+        // Host header is the caller's to write.
+        if let Some(public) = self.public.as_deref() {
+            return public == origin;
         }
-        // Without a public URL (or behind a proxy that keeps the Host), the
-        // page's own address is the one the browser asked for.
+        // Without one, the page's own address is the one the browser asked for.
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         let authority = origin
             .strip_prefix("http://")
@@ -211,5 +212,11 @@ mod tests {
             (header::ORIGIN, "https://roster.example.org"),
         ])));
         assert!(!public.allows(&other));
+        // The address the request names itself is not enough once the
+        // public URL is known.
+        assert!(!public.allows(&headers(&[
+            (header::HOST, "10.0.0.5:3000"),
+            (header::ORIGIN, "http://10.0.0.5:3000"),
+        ])));
     }
 }

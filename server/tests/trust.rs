@@ -8,9 +8,12 @@ use app::api::adds::FoundPerson;
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use app::UserPage;
+use chrono::{Duration, Utc};
 use common::{import, signed_in, start_import, TestApp};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, QueryFilter};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use server::entities::{import_row, membership, user};
+use server::entities::{import_row, membership, session, user};
 
 on_both_databases!(
     after_sign_in_only_a_plain_path_on_this_site_is_followed,
@@ -18,6 +21,8 @@ on_both_databases!(
     a_name_of_kilobytes_is_a_row_error_not_a_failed_batch,
     roles_that_do_not_exist_are_refused_from_the_wire,
     a_track_admin_sees_only_their_own_tracks_of_a_person,
+    a_session_unused_for_two_hours_has_ended,
+    ended_sessions_are_swept_out,
 );
 
 /// The demo instance with the global pool closed to track admins.
@@ -424,4 +429,145 @@ async fn postgres_servers_started_together_migrate_and_sync_once() {
     let expected = counts(alone.database_url.clone()).await;
     assert_eq!(counts(shared.database_url.clone()).await, expected);
     drop(three);
+}
+
+async fn set_sessions(app: &TestApp, column: session::Column, at: chrono::DateTime<Utc>) {
+    session::Entity::update_many()
+        .col_expr(column, Expr::value(at))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn a_session_unused_for_two_hours_has_ended(app: TestApp) {
+    signed_in(&app).await;
+    // Used half an hour ago: still on, and marked as used now.
+    set_sessions(
+        &app,
+        session::Column::LastSeenAt,
+        Utc::now() - Duration::minutes(30),
+    )
+    .await;
+    assert_eq!(app.call("get_viewer", &[]).await.status, 200);
+    let seen = session::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_seen_at;
+    assert!(seen > Utc::now() - Duration::minutes(1), "{seen}");
+    // Unused for three hours: ended, though its 12 hours are not up.
+    set_sessions(
+        &app,
+        session::Column::LastSeenAt,
+        Utc::now() - Duration::hours(3),
+    )
+    .await;
+    let answer = app.call("get_viewer", &[]).await;
+    assert_eq!(answer.status, 401);
+    assert!(answer.body.contains("SessionExpired"), "{}", answer.body);
+    assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+async fn ended_sessions_are_swept_out(app: TestApp) {
+    signed_in(&app).await;
+    let others = [
+        app.admin_client("bo@example.com", &[]).await,
+        app.admin_client("cy@example.com", &[]).await,
+    ];
+    let ids: Vec<i64> = session::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::minutes(1)),
+        )
+        .filter(session::Column::Id.eq(ids[1]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::LastSeenAt,
+            Expr::value(Utc::now() - Duration::hours(3)),
+        )
+        .filter(session::Column::Id.eq(ids[2]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(server::sessions::sweep(&app.db).await.unwrap(), 2);
+    let left: Vec<i64> = session::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(left, [ids[0]]);
+    drop(others);
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(common::Db::Sqlite, &dir).await.unwrap();
+    config.public_url = Some("https://roster.example.org".into());
+    let db_url = config.database_url.clone();
+    let app =
+        server::startup::Application::build(config, common::leptos_options_with_site(dir.path()))
+            .await
+            .unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let db = server::db::connect(&db_url).await.unwrap();
+    server::accounts::create_admin(
+        &db,
+        &app::domain::Email::parse("ann@example.com").unwrap(),
+        &[],
+        Some(app::domain::NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let sign_in = |origin: &str| {
+        client
+            .post(format!("{base}/api/login"))
+            .header(reqwest::header::ORIGIN, origin)
+            .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+            .send()
+    };
+    // The address the request was sent to is not Roster's public one.
+    assert_eq!(sign_in(&base).await.unwrap().status(), 403);
+    let signed = sign_in("https://roster.example.org").await.unwrap();
+    assert_eq!(signed.status(), 200);
+    let cookie = signed.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-roster_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap();
+    let viewer = client
+        .post(format!("{base}/api/get_viewer"))
+        .header(reqwest::header::COOKIE, pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(viewer.status(), 200);
+    assert!(viewer.text().await.unwrap().contains("ann@example.com"));
+    // The plain name is not read when served over https.
+    let plain = client
+        .post(format!("{base}/api/get_viewer"))
+        .header(reqwest::header::COOKIE, pair.trim_start_matches("__Host-"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.text().await.unwrap(), "null");
 }
