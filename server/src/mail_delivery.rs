@@ -12,7 +12,7 @@
 
 use crate::config::MailConfig;
 use crate::db::begin_write;
-use crate::entities::outbox;
+use crate::entities::{membership, outbox};
 use crate::error::StartError;
 use app::domain::email_text::html_body;
 use chrono::{Duration, Utc};
@@ -22,7 +22,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use std::path::Path;
 use tokio::sync::watch;
@@ -175,6 +175,20 @@ async fn deliver_due(
             release(db, claimed[i..].iter().map(|e| e.id)).await?;
             break;
         }
+        // An import undone since the email was queued (or while it was
+        // being sent and then put back) took the person out of the track:
+        // the welcome is not theirs any more.
+        if !still_a_member(db, email).await? {
+            still_sending(email.id)
+                .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+                .col_expr(
+                    outbox::Column::LastError,
+                    Expr::value(Some(NO_LONGER_A_MEMBER)),
+                )
+                .exec(db)
+                .await?;
+            continue;
+        }
         let result = match build(email, from) {
             Ok(message) => mailer.send(message).await,
             Err(message) => Err(Failure {
@@ -182,7 +196,9 @@ async fn deliver_due(
                 message,
             }),
         };
-        let update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(email.id));
+        // Only a row this worker still holds is written: an undo may have
+        // decided about it meanwhile.
+        let update = still_sending(email.id);
         match result {
             Ok(()) => {
                 update
@@ -193,6 +209,7 @@ async fn deliver_due(
                     .await?;
             }
             Err(failure) => {
+                let member = still_a_member(db, email).await?;
                 let again = failure.transient && email.attempts < MAX_ATTEMPTS;
                 tracing::warn!(id = email.id, to = %email.to_address, error = %failure.message, retry = again, "an email was not sent");
                 let wait = config.retry_after
@@ -201,12 +218,20 @@ async fn deliver_due(
                 update
                     .col_expr(
                         outbox::Column::Status,
-                        Expr::value(if again { "queued" } else { "failed" }),
+                        Expr::value(match (member, again) {
+                            (false, _) => "cancelled",
+                            (true, true) => "queued",
+                            (true, false) => "failed",
+                        }),
                     )
                     .col_expr(outbox::Column::NotBefore, Expr::value(next))
                     .col_expr(
                         outbox::Column::LastError,
-                        Expr::value(Some(failure.message)),
+                        Expr::value(Some(if member {
+                            failure.message
+                        } else {
+                            NO_LONGER_A_MEMBER.to_owned()
+                        })),
                     )
                     .exec(db)
                     .await?;
@@ -214,6 +239,25 @@ async fn deliver_due(
         }
     }
     Ok(claimed.len())
+}
+
+const NO_LONGER_A_MEMBER: &str =
+    "Cancelled: the person is no longer a member of the track (the import was undone).";
+
+fn still_sending(id: i64) -> sea_orm::UpdateMany<outbox::Entity> {
+    outbox::Entity::update_many()
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("sending"))
+}
+
+/// Whether the person an email welcomes is still in its track.
+async fn still_a_member(db: &DatabaseConnection, email: &outbox::Model) -> Result<bool, DbErr> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::UserId.eq(email.user_id))
+        .filter(membership::Column::TrackId.eq(email.track_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Marks the emails due as `sending` (one more attempt each) and returns

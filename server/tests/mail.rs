@@ -226,6 +226,65 @@ async fn without_smtp_each_email_is_an_eml_file(kind: Db) {
     assert!(files[0].contains("You are a mentor in Engineering Mentoring"));
 }
 
+on_both!(an_email_being_sent_when_its_import_is_undone_is_never_sent_again);
+
+/// Issue 18: undo counts an email being sent as gone and takes the person
+/// out of the track; when that send then fails, the email is cancelled, not
+/// put back to welcome someone who is no longer in the track.
+async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind: Db) {
+    let sink = SmtpSink::start_slow_refusing(1, Duration::from_millis(1_500)).await;
+    // Held a minute, so that the import can be undone; then made due at once.
+    let held = std::fs::read_to_string(common::demo_instance())
+        .unwrap()
+        .replace("email_hold_minutes = 10", "email_hold_minutes = 1");
+    let Some(app) = common::spawn_app_with(kind, Some(&held), Some(sink.url.clone())).await else {
+        return;
+    };
+    signed_in(&app).await;
+    let imported = import(
+        &app,
+        Some("leadership"),
+        "First Name,Last Name,Email\nUn,Done,undone@example.com\n",
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::NotBefore,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if statuses(&app).await[0].1 == "sending" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(statuses(&app).await[0].1, "sending");
+    let preview = app
+        .call_json("preview_undo", serde_json::json!({ "id": imported.id }))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let plan: app::api::undo::UndoPlan = serde_json::from_str(&preview.body).unwrap();
+    assert_eq!(plan.counts.emails_sent, 1, "counted as possibly gone");
+    let undone = app
+        .call_json(
+            "undo_import",
+            serde_json::json!({ "id": imported.id, "expected": plan.counts }),
+        )
+        .await;
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    // The refusal comes back, then the worker polls again several times.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let now = statuses(&app).await;
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].1, "cancelled", "{now:?}");
+    assert!(sink.received().is_empty(), "nobody was welcomed");
+}
+
 on_both!(templates_are_checked_before_saving_and_used_after);
 
 async fn templates_are_checked_before_saving_and_used_after(kind: Db) {

@@ -64,6 +64,12 @@ impl SmtpSink {
         Self::start_full(0, None, delay).await
     }
 
+    /// Refuses the first `refuse` transactions with a transient 451, each
+    /// after `delay`: an email is `sending` for that long, then put back.
+    pub async fn start_slow_refusing(refuse: usize, delay: Duration) -> SmtpSink {
+        Self::start_full(refuse, None, delay).await
+    }
+
     async fn start_full(refuse: usize, reject: Option<&str>, delay: Duration) -> SmtpSink {
         let reject: Arc<Option<String>> = Arc::new(reject.map(str::to_owned));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -128,6 +134,7 @@ async fn session(
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                 .is_ok();
             if refused {
+                tokio::time::sleep(delay).await;
                 b"451 4.3.0 Busy, try again later\r\n"
             } else {
                 b"250 2.1.0 OK\r\n"
