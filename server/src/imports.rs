@@ -9,7 +9,7 @@ use crate::entities::{
 };
 use crate::error::ServiceError;
 use crate::overview::{
-    active_users, license_use, profile_fields, settings, single_track, track_ref,
+    active_tracks, active_users, license_use, profile_fields, settings, single_track, track_ref,
 };
 use app::api::imports::KNOWN_PEOPLE_PER_CALL;
 use app::domain::csv_upload::{
@@ -225,6 +225,8 @@ pub async fn known_people(
         .map(|u| (u.id, u.email_normalized))
         .collect();
     let ids: Vec<i64> = users.keys().copied().collect();
+    // Members of archived tracks only are dormant: they would take a licence.
+    let live: HashSet<i64> = active_tracks(db).await?.iter().map(|t| t.id).collect();
     let mut active: HashMap<i64, bool> = HashMap::new();
     let mut in_track: HashMap<i64, Roles> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
@@ -233,6 +235,9 @@ pub async fn known_people(
             .all(db)
             .await?
         {
+            if !live.contains(&m.track_id) {
+                continue;
+            }
             active.insert(m.user_id, true);
             if Some(m.track_id) == track_id {
                 in_track.insert(m.user_id, Roles::from_bits(m.roles));
@@ -334,6 +339,37 @@ pub async fn start_as(
     Ok(created.id)
 }
 
+/// Whether the program still takes what this import started to add: its
+/// track may have been archived since (a restart with a new instance file),
+/// and a dormant import at a single-track program's page is no longer one
+/// once the program has a second track.
+async fn still_open_for(
+    txn: &impl ConnectionTrait,
+    imp: &import::Model,
+    roles: &RoleChoice,
+) -> Result<(), ServiceError> {
+    let Some(track_id) = imp.track_id else {
+        return Ok(());
+    };
+    let live = track::Entity::find()
+        .filter(track::Column::Archived.eq(false))
+        .all(txn)
+        .await?;
+    if !live.iter().any(|t| t.id == track_id) {
+        return invalid(
+            "This import's track was archived while the import ran: nobody more is added to it. \
+             Upload the file again at a track of the program.",
+        );
+    }
+    if *roles == RoleChoice::Dormant && live.len() > 1 {
+        return invalid(
+            "The program gained a track while this import ran, so dormant users can no longer be \
+             added from one track's page: add the rest from “Add users from CSV” at the global level.",
+        );
+    }
+    Ok(())
+}
+
 /// The import, if this admin may write to it.
 async fn writable_import(
     db: &impl ConnectionTrait,
@@ -377,6 +413,7 @@ pub async fn apply_batch(
     }
     let stored: StoredMapping = from_json(imp.mapping.as_deref())?;
     let roles: RoleChoice = from_json(imp.role_choice.as_deref())?;
+    still_open_for(&txn, &imp, &roles).await?;
     let now = Utc::now();
 
     // A batch sent again (a retry) is answered from what was recorded.

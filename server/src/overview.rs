@@ -52,9 +52,16 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, ServiceError
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Users with at least one membership: each counts once against the licence.
+/// Users with at least one membership of a track that is not archived:
+/// each counts once against the licence. Members of archived tracks only
+/// are dormant again (the Users page says the same, `users::members`).
 pub async fn active_users(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
-    count(db, "SELECT COUNT(DISTINCT user_id) AS n FROM memberships").await
+    count(
+        db,
+        "SELECT COUNT(DISTINCT m.user_id) AS n FROM memberships m \
+         JOIN tracks t ON t.id = m.track_id WHERE t.archived = FALSE",
+    )
+    .await
 }
 
 pub async fn license_use(db: &impl ConnectionTrait) -> Result<LicenseUse, ServiceError> {

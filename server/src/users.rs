@@ -241,7 +241,18 @@ fn listing(u: user::Model, memberships: Vec<TrackRoles>) -> UserListing {
 pub(crate) fn members(track_id: Option<i64>, role: Option<Role>) -> SelectStatement {
     let mut q = Query::select();
     q.column(membership::Column::UserId)
-        .from(membership::Entity);
+        .from(membership::Entity)
+        // Memberships of archived tracks make nobody active (the licence
+        // counts the same way: `overview::active_users`).
+        .and_where(
+            membership::Column::TrackId.in_subquery(
+                Query::select()
+                    .column(track::Column::Id)
+                    .from(track::Entity)
+                    .and_where(track::Column::Archived.eq(false))
+                    .to_owned(),
+            ),
+        );
     if let Some(track_id) = track_id {
         q.and_where(membership::Column::TrackId.eq(track_id));
     }

@@ -13,7 +13,7 @@ use common::{import, signed_in, start_import, TestApp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use server::entities::{import_row, membership, session, user};
+use server::entities::{import_row, membership, session, track, user};
 
 on_both_databases!(
     after_sign_in_only_a_plain_path_on_this_site_is_followed,
@@ -23,6 +23,21 @@ on_both_databases!(
     a_track_admin_sees_only_their_own_tracks_of_a_person,
     a_session_unused_for_two_hours_has_ended,
     ended_sessions_are_swept_out,
+    an_import_whose_track_was_archived_adds_nobody_more,
+    members_of_archived_tracks_only_are_dormant_and_take_no_licence,
+);
+
+/// The demo instance with Leadership removed: a single-track program.
+static ONE_TRACK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let demo = std::fs::read_to_string(common::demo_instance()).unwrap();
+    let start = demo.find("[[tracks]]\nslug = \"leadership\"").unwrap();
+    let end = start + demo[start..].find("\n\n").unwrap();
+    format!("{}{}", &demo[..start], &demo[end..])
+});
+
+on_both_databases!(
+    instance = Some(super::ONE_TRACK.as_str());
+    a_dormant_import_at_a_track_stops_when_the_program_gains_a_track,
 );
 
 /// The demo instance with the global pool closed to track admins.
@@ -570,4 +585,84 @@ async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_p
         .await
         .unwrap();
     assert_eq!(plain.text().await.unwrap(), "null");
+}
+
+async fn archive(app: &TestApp, slug: &str, archived: bool) {
+    track::Entity::update_many()
+        .col_expr(track::Column::Archived, Expr::value(archived))
+        .filter(track::Column::Slug.eq(slug))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn an_import_whose_track_was_archived_adds_nobody_more(app: TestApp) {
+    signed_in(&app).await;
+    let (id, table) = start_import(&app, Some("leadership"), TWO, mentors()).await;
+    archive(&app, "leadership", true).await;
+    let answer = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": table.rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer.body.contains("archived while the import ran"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(counts(&app).await, (0, 0, 0));
+}
+
+async fn a_dormant_import_at_a_track_stops_when_the_program_gains_a_track(app: TestApp) {
+    signed_in(&app).await;
+    let (id, table) = start_import(&app, Some("engineering"), TWO, RoleChoice::Dormant).await;
+    let now = Utc::now();
+    let second = track::ActiveModel {
+        slug: sea_orm::Set("second".into()),
+        name: sea_orm::Set("Second Track".into()),
+        archived: sea_orm::Set(false),
+        position: sea_orm::Set(2),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    };
+    sea_orm::ActiveModelTrait::insert(second, &app.db)
+        .await
+        .unwrap();
+    let answer = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": table.rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(answer.body.contains("gained a track"), "{}", answer.body);
+    assert_eq!(counts(&app).await, (0, 0, 0));
+}
+
+async fn members_of_archived_tracks_only_are_dormant_and_take_no_licence(app: TestApp) {
+    signed_in(&app).await;
+    import(&app, Some("leadership"), TWO, mentors(), 250).await;
+    import(&app, Some("engineering"), ANN_EVERYWHERE, mentors(), 250).await;
+    archive(&app, "leadership", true).await;
+    // Ann is still in Engineering; Bo was only in Leadership.
+    let page = |state: &str| {
+        serde_json::json!({ "query": {
+            "scope": "Global", "search": "", "state": state, "track": null, "role": null, "page": 0
+        } })
+    };
+    let emails = |answer: common::Answer| -> (Vec<String>, u64) {
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+        (
+            page.users.into_iter().map(|u| u.email).collect(),
+            page.license.active_users,
+        )
+    };
+    let (active, licence) = emails(app.call_json("users", page("Active")).await);
+    assert_eq!(active, ["ann@example.org"]);
+    assert_eq!(licence, 1, "the meter counts the same people");
+    let (dormant, _) = emails(app.call_json("users", page("Dormant")).await);
+    assert_eq!(dormant, ["bo@example.org"]);
 }
