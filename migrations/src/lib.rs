@@ -7,6 +7,7 @@ mod m20261124_000002_import_rows_email_index;
 mod m20261124_000003_users_name_order_index;
 mod m20261124_000004_sign_in_url;
 mod m20261202_000005_sign_in_failures;
+mod m20261202_000006_users_search_key;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_users_name_order_index::Migration),
             Box::new(m20261124_000004_sign_in_url::Migration),
             Box::new(m20261202_000005_sign_in_failures::Migration),
+            Box::new(m20261202_000006_users_search_key::Migration),
         ]
     }
 }

@@ -159,11 +159,13 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
             .iter()
             .map(|i| {
                 let email = format!("person{i}@example.com");
+                let (first, last) = (format!("First{i}"), format!("Last{i}"));
                 vec![
                     email.clone().into(),
-                    email.into(),
-                    format!("First{i}").into(),
-                    format!("Last{i}").into(),
+                    email.clone().into(),
+                    app::domain::text::search_key(&first, &last, &email).into(),
+                    first.into(),
+                    last.into(),
                     now.into(),
                     now.into(),
                 ]
@@ -175,6 +177,7 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
             &[
                 "email",
                 "email_normalized",
+                "search_key",
                 "first_name",
                 "last_name",
                 "created_at",

@@ -30,6 +30,11 @@ async fn seed(db: &sea_orm::DatabaseConnection) {
             email_normalized: Set(format!("person{i}@example.com")),
             first_name: Set(format!("First{i}")),
             last_name: Set(format!("{}{}", names[i % names.len()], i % 1000)),
+            search_key: Set(app::domain::text::search_key(
+                &format!("First{i}"),
+                &format!("{}{}", names[i % names.len()], i % 1000),
+                &format!("person{i}@example.com"),
+            )),
             created_by_import_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),

@@ -16,6 +16,7 @@ use app::domain::csv_upload::{
     CellError, CsvRow, Mapping, Person, RoleChoice, RowChecker, TableError,
 };
 use app::domain::email_text::{self, Recipient};
+use app::domain::text::search_key;
 use app::domain::text::thousands;
 use app::domain::{Admin, Roles, SystemEmail};
 use app::{AppError, ImportContext, ImportCounts, ImportPlan, KnownPerson, RowOutcome, RowResult};
@@ -690,20 +691,21 @@ async fn apply_people(
         .collect();
     // A user created meanwhile by a concurrent import is updated instead;
     // either way RETURNING gives every person's id.
-    let ids: HashMap<String, i64> = insert_rows::<user::Entity, 7>(
+    let ids: HashMap<String, i64> = insert_rows::<user::Entity, 8>(
         txn,
         [
             user::Column::Email,
             user::Column::EmailNormalized,
             user::Column::FirstName,
             user::Column::LastName,
+            user::Column::SearchKey,
             user::Column::CreatedByImportId,
             user::Column::CreatedAt,
             user::Column::UpdatedAt,
         ],
         "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
-         last_name = excluded.last_name, updated_at = excluded.updated_at \
-         RETURNING id, email_normalized",
+         last_name = excluded.last_name, search_key = excluded.search_key, \
+         updated_at = excluded.updated_at RETURNING id, email_normalized",
         persons
             .iter()
             .zip(&keys)
@@ -713,6 +715,7 @@ async fn apply_people(
                     key.as_str().into(),
                     p.first_name.as_str().into(),
                     p.last_name.as_str().into(),
+                    search_key(&p.first_name, &p.last_name, key).into(),
                     Some(imp.id).into(),
                     now.into(),
                     now.into(),

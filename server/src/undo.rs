@@ -11,6 +11,7 @@ use crate::history::visible_import;
 use crate::imports::{joined_track, upsert_answers, write_people_alone, Previous, CHUNK};
 use crate::overview::{license_use, settings};
 use app::api::undo::{LaterImport, UndoCounts, UndoPlan, UndoWindow};
+use app::domain::text::search_key;
 use app::domain::text::thousands;
 use app::domain::Admin;
 use app::AppError;
@@ -205,7 +206,8 @@ struct Effects {
     /// Membership id → the roles to put back.
     restore_roles: Vec<(i64, i32)>,
     /// User id, first name, last name.
-    restore_names: Vec<(i64, String, String)>,
+    /// User, first name, last name, search key.
+    restore_names: Vec<(i64, String, String, String)>,
     restore_answers: Vec<profile_answer::Model>,
     /// Field id → users whose value there was none before.
     delete_answers: BTreeMap<i64, Vec<i64>>,
@@ -299,6 +301,7 @@ async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects,
 
     let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    let mut email_of: HashMap<i64, String> = HashMap::new();
     let mut answers: HashMap<(i64, i64), String> = HashMap::new();
     for chunk in user_ids.chunks(CHUNK) {
         for m in membership::Entity::find()
@@ -314,6 +317,7 @@ async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects,
             .await?
         {
             names.insert(u.id, (u.first_name, u.last_name));
+            email_of.insert(u.id, u.email_normalized);
         }
         for a in profile_answer::Entity::find()
             .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
@@ -398,7 +402,9 @@ async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects,
                 .names
                 .filter(|n| !changed_later && n != current_names)
             {
-                fx.restore_names.push((user_id, first, last));
+                let email = email_of.get(&user_id).map_or("", String::as_str);
+                let key = search_key(&first, &last, email);
+                fx.restore_names.push((user_id, first, last, key));
                 restored = true;
             }
             for (key, before) in previous.answers {
@@ -484,15 +490,18 @@ impl Effects {
         for chunk in self.restore_names.chunks(CHUNK) {
             let mut first = CaseStatement::new();
             let mut last = CaseStatement::new();
-            for (id, f, l) in chunk {
+            let mut keys = CaseStatement::new();
+            for (id, f, l, k) in chunk {
                 first = first.case(user::Column::Id.eq(*id), Expr::value(f.clone()));
                 last = last.case(user::Column::Id.eq(*id), Expr::value(l.clone()));
+                keys = keys.case(user::Column::Id.eq(*id), Expr::value(k.clone()));
             }
             user::Entity::update_many()
                 .col_expr(user::Column::FirstName, first.into())
                 .col_expr(user::Column::LastName, last.into())
+                .col_expr(user::Column::SearchKey, keys.into())
                 .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
-                .filter(user::Column::Id.is_in(chunk.iter().map(|(id, _, _)| *id)))
+                .filter(user::Column::Id.is_in(chunk.iter().map(|(id, ..)| *id)))
                 .exec(txn)
                 .await?;
         }

@@ -204,7 +204,8 @@ fn name_order(searching: bool) -> Expr {
 }
 
 /// Every word must appear in the first name, the last name or the email,
-/// ignoring case; `None` for an empty search.
+/// ignoring case (folded in Rust on both sides: `search_key`); `None` for
+/// an empty search.
 fn search_condition(search: &str) -> Option<Condition> {
     let words: Vec<&str> = search.split_whitespace().take(MAX_SEARCH_WORDS).collect();
     if words.is_empty() {
@@ -213,13 +214,7 @@ fn search_condition(search: &str) -> Option<Condition> {
     let mut all = Condition::all();
     for word in words {
         let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        all = all.add(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::FirstName))).like(like()))
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::LastName))).like(like()))
-                .add(Expr::col(user::Column::EmailNormalized).like(like())),
-        );
+        all = all.add(Expr::col(user::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
     }
     Some(all)
 }

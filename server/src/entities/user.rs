@@ -11,6 +11,8 @@ pub struct Model {
     pub email_normalized: String,
     pub first_name: String,
     pub last_name: String,
+    /// `domain::text::search_key` of the names and email.
+    pub search_key: String,
     pub created_by_import_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
