@@ -352,15 +352,7 @@ async fn the_members_list_is_for_the_tracks_admins(app: TestApp) {
     assert_eq!(eve.call_json("users", pool_query).await.status, 200);
 }
 
-/// The demo instance with the pool closed to track admins.
-static POOL_CLOSED: LazyLock<String> = LazyLock::new(|| {
-    std::fs::read_to_string(common::demo_instance())
-        .unwrap()
-        .replace(
-            "track_admins_use_global_pool = true",
-            "track_admins_use_global_pool = false",
-        )
-});
+static POOL_CLOSED: LazyLock<String> = LazyLock::new(common::demo_instance_with_the_pool_closed);
 
 on_both_databases!(
     instance = Some(super::POOL_CLOSED.as_str());

@@ -41,15 +41,8 @@ on_both_databases!(
     a_dormant_import_at_a_track_stops_when_the_program_gains_a_track,
 );
 
-/// The demo instance with the global pool closed to track admins.
-static POOL_CLOSED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    std::fs::read_to_string(common::demo_instance())
-        .unwrap()
-        .replace(
-            "track_admins_use_global_pool = true",
-            "track_admins_use_global_pool = false",
-        )
-});
+static POOL_CLOSED: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(common::demo_instance_with_the_pool_closed);
 
 on_both_databases!(
     instance = Some(super::POOL_CLOSED.as_str());
@@ -104,20 +97,27 @@ async fn a_batch_with_a_line_twice_is_refused_and_writes_nothing(app: TestApp) {
     beyond[0].line = u64::from(u32::MAX) + 2;
     beyond[1].line = u64::from(u32::MAX) + 3;
     for rows in [twice, beyond] {
-        let answer = app
-            .call_json(
-                "apply_batch",
-                serde_json::json!({ "import_id": id, "rows": rows }),
-            )
-            .await;
-        assert_eq!(answer.status, 422, "{}", answer.body);
-        assert!(
-            answer.body.contains("upload the file again"),
-            "{}",
-            answer.body
-        );
-        assert_eq!(counts(&app).await, (0, 0, 0));
+        refused_batch(&app, id, &rows, "upload the file again").await;
     }
+}
+
+/// Sends `rows` as a batch of import `id`, which must be refused with a
+/// sentence holding `said`, and nothing written.
+async fn refused_batch(
+    app: &TestApp,
+    id: i64,
+    rows: &[app::domain::csv_upload::CsvRow],
+    said: &str,
+) {
+    let answer = app
+        .call_json(
+            "apply_batch",
+            serde_json::json!({ "import_id": id, "rows": rows }),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(answer.body.contains(said), "{}", answer.body);
+    assert_eq!(counts(app).await, (0, 0, 0));
 }
 
 async fn a_name_of_kilobytes_is_a_row_error_not_a_failed_batch(app: TestApp) {
@@ -601,19 +601,7 @@ async fn an_import_whose_track_was_archived_adds_nobody_more(app: TestApp) {
     signed_in(&app).await;
     let (id, table) = start_import(&app, Some("leadership"), TWO, mentors()).await;
     archive(&app, "leadership", true).await;
-    let answer = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": table.rows }),
-        )
-        .await;
-    assert_eq!(answer.status, 422, "{}", answer.body);
-    assert!(
-        answer.body.contains("archived while the import ran"),
-        "{}",
-        answer.body
-    );
-    assert_eq!(counts(&app).await, (0, 0, 0));
+    refused_batch(&app, id, &table.rows, "archived while the import ran").await;
 }
 
 async fn a_dormant_import_at_a_track_stops_when_the_program_gains_a_track(app: TestApp) {
@@ -631,15 +619,7 @@ async fn a_dormant_import_at_a_track_stops_when_the_program_gains_a_track(app: T
     sea_orm::ActiveModelTrait::insert(second, &app.db)
         .await
         .unwrap();
-    let answer = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": table.rows }),
-        )
-        .await;
-    assert_eq!(answer.status, 422, "{}", answer.body);
-    assert!(answer.body.contains("gained a track"), "{}", answer.body);
-    assert_eq!(counts(&app).await, (0, 0, 0));
+    refused_batch(&app, id, &table.rows, "gained a track").await;
 }
 
 async fn members_of_archived_tracks_only_are_dormant_and_take_no_licence(app: TestApp) {

@@ -105,6 +105,14 @@ pub fn demo_instance() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../instance/demo.toml")
 }
 
+/// The demo instance's text with the global pool closed to track admins.
+pub fn demo_instance_with_the_pool_closed() -> String {
+    std::fs::read_to_string(demo_instance()).unwrap().replace(
+        "track_admins_use_global_pool = true",
+        "track_admins_use_global_pool = false",
+    )
+}
+
 pub fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("roster")
