@@ -203,8 +203,17 @@ impl Call {
             .map(|info| info.0.ip())
     }
 
-    /// The signed-in admin, or `NotSignedIn` / `SessionExpired`.
+    /// The signed-in admin, or `NotSignedIn` / `SessionExpired`. While a
+    /// page renders, the server has already looked the session up and put
+    /// the admin on the request.
     pub async fn admin(&self) -> Result<Admin, AppError> {
+        if let Some(admin) = self
+            .parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<Admin>())
+        {
+            return Ok(admin.clone());
+        }
         let token = self.session_token().ok_or(AppError::NotSignedIn)?;
         self.backend.authenticate(&token).await
     }

@@ -5,6 +5,7 @@ use crate::error::{ServiceError, StartError};
 use crate::secrets::{hash_in_turn, hash_password, new_token, token_hash, verify_password};
 use crate::{sessions, sign_in_throttle};
 use app::backend::NewSession;
+use app::domain::text::longer_than;
 use app::domain::{Email, NewPassword};
 use app::{AppError, SetupLinkInfo};
 use chrono::{DateTime, Duration, Utc};
@@ -266,8 +267,7 @@ pub async fn login(
     password: &str,
     client: Option<std::net::IpAddr>,
 ) -> Result<NewSession, ServiceError> {
-    if email.len() > app::domain::email::MAX_EMAIL_CHARS * 4
-        || email.chars().count() > app::domain::email::MAX_EMAIL_CHARS
+    if longer_than(email, app::domain::email::MAX_EMAIL_CHARS)
         || password.len() > MAX_SIGN_IN_PASSWORD_BYTES
     {
         return Err(AppError::SignInFailed.into());

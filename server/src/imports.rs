@@ -352,10 +352,7 @@ async fn still_open_for(
     let Some(track_id) = imp.track_id else {
         return Ok(());
     };
-    let live = track::Entity::find()
-        .filter(track::Column::Archived.eq(false))
-        .all(txn)
-        .await?;
+    let live = active_tracks(txn).await?;
     if !live.iter().any(|t| t.id == track_id) {
         return invalid(
             "This import's track was archived while the import ran: nobody more is added to it. \

@@ -1,12 +1,12 @@
 //! Read-only views: what the navigation, the home page and a track's pages show.
 
-use crate::entities::{instance_settings, profile_field, profile_field_option, track};
+use crate::entities::{instance_settings, profile_field, profile_field_option, track, user};
 use crate::error::ServiceError;
 use app::domain::{Admin, FieldKind, ProfileField};
 use app::{AppError, InstanceSummary, LicenseUse, TrackRef, TrackStats, TrackSummary, Viewer};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Statement,
 };
 use std::collections::HashMap;
 
@@ -20,7 +20,7 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<instance_settings::Mo
         })
 }
 
-pub async fn active_tracks(db: &DatabaseConnection) -> Result<Vec<track::Model>, ServiceError> {
+pub async fn active_tracks(db: &impl ConnectionTrait) -> Result<Vec<track::Model>, ServiceError> {
     Ok(track::Entity::find()
         .filter(track::Column::Archived.eq(false))
         .order_by_asc(track::Column::Position)
@@ -54,14 +54,13 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, ServiceError
 
 /// Users with at least one membership of a track that is not archived:
 /// each counts once against the licence. Members of archived tracks only
-/// are dormant again (the Users page says the same, `users::members`).
+/// are dormant again: the rule is `users::members`, which the Users page's
+/// filters use too.
 pub async fn active_users(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
-    count(
-        db,
-        "SELECT COUNT(DISTINCT m.user_id) AS n FROM memberships m \
-         JOIN tracks t ON t.id = m.track_id WHERE t.archived = FALSE",
-    )
-    .await
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.in_subquery(crate::users::members(None, None)))
+        .count(db)
+        .await?)
 }
 
 pub async fn license_use(db: &impl ConnectionTrait) -> Result<LicenseUse, ServiceError> {

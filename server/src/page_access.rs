@@ -32,7 +32,7 @@ fn is_open(path: &str) -> bool {
 
 pub async fn send_strangers_to_sign_in(
     State(access): State<PageAccess>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
@@ -51,8 +51,14 @@ pub async fn send_strangers_to_sign_in(
             SESSION_EXPIRED_PATH,
             Some(session_cookie("", 0, access.secure_cookies)),
         ),
-        // Signed in, or an error the page itself will explain.
-        _ => next.run(request).await,
+        // The render's server functions take the admin from here instead
+        // of looking the session up again (`Call::admin`).
+        Ok(admin) => {
+            request.extensions_mut().insert(admin);
+            next.run(request).await
+        }
+        // An error the page itself will explain.
+        Err(_) => next.run(request).await,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Email addresses: parsed once, compared trimmed and case-insensitively.
 
-use crate::text::{has_double_dot, trim};
+use crate::text::{has_double_dot, longer_than, trim};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,8 +41,7 @@ impl Email {
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
-        // Bytes bound characters: counting them is needed only past 254 bytes.
-        if s.len() > MAX_EMAIL_CHARS && s.chars().count() > MAX_EMAIL_CHARS {
+        if longer_than(s, MAX_EMAIL_CHARS) {
             return Err(EmailError::TooLong);
         }
         let Some((local, domain)) = s.split_once('@').filter(|(_, d)| !d.contains('@')) else {

@@ -23,6 +23,12 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// Whether `value` holds more than `max` characters; counts them only when
+/// its bytes could (a character is at least one byte).
+pub fn longer_than(value: &str, max: usize) -> bool {
+    value.len() > max && value.chars().count() > max
+}
+
 /// Whether `s` holds two dots in a row (`str::contains("..")` sets up a
 /// substring search, which costs more than this for an email's length).
 pub fn has_double_dot(s: &str) -> bool {

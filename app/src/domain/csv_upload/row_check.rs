@@ -5,7 +5,7 @@
 use super::answers::Answers;
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
-use crate::text::{thousands, trim};
+use crate::text::{longer_than, thousands, trim};
 use crate::{Email, FieldKind, ProfileField, Role, Roles};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -319,7 +319,7 @@ fn required_name(
             );
             None
         }
-        Some((column, value)) if too_long(trim(value), MAX_NAME_CHARS) => {
+        Some((column, value)) if longer_than(trim(value), MAX_NAME_CHARS) => {
             fail(
                 column,
                 value,
@@ -341,12 +341,6 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// The longest answer to a text field, and to a paragraph field.
 pub const MAX_ANSWER_CHARS: usize = 2_000;
 pub const MAX_PARAGRAPH_CHARS: usize = 10_000;
-
-/// Whether `value` holds more than `max` characters; counts them only
-/// when its bytes could.
-fn too_long(value: &str, max: usize) -> bool {
-    value.len() > max && value.chars().count() > max
-}
 
 /// Roles as a Role column holds them: names separated by commas.
 pub fn parse_roles(value: &str) -> Result<Roles, String> {
@@ -388,7 +382,7 @@ fn write_answer<'f>(
             } else {
                 MAX_PARAGRAPH_CHARS
             };
-            if too_long(value, max) {
+            if longer_than(value, max) {
                 return Err((
                     format!(
                         "{} is too long: use at most {} characters.",
