@@ -50,3 +50,16 @@ test("a workbook renamed .csv is refused with what to do", async ({ page }) => {
   await expect(page.locator('.file-error[role="alert"]')).toContainText("This is an Excel workbook (.xlsx)");
   await expect(page.locator('.file-error[role="alert"]')).toContainText("CSV UTF-8");
 });
+
+test("a look-alike address is the person on the line before, and an invisible character is refused", async ({ page }) => {
+  await signIn(page);
+  // A full-width k (NFKC: k, by the browser's own normaliser) and a zero-width space.
+  const text = "First Name,Last Name,Email\nKate,One,kate@x.org\nKate,Two,\uFF4Bate@x.org\nKate,Three,ka\u200Bte@x.org\n";
+  await uploadFile(page, "engineering", "look-alikes.csv", Buffer.from(text, "utf8"));
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await toPreview(page);
+  await expectCounts(page, { errors: 2 });
+  await expect(rowErrors(page, 3)).toContainText("Email has to be unique");
+  await expect(rowErrors(page, 3)).toContainText("line 2");
+  await expect(rowErrors(page, 4)).toContainText("invisible character");
+});

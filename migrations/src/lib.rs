@@ -8,6 +8,8 @@ mod m20261124_000003_users_name_order_index;
 mod m20261124_000004_sign_in_url;
 mod m20261202_000005_sign_in_failures;
 mod m20261202_000006_users_search_key;
+mod m20261202_000007_import_rows_write_order;
+mod m20261202_000008_email_keys_nfkc;
 
 pub struct Migrator;
 
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_sign_in_url::Migration),
             Box::new(m20261202_000005_sign_in_failures::Migration),
             Box::new(m20261202_000006_users_search_key::Migration),
+            Box::new(m20261202_000007_import_rows_write_order::Migration),
+            Box::new(m20261202_000008_email_keys_nfkc::Migration),
         ]
     }
 }

@@ -24,7 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter, Set, Value,
+    DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set, Value,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -201,6 +201,19 @@ pub(crate) async fn write_people_alone(txn: &DatabaseTransaction) -> Result<(), 
             .await?;
     }
     Ok(())
+}
+
+/// This batch's place in the order people were written. Safe only after
+/// `write_people_alone`: no other batch can take the same number meanwhile.
+async fn next_write_order(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
+    let last = import_row::Entity::find()
+        .select_only()
+        .column_as(import_row::Column::WriteOrder.max(), "last")
+        .into_tuple::<Option<i64>>()
+        .one(txn)
+        .await?
+        .flatten();
+    Ok(last.unwrap_or(0) + 1)
 }
 
 pub async fn known_people(
@@ -511,6 +524,7 @@ pub async fn apply_batch(
         }
     }
 
+    let write_order = next_write_order(&txn).await?;
     let mut results = Vec::with_capacity(rows.len());
     let mut row_values = Vec::with_capacity(checks.len());
     let mut counts = ImportCounts::default();
@@ -543,6 +557,7 @@ pub async fn apply_batch(
                 .into(),
             previous.into(),
             now.into(),
+            write_order.into(),
         ]);
         results.push(RowResult {
             line: check.line,
@@ -551,7 +566,7 @@ pub async fn apply_batch(
         });
     }
     counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
-    insert_rows::<import_row::Entity, 8>(
+    insert_rows::<import_row::Entity, 9>(
         &txn,
         [
             import_row::Column::ImportId,
@@ -562,6 +577,7 @@ pub async fn apply_batch(
             import_row::Column::Errors,
             import_row::Column::Previous,
             import_row::Column::AppliedAt,
+            import_row::Column::WriteOrder,
         ],
         "ON CONFLICT (import_id, line) DO NOTHING",
         row_values,
@@ -687,8 +703,10 @@ async fn apply_people(
         .map(|u| (u.email_normalized.clone(), u))
         .collect();
     // A user created meanwhile by a concurrent import is updated instead;
-    // either way RETURNING gives every person's id.
-    let ids: HashMap<String, i64> = insert_rows::<user::Entity, 8>(
+    // either way RETURNING gives every person's id and the address on file
+    // (the first one given: a look-alike spelling in a later file is one
+    // person, and their emails go where they always went).
+    let stored: HashMap<String, (i64, String)> = insert_rows::<user::Entity, 8>(
         txn,
         [
             user::Column::Email,
@@ -702,7 +720,7 @@ async fn apply_people(
         ],
         "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
          last_name = excluded.last_name, search_key = excluded.search_key, \
-         updated_at = excluded.updated_at RETURNING id, email_normalized",
+         updated_at = excluded.updated_at RETURNING id, email, email_normalized",
         persons
             .iter()
             .zip(&keys)
@@ -722,12 +740,18 @@ async fn apply_people(
     )
     .await?
     .into_iter()
-    .map(|r| Ok((r.try_get("", "email_normalized")?, r.try_get("", "id")?)))
+    .map(|r| {
+        Ok((
+            r.try_get("", "email_normalized")?,
+            (r.try_get("", "id")?, r.try_get("", "email")?),
+        ))
+    })
     .collect::<Result<_, DbErr>>()?;
-    let user_ids: Vec<i64> = ids.values().copied().collect();
-    let id_of = |p: &Person| {
-        ids.get(&p.email.normalized())
-            .copied()
+    let user_ids: Vec<i64> = stored.values().map(|(id, _)| *id).collect();
+    let on_file = |p: &Person| {
+        stored
+            .get(&p.email.normalized())
+            .map(|(id, address)| (*id, address.as_str()))
             .ok_or_else(|| ServiceError::Data("user vanished".into()))
     };
 
@@ -745,7 +769,7 @@ async fn apply_people(
     }
     let mut answer_rows = Vec::new();
     for p in persons {
-        let user_id = id_of(p)?;
+        let (user_id, _) = on_file(p)?;
         for (key, value) in p.answers.iter() {
             if let Some(&field_id) = field_ids.get(key) {
                 answer_rows.push(profile_answer::Model {
@@ -784,7 +808,7 @@ async fn apply_people(
             .iter()
             .map(|p| {
                 Ok([
-                    id_of(p)?.into(),
+                    on_file(p)?.0.into(),
                     track_id.into(),
                     p.roles.bits().into(),
                     Some(imp.id).into(),
@@ -817,7 +841,7 @@ async fn apply_people(
     };
     let mail = mail_settings(txn).await?;
     for p in persons {
-        let user_id = id_of(p)?;
+        let (user_id, address) = on_file(p)?;
         let key = p.email.normalized();
         let existing = before.get(&key);
         let mut previous = Previous {
@@ -846,8 +870,8 @@ async fn apply_people(
         let mut emailed = false;
         if let (true, Some(track_id)) = (previous.membership_created, track_id) {
             // Added to the track: the system email for their roles.
-            if let Some(email) = system_email(&templates, track_id, imp.id, user_id, p, now, &mail)
-            {
+            let to = (user_id, address);
+            if let Some(email) = system_email(&templates, track_id, imp.id, to, p, now, &mail) {
                 emails.push(email);
                 emailed = true;
             }
@@ -968,7 +992,7 @@ fn system_email(
     (track_name, templates): &(String, HashMap<String, email_template::Model>),
     track_id: i64,
     import_id: i64,
-    user_id: i64,
+    (user_id, address): (i64, &str),
     p: &Person,
     now: DateTime<Utc>,
     mail: &MailSettings,
@@ -992,7 +1016,7 @@ fn system_email(
         user_id.into(),
         Some(import_id).into(),
         kind.key().into(),
-        p.email.as_str().into(),
+        address.into(),
         render(subject).into(),
         render(body).into(),
         "queued".into(),

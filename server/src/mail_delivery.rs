@@ -331,11 +331,22 @@ async fn release(db: &DatabaseConnection, ids: impl Iterator<Item = i64>) -> Res
     Ok(())
 }
 
+/// The address as SMTP carries it: an internationalised domain in its
+/// ASCII form (`bücher.de` is `xn--bcher-kva.de`), which every server
+/// accepts, where the Unicode form needs the server's SMTPUTF8.
+fn smtp_address(address: &str) -> Result<String, String> {
+    match address.rsplit_once('@') {
+        Some((local, domain)) if !domain.is_ascii() => idna::domain_to_ascii(domain)
+            .map(|ascii| format!("{local}@{ascii}"))
+            .map_err(|e| format!("its domain cannot be written in ASCII ({e})")),
+        _ => Ok(address.to_owned()),
+    }
+}
+
 /// The email as sent: plain text and its escaped HTML twin.
 fn build(email: &outbox::Model, from: &Mailbox) -> Result<Message, String> {
-    let to: Mailbox = email
-        .to_address
-        .parse()
+    let to: Mailbox = smtp_address(&email.to_address)
+        .and_then(|address| address.parse().map_err(|e| format!("{e}")))
         .map_err(|e| format!("the address {} cannot be used: {e}", email.to_address))?;
     Message::builder()
         .from(from.clone())
@@ -350,7 +361,19 @@ fn build(email: &outbox::Model, from: &Mailbox) -> Result<Message, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::smtp_url;
+    use super::{smtp_address, smtp_url};
+
+    #[test]
+    fn international_domains_travel_in_ascii() {
+        assert_eq!(
+            smtp_address("uli@bücher.de").as_deref(),
+            Ok("uli@xn--bcher-kva.de")
+        );
+        assert_eq!(
+            smtp_address("Ann@Example.com").as_deref(),
+            Ok("Ann@Example.com")
+        );
+    }
 
     #[test]
     fn plain_smtp_urls_ask_for_starttls() {

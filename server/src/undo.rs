@@ -214,11 +214,18 @@ struct Effects {
     cancel_emails: Vec<i64>,
 }
 
-/// The import's rows that wrote someone, with what each overwrote.
+/// One person an import wrote: when, and what it overwrote.
+struct Written {
+    user_id: i64,
+    write_order: i64,
+    previous: Previous,
+}
+
+/// The import's rows that wrote someone.
 async fn written_rows(
     db: &impl ConnectionTrait,
     import_id: i64,
-) -> Result<Vec<(i64, Previous)>, ServiceError> {
+) -> Result<Vec<Written>, ServiceError> {
     import_row::Entity::find()
         .filter(import_row::Column::ImportId.eq(import_id))
         .filter(import_row::Column::UserId.is_not_null())
@@ -226,29 +233,47 @@ async fn written_rows(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|r| Some((r.user_id?, r.previous?)))
-        .map(|(user_id, previous)| {
+        .filter_map(|r| Some((r.user_id?, r.write_order, r.previous?)))
+        .map(|(user_id, write_order, previous)| {
             serde_json::from_str(&previous)
-                .map(|p| (user_id, p))
+                .map(|previous| Written {
+                    user_id,
+                    write_order,
+                    previous,
+                })
                 .map_err(|e| ServiceError::Data(e.to_string()))
         })
         .collect()
 }
 
-/// What later imports, not undone, wrote of these people.
+/// What other imports, not undone, wrote of these people after this one
+/// did. "After" is per person and by write order, not by import id: two
+/// imports running at once can write in the opposite order of their ids.
 async fn later_changes(
     db: &impl ConnectionTrait,
     import_id: i64,
-    user_ids: &[i64],
+    written: &[Written],
 ) -> Result<(HashMap<i64, LaterChanges>, Vec<LaterImport>), ServiceError> {
+    let order_of: HashMap<i64, i64> = written.iter().map(|w| (w.user_id, w.write_order)).collect();
+    let Some(first) = order_of.values().min().copied() else {
+        return Ok((HashMap::new(), Vec::new()));
+    };
+    let user_ids: Vec<i64> = order_of.keys().copied().collect();
     let mut later_rows = Vec::new();
     for chunk in user_ids.chunks(CHUNK) {
         later_rows.extend(
             import_row::Entity::find()
-                .filter(import_row::Column::ImportId.gt(import_id))
                 .filter(import_row::Column::UserId.is_in(chunk.iter().copied()))
+                .filter(import_row::Column::WriteOrder.gt(first))
+                .filter(import_row::Column::ImportId.ne(import_id))
                 .all(db)
-                .await?,
+                .await?
+                .into_iter()
+                .filter(|r| {
+                    r.user_id
+                        .and_then(|user| order_of.get(&user))
+                        .is_some_and(|&mine| r.write_order > mine)
+                }),
         );
     }
     let import_ids: HashSet<i64> = later_rows.iter().map(|r| r.import_id).collect();
@@ -296,8 +321,8 @@ async fn later_changes(
 async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects, ServiceError> {
     let joined = joined_track(imp)?;
     let rows = written_rows(db, imp.id).await?;
-    let user_ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let (later, later_imports) = later_changes(db, imp.id, &user_ids).await?;
+    let user_ids: Vec<i64> = rows.iter().map(|w| w.user_id).collect();
+    let (later, later_imports) = later_changes(db, imp.id, &rows).await?;
 
     let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
@@ -349,7 +374,10 @@ async fn plan(db: &impl ConnectionTrait, imp: &import::Model) -> Result<Effects,
         ..Effects::default()
     };
     let now = Utc::now();
-    for (user_id, previous) in rows {
+    for Written {
+        user_id, previous, ..
+    } in rows
+    {
         let Some(current_names) = names.get(&user_id) else {
             continue; // deleted meanwhile: nothing of theirs is left
         };

@@ -1,4 +1,5 @@
-//! Email addresses: parsed once, compared trimmed and case-insensitively.
+//! Email addresses: parsed once, compared by an identity key (trimmed,
+//! Unicode NFKC, lower case), refused when they hold invisible characters.
 
 use crate::text::{has_double_dot, longer_than, trim};
 use serde::{Deserialize, Serialize};
@@ -7,8 +8,9 @@ use std::fmt;
 /// A well-formed email address.
 ///
 /// `as_str` is the address as the admin typed it, trimmed; `normalized` is
-/// the key that identifies a person (`Ann@Example.com` and ` ann@example.com`
-/// are one person).
+/// the key that identifies a person (`Ann@Example.com`, ` ann@example.com`
+/// and `\u{212A}ate@x.org`, with a Kelvin sign, against `kate@x.org` are one
+/// person each).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
@@ -24,6 +26,11 @@ pub enum EmailError {
     NoDomain,
     #[error("Email contains a space or a character that addresses cannot hold: remove it.")]
     BadCharacter,
+    #[error(
+        "Email contains an invisible character (a zero-width space or a text-direction mark, \
+         often pasted along with it): type the address again."
+    )]
+    Invisible,
     #[error("Email has a dot in the wrong place (at the start, the end or twice in a row): fix the dots.")]
     Dots,
     #[error("Email domain is incomplete: it needs a name and an ending, as in example.com.")]
@@ -41,6 +48,11 @@ impl Email {
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
+        // Before anything else: an invisible character would otherwise make
+        // a second person out of one address, or hide which one it is.
+        if !s.is_ascii() && s.chars().any(is_invisible) {
+            return Err(EmailError::Invisible);
+        }
         if longer_than(s, MAX_EMAIL_CHARS) {
             return Err(EmailError::TooLong);
         }
@@ -54,7 +66,13 @@ impl Email {
             return Err(EmailError::NoDomain);
         }
         check_local(local)?;
-        check_domain(domain)?;
+        // A domain is looked up in its normal form (IDNA maps it so): a
+        // letter typed as a base and a combining accent is that letter.
+        if domain.is_ascii() {
+            check_domain(domain)?;
+        } else {
+            check_domain(&nfkc(domain))?;
+        }
         Ok(Email(s.to_owned()))
     }
 
@@ -63,22 +81,68 @@ impl Email {
         &self.0
     }
 
-    /// The identity key: trimmed and lower-cased.
+    /// The identity key: trimmed, NFKC, lower-cased.
     pub fn normalized(&self) -> String {
         normalize(&self.0)
     }
 }
 
 /// The identity key of an address-like string, whether or not it is valid:
-/// used to spot duplicates before (or without) full parsing.
+/// used to spot duplicates before (or without) full parsing. NFKC first, so
+/// that look-alike compatibility characters (the Kelvin sign, full-width
+/// letters, ligatures) become the letters they stand for; then lower case.
 pub fn normalize(input: &str) -> String {
     let trimmed = trim(input);
-    // The same result; several times faster for the usual ASCII address.
+    // The same result, several times faster, for the usual ASCII address:
+    // NFKC leaves ASCII as it is.
     if trimmed.is_ascii() {
         trimmed.to_ascii_lowercase()
     } else {
-        trimmed.to_lowercase()
+        // Trimmed again: NFKC can turn a character at either end into a
+        // space and another character (the macron "¯" is " \u{304}").
+        let folded = nfkc(trimmed).to_lowercase();
+        trim(&folded).to_owned()
     }
+}
+
+/// Unicode NFKC: the same normal form in the browser (the browser's own)
+/// and on the server (see Cargo.toml for why two).
+#[cfg(not(target_arch = "wasm32"))]
+fn nfkc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn nfkc(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFKC").into()
+}
+
+/// Unicode's default-ignorable code points: rendered as nothing, so two
+/// addresses that differ only by them look the same. Zero-width spaces and
+/// joiners, the text-direction marks and overrides, the soft hyphen,
+/// variation selectors, the byte-order mark, Hangul fillers and tags.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 impl fmt::Display for Email {
@@ -148,6 +212,7 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn accepts_ordinary_plus_tagged_and_international_addresses() {
@@ -197,6 +262,39 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_compatibility_characters_are_one_person() {
+        let kelvin = Email::parse("\u{212A}ate@x.org").unwrap();
+        assert_eq!(kelvin.normalized(), "kate@x.org");
+        let full_width = Email::parse("\u{FF41}nn@example.com").unwrap();
+        assert_eq!(full_width.normalized(), "ann@example.com");
+        // A decomposed "ü" (u + combining diaeresis) is the precomposed one.
+        assert_eq!(
+            Email::parse("user@bu\u{0308}cher.de").unwrap().normalized(),
+            Email::parse("user@bücher.de").unwrap().normalized()
+        );
+        assert_eq!(
+            kelvin.as_str(),
+            "\u{212A}ate@x.org",
+            "the address as given stays"
+        );
+    }
+
+    #[test]
+    fn invisible_and_direction_characters_are_refused() {
+        for input in [
+            "ka\u{200B}te@x.org",
+            "kate\u{200D}@x.org",
+            "\u{FEFF}kate@x.org",
+            "kate@x\u{00AD}.org",
+            "\u{202E}gro.x@etak",
+            "kate@x.org\u{2066}",
+            "kat\u{E0061}e@x.org",
+        ] {
+            assert_eq!(Email::parse(input), Err(EmailError::Invisible), "{input:?}");
+        }
+    }
+
+    #[test]
     fn every_error_message_says_what_to_do() {
         for e in [
             EmailError::Empty,
@@ -204,6 +302,7 @@ mod tests {
             EmailError::NoLocalPart,
             EmailError::NoDomain,
             EmailError::BadCharacter,
+            EmailError::Invisible,
             EmailError::Dots,
             EmailError::Domain,
             EmailError::TooLong,
@@ -221,8 +320,17 @@ mod tests {
 
         /// The ASCII shortcut changes nothing.
         #[test]
-        fn normalize_is_trimmed_unicode_lower_case(s in "\\PC{0,30}|[ A-Za-z@.]{0,30}") {
-            prop_assert_eq!(normalize(&s), s.trim().to_lowercase());
+        fn normalize_is_trimmed_nfkc_lower_case(s in "\\PC{0,30}|[ A-Za-z@.]{0,30}") {
+            let folded = s.trim().nfkc().collect::<String>().to_lowercase();
+            prop_assert_eq!(normalize(&s), folded.trim());
+        }
+
+        /// A key is its own key: normalising twice changes nothing, so a
+        /// stored key always finds its person again.
+        #[test]
+        fn normalize_is_idempotent(s in "\\PC{0,30}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once);
         }
 
         #[test]

@@ -17,6 +17,8 @@ pub struct Model {
     /// JSON: what the row overwrote, for undo.
     pub previous: Option<String>,
     pub applied_at: DateTimeUtc,
+    /// The batch's place in the order people were written: undo's "later".
+    pub write_order: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

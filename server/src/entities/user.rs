@@ -7,7 +7,8 @@ pub struct Model {
     pub id: i64,
     /// As first imported, trimmed.
     pub email: String,
-    /// Trimmed and lower-cased: the identity key (unique).
+    /// `domain::email::normalize`d (trimmed, NFKC, lower case): the identity
+    /// key (unique).
     pub email_normalized: String,
     pub first_name: String,
     pub last_name: String,

@@ -1,14 +1,11 @@
 //! Adding people manually and from the global pool at a track (SPEC §7),
 //! and the members list — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, roles_in, signed_in, TestApp};
 use app::api::adds::{AddPersonResult, ExistingPerson, FoundPerson, PoolAddSummary};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{PersonForm, Role, Roles};
 use app::UserPage;
-use common::{import, roles_in, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{import as import_entity, outbox, user};
 use std::sync::LazyLock;
@@ -254,7 +251,7 @@ async fn pool(app: &TestApp) -> Vec<i64> {
     ids
 }
 
-async fn add_from_pool(app: &TestApp, ids: &[i64], held: Roles) -> common::Answer {
+async fn add_from_pool(app: &TestApp, ids: &[i64], held: Roles) -> crate::helpers::Answer {
     app.call_json(
         "add_from_pool",
         serde_json::json!({ "track_slug": "engineering", "user_ids": ids, "roles": held }),
@@ -352,7 +349,8 @@ async fn the_members_list_is_for_the_tracks_admins(app: TestApp) {
     assert_eq!(eve.call_json("users", pool_query).await.status, 200);
 }
 
-static POOL_CLOSED: LazyLock<String> = LazyLock::new(common::demo_instance_with_the_pool_closed);
+static POOL_CLOSED: LazyLock<String> =
+    LazyLock::new(crate::helpers::demo_instance_with_the_pool_closed);
 
 on_both_databases!(
     instance = Some(super::POOL_CLOSED.as_str());

@@ -1,14 +1,11 @@
 //! The global user repository (issue 4): the list's search, filters, order
 //! and paging, one user in full, and who may see them — on SQLite and
 //! PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, signed_in, TestApp};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use app::{UserDetail, UserPage};
-use common::{import, signed_in, TestApp};
 
 async fn list(app: &TestApp, query: serde_json::Value) -> UserPage {
     let mut full = serde_json::json!({ "search": "", "state": "All", "track": null, "page": 0 });

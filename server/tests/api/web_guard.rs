@@ -1,10 +1,7 @@
 //! Web hardening (issue 9): cross-site changes refused, a Content-Security-
 //! Policy on every response, bounded bodies, malformed calls answered 400.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::TestApp;
+use crate::helpers::TestApp;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::session;
 
@@ -142,7 +139,7 @@ async fn a_malformed_call_is_a_bad_request_not_a_server_error(app: TestApp) {
 /// sign-in its cookie, whatever else is being answered at that moment.
 mod overlapping_requests {
     use super::*;
-    use common::{spawn_app, Db};
+    use crate::helpers::{spawn_app, Db};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn sqlite() {

@@ -1,14 +1,11 @@
 //! Delivering system emails (SPEC §8) to a real SMTP server on loopback:
 //! what arrives, what never does, retries, and two workers on one database —
 //! on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::smtp_sink::SmtpSink;
+use crate::helpers::{import, signed_in, Db, TestApp};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
-use common::smtp_sink::SmtpSink;
-use common::{import, signed_in, Db, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::entities::outbox;
 use std::collections::HashSet;
@@ -16,13 +13,14 @@ use std::time::Duration;
 
 /// The demo instance, with emails due at once instead of after 10 minutes.
 fn no_hold() -> String {
-    std::fs::read_to_string(common::demo_instance())
+    std::fs::read_to_string(crate::helpers::demo_instance())
         .unwrap()
         .replace("email_hold_minutes = 10", "email_hold_minutes = 0")
 }
 
 async fn app_mailing_to(kind: Db, sink: Option<&SmtpSink>) -> Option<TestApp> {
-    let app = common::spawn_app_with(kind, Some(&no_hold()), sink.map(|s| s.url.clone())).await?;
+    let app =
+        crate::helpers::spawn_app_with(kind, Some(&no_hold()), sink.map(|s| s.url.clone())).await?;
     signed_in(&app).await;
     Some(app)
 }
@@ -76,7 +74,51 @@ on_both!(
     a_refused_email_is_sent_again_later,
     two_workers_never_send_an_email_twice,
     without_smtp_each_email_is_an_eml_file,
+    emails_go_to_the_address_on_file_with_international_domains_encoded,
 );
+
+/// A look-alike spelling of an address is the person on file, and their
+/// email goes to the address on file; an internationalised domain travels
+/// in its ASCII form (IDNA), which every SMTP server accepts.
+async fn emails_go_to_the_address_on_file_with_international_domains_encoded(kind: Db) {
+    let sink = SmtpSink::start(0).await;
+    let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
+        return;
+    };
+    let header = "First Name,Last Name,Email\n";
+    import(
+        &app,
+        Some("engineering"),
+        // The second Kate, with a full-width k, is the first one twice.
+        &format!(
+            "{header}Kate,One,kate@x.org\nKate,Two,\u{FF4B}ate@x.org\nUli,Ünal,uli@bücher.de\n"
+        ),
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    import(
+        &app,
+        Some("leadership"),
+        &format!("{header}Kate,One,\u{FF4B}ate@x.org\n"),
+        everyone(&[Role::Mentee]),
+        10,
+    )
+    .await;
+    sink.wait_for(3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut to: Vec<Vec<String>> = sink.received().into_iter().map(|r| r.to).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            vec!["kate@x.org".to_owned()],
+            vec!["kate@x.org".to_owned()],
+            vec!["uli@xn--bcher-kva.de".to_owned()],
+        ],
+        "one email per track Kate joined, both to the address on file"
+    );
+}
 
 async fn each_person_added_gets_one_email_with_the_placeholders_filled(kind: Db) {
     let sink = SmtpSink::start(0).await;
@@ -126,7 +168,7 @@ async fn dormant_users_and_switched_off_templates_get_no_email(kind: Db) {
     let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
         return;
     };
-    common::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
+    crate::helpers::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
 
     import(
         &app,
@@ -234,10 +276,11 @@ on_both!(an_email_being_sent_when_its_import_is_undone_is_never_sent_again);
 async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind: Db) {
     let sink = SmtpSink::start_slow_refusing(1, Duration::from_millis(1_500)).await;
     // Held a minute, so that the import can be undone; then made due at once.
-    let held = std::fs::read_to_string(common::demo_instance())
+    let held = std::fs::read_to_string(crate::helpers::demo_instance())
         .unwrap()
         .replace("email_hold_minutes = 10", "email_hold_minutes = 1");
-    let Some(app) = common::spawn_app_with(kind, Some(&held), Some(sink.url.clone())).await else {
+    let Some(app) = crate::helpers::spawn_app_with(kind, Some(&held), Some(sink.url.clone())).await
+    else {
         return;
     };
     signed_in(&app).await;

@@ -1,15 +1,12 @@
 //! Holes a hostile caller or an unlucky moment could open (issue 18), each
 //! closed and shown closed on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, signed_in, start_import, TestApp};
 use app::api::adds::FoundPerson;
-use app::domain::csv_upload::RoleChoice;
+use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{Role, Roles};
 use app::UserPage;
 use chrono::{Duration, Utc};
-use common::{import, signed_in, start_import, TestApp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
@@ -26,11 +23,12 @@ on_both_databases!(
     an_import_whose_track_was_archived_adds_nobody_more,
     members_of_archived_tracks_only_are_dormant_and_take_no_licence,
     accented_names_are_found_in_any_case,
+    look_alike_and_invisible_addresses_make_no_second_person,
 );
 
 /// The demo instance with Leadership removed: a single-track program.
 static ONE_TRACK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let demo = std::fs::read_to_string(common::demo_instance()).unwrap();
+    let demo = std::fs::read_to_string(crate::helpers::demo_instance()).unwrap();
     let start = demo.find("[[tracks]]\nslug = \"leadership\"").unwrap();
     let end = start + demo[start..].find("\n\n").unwrap();
     format!("{}{}", &demo[..start], &demo[end..])
@@ -42,7 +40,7 @@ on_both_databases!(
 );
 
 static POOL_CLOSED: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(common::demo_instance_with_the_pool_closed);
+    std::sync::LazyLock::new(crate::helpers::demo_instance_with_the_pool_closed);
 
 on_both_databases!(
     instance = Some(super::POOL_CLOSED.as_str());
@@ -282,12 +280,14 @@ const FLOOD_PEAK_MB: u64 = 300;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_a_flood_of_failed_sign_ins() {
-    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(common::Db::Sqlite).await;
+    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(crate::helpers::Db::Sqlite)
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_a_flood_of_failed_sign_ins() {
-    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(common::Db::Postgres).await;
+    a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(crate::helpers::Db::Postgres)
+        .await;
 }
 
 /// 200 failed sign-ins at once against the real server binary from one
@@ -295,13 +295,20 @@ async fn postgres_a_flood_of_failed_sign_ins() {
 /// emails, 80 with the real admin's email. The server's peak memory stays
 /// under [`FLOOD_PEAK_MB`], it keeps answering, and the admin signs in from
 /// another address at once.
-async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(kind: common::Db) {
+async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(
+    kind: crate::helpers::Db,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = common::test_config(kind, &dir).await else {
+    let Some(config) = crate::helpers::test_config(kind, &dir).await else {
         return;
     };
-    std::fs::copy(common::demo_instance(), dir.path().join("instance.toml")).unwrap();
-    let server = common::server_binary::start_server(dir.path(), &config.database_url, None);
+    std::fs::copy(
+        crate::helpers::demo_instance(),
+        dir.path().join("instance.toml"),
+    )
+    .unwrap();
+    let server =
+        crate::helpers::server_binary::start_server(dir.path(), &config.database_url, None);
     let db = server::db::connect(&config.database_url).await.unwrap();
     server::accounts::create_admin(
         &db,
@@ -390,22 +397,36 @@ async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(kind:
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_servers_started_together_migrate_and_sync_once() {
     let started_alone = tempfile::tempdir().unwrap();
-    let Some(alone) = common::test_config(common::Db::Postgres, &started_alone).await else {
+    let Some(alone) =
+        crate::helpers::test_config(crate::helpers::Db::Postgres, &started_alone).await
+    else {
         return;
     };
     let together = tempfile::tempdir().unwrap();
-    let shared = common::test_config(common::Db::Postgres, &together)
+    let shared = crate::helpers::test_config(crate::helpers::Db::Postgres, &together)
         .await
         .unwrap();
     for dir in [&started_alone, &together] {
-        std::fs::copy(common::demo_instance(), dir.path().join("instance.toml")).unwrap();
+        std::fs::copy(
+            crate::helpers::demo_instance(),
+            dir.path().join("instance.toml"),
+        )
+        .unwrap();
     }
-    let one = common::server_binary::start_server(started_alone.path(), &alone.database_url, None);
+    let one = crate::helpers::server_binary::start_server(
+        started_alone.path(),
+        &alone.database_url,
+        None,
+    );
     let three: Vec<_> = std::thread::scope(|scope| {
         let starting: Vec<_> = (0..3)
             .map(|_| {
                 scope.spawn(|| {
-                    common::server_binary::start_server(together.path(), &shared.database_url, None)
+                    crate::helpers::server_binary::start_server(
+                        together.path(),
+                        &shared.database_url,
+                        None,
+                    )
                 })
             })
             .collect();
@@ -532,13 +553,17 @@ async fn ended_sessions_are_swept_out(app: TestApp) {
 #[tokio::test]
 async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_public_url() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = common::test_config(common::Db::Sqlite, &dir).await.unwrap();
+    let mut config = crate::helpers::test_config(crate::helpers::Db::Sqlite, &dir)
+        .await
+        .unwrap();
     config.public_url = Some("https://roster.example.org".into());
     let db_url = config.database_url.clone();
-    let app =
-        server::startup::Application::build(config, common::leptos_options_with_site(dir.path()))
-            .await
-            .unwrap();
+    let app = server::startup::Application::build(
+        config,
+        crate::helpers::leptos_options_with_site(dir.path()),
+    )
+    .await
+    .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let db = server::db::connect(&db_url).await.unwrap();
@@ -633,7 +658,7 @@ async fn members_of_archived_tracks_only_are_dormant_and_take_no_licence(app: Te
             "scope": "Global", "search": "", "state": state, "track": null, "role": null, "page": 0
         } })
     };
-    let emails = |answer: common::Answer| -> (Vec<String>, u64) {
+    let emails = |answer: crate::helpers::Answer| -> (Vec<String>, u64) {
         assert_eq!(answer.status, 200, "{}", answer.body);
         let page: UserPage = serde_json::from_str(&answer.body).unwrap();
         (
@@ -671,5 +696,122 @@ async fn accented_names_are_found_in_any_case(app: TestApp) {
         let page: UserPage = serde_json::from_str(&answer.body).unwrap();
         let found: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
         assert_eq!(found, ["emile@example.org"], "{search}");
+    }
+}
+
+async fn look_alike_and_invisible_addresses_make_no_second_person(app: TestApp) {
+    signed_in(&app).await;
+    let header = "First Name,Last Name,Email\n";
+    import(
+        &app,
+        None,
+        &format!("{header}Kate,One,kate@x.org\n"),
+        RoleChoice::Dormant,
+        10,
+    )
+    .await;
+    let again = import(
+        &app,
+        None,
+        // A full-width k, then a Kelvin sign, then a zero-width space.
+        &format!(
+            "{header}Kate,Two,\u{FF4B}ate@x.org\n\
+             Kate,Three,\u{212A}ate@x.org\n\
+             Kate,Four,ka\u{200B}te@x.org\n"
+        ),
+        RoleChoice::Dormant,
+        10,
+    )
+    .await;
+    let outcomes: Vec<RowOutcome> = (2..=4).map(|line| again.outcome(line)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            RowOutcome::Updated,
+            RowOutcome::Skipped,
+            RowOutcome::Skipped
+        ]
+    );
+    let message = |line: u64| {
+        let row = again.rows.iter().find(|r| r.line == line).unwrap();
+        row.errors[0].message.clone()
+    };
+    assert!(message(3).contains("unique"), "{}", message(3));
+    assert!(message(4).contains("invisible"), "{}", message(4));
+
+    let people = user::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(people.len(), 1, "one Kate");
+    assert_eq!(
+        (people[0].email.as_str(), people[0].last_name.as_str()),
+        ("kate@x.org", "Two"),
+        "the address on file stays as first given"
+    );
+
+    // Adding by hand: the look-alike is found as Kate, the invisible refused.
+    let found = app
+        .call_json(
+            "find_person",
+            serde_json::json!({ "track_slug": "engineering", "email": "\u{FF4B}ate@x.org" }),
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(found.body.contains("kate@x.org"), "{}", found.body);
+}
+
+/// Keys made before NFKC are made again by a migration; a key that would
+/// now belong to two people stays as it was for the later one.
+#[tokio::test]
+async fn email_keys_made_before_nfkc_are_made_again() {
+    for kind in [crate::helpers::Db::Sqlite, crate::helpers::Db::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(config) = crate::helpers::test_config(kind, &dir).await else {
+            continue;
+        };
+        let db = sea_orm::Database::connect(&config.database_url)
+            .await
+            .unwrap();
+        use migrations::MigratorTrait;
+        migrations::Migrator::up(&db, Some(7)).await.unwrap();
+        // As the old code keyed them: trimmed and lower-cased only.
+        for email in [
+            "\u{FF41}da@example.com",
+            "bo@example.com",
+            "\u{FF42}o@example.com",
+        ] {
+            let now = Utc::now();
+            let person = user::ActiveModel {
+                email: sea_orm::Set(email.into()),
+                email_normalized: sea_orm::Set(email.to_lowercase()),
+                first_name: sea_orm::Set("A".into()),
+                last_name: sea_orm::Set("B".into()),
+                search_key: sea_orm::Set(String::new()),
+                created_by_import_id: sea_orm::Set(None),
+                created_at: sea_orm::Set(now),
+                updated_at: sea_orm::Set(now),
+                ..Default::default()
+            };
+            user::Entity::insert(person).exec(&db).await.unwrap();
+        }
+        migrations::Migrator::up(&db, None).await.unwrap();
+        let mut keys: Vec<(String, String)> = user::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| (u.email, u.email_normalized))
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                ("bo@example.com".into(), "bo@example.com".into()),
+                ("\u{FF41}da@example.com".into(), "ada@example.com".into()),
+                (
+                    "\u{FF42}o@example.com".into(),
+                    "\u{FF42}o@example.com".into()
+                ),
+            ],
+            "{kind:?}"
+        );
     }
 }

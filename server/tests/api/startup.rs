@@ -1,10 +1,7 @@
 //! Start-up, the instance definition, and the pages as served — on SQLite
 //! and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Db, TestApp};
+use crate::helpers::{Db, TestApp};
 use sea_orm::{EntityTrait, QueryOrder};
 use server::entities::{profile_field, profile_field_option, track};
 use server::instance_file::InstanceDefinition;
@@ -18,7 +15,7 @@ on_both_databases!(
 );
 
 async fn loading_the_instance_definition_twice_changes_nothing(app: TestApp) {
-    let def = server::instance_file::load(&common::demo_instance()).unwrap();
+    let def = server::instance_file::load(&crate::helpers::demo_instance()).unwrap();
     let tracks_before = track::Entity::find()
         .order_by_asc(track::Column::Id)
         .all(&app.db)
@@ -51,7 +48,7 @@ async fn loading_the_instance_definition_twice_changes_nothing(app: TestApp) {
 }
 
 async fn removed_tracks_and_fields_are_archived_and_come_back(app: TestApp) {
-    let full = server::instance_file::load(&common::demo_instance()).unwrap();
+    let full = server::instance_file::load(&crate::helpers::demo_instance()).unwrap();
     let mut smaller: InstanceDefinition = full.clone();
     smaller.tracks.retain(|t| t.slug != "leadership");
     smaller.profile_fields.retain(|f| f.key != "languages");
@@ -157,7 +154,7 @@ async fn responses_carry_security_headers(app: TestApp) {
 #[tokio::test]
 async fn a_bad_database_url_gets_a_sentence_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = common::test_config(Db::Sqlite, &dir).await.unwrap();
+    let mut config = crate::helpers::test_config(Db::Sqlite, &dir).await.unwrap();
     for (url, expected) in [
         (
             "mysql://root@localhost/roster",
@@ -173,10 +170,11 @@ async fn a_bad_database_url_gets_a_sentence_not_a_panic() {
         ),
     ] {
         config.database_url = url.into();
-        let err = server::startup::Application::build(config.clone(), common::leptos_options())
-            .await
-            .err()
-            .expect("refused");
+        let err =
+            server::startup::Application::build(config.clone(), crate::helpers::leptos_options())
+                .await
+                .err()
+                .expect("refused");
         let message = err.to_string();
         assert!(message.contains(expected), "{message}");
         assert!(
@@ -189,11 +187,11 @@ async fn a_bad_database_url_gets_a_sentence_not_a_panic() {
 #[tokio::test]
 async fn a_bad_instance_file_names_the_line_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = common::test_config(Db::Sqlite, &dir).await.unwrap();
+    let mut config = crate::helpers::test_config(Db::Sqlite, &dir).await.unwrap();
     let file = dir.path().join("instance.toml");
     std::fs::write(&file, "name = \"Acme\"\nlicense_limit = 5\n\n[[tracks]]\nslug = \"Main Track\"\nname = \"Main\"\n").unwrap();
     config.instance_file = file;
-    let err = server::startup::Application::build(config, common::leptos_options())
+    let err = server::startup::Application::build(config, crate::helpers::leptos_options())
         .await
         .err()
         .expect("refused");
@@ -207,7 +205,7 @@ async fn a_bad_instance_file_names_the_line_at_start() {
 /// at 10,000 rows, `cargo bench -p server --bench apply`).
 #[tokio::test]
 async fn postgres_plans_every_statement_with_its_values() {
-    let Some(app) = common::spawn_app(Db::Postgres).await else {
+    let Some(app) = crate::helpers::spawn_app(Db::Postgres).await else {
         return;
     };
     use sea_orm::{ConnectionTrait, DbBackend, Statement};

@@ -1,15 +1,12 @@
 //! Import history (SPEC §9): what is listed, to whom, and one import's
 //! rows — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, signed_in, TestApp};
 use app::api::history::{HistoryPage, ImportDetail};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::Role;
-use common::{import, signed_in, TestApp};
 
-async fn history(app: &TestApp, track: Option<&str>) -> common::Answer {
+async fn history(app: &TestApp, track: Option<&str>) -> crate::helpers::Answer {
     app.call_json(
         "import_history",
         serde_json::json!({ "track_slug": track, "page": 0 }),
@@ -17,7 +14,7 @@ async fn history(app: &TestApp, track: Option<&str>) -> common::Answer {
     .await
 }
 
-fn page(answer: common::Answer) -> HistoryPage {
+fn page(answer: crate::helpers::Answer) -> HistoryPage {
     assert_eq!(answer.status, 200, "{}", answer.body);
     serde_json::from_str(&answer.body).unwrap()
 }

@@ -1,18 +1,15 @@
 //! Undoing an import (SPEC §9): each rule, the confirmation's figures, later
 //! imports, emails already sent, the window and the rights — on SQLite and
 //! PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::smtp_sink::SmtpSink;
+use crate::helpers::{apply_and_finish, import, roles_in, signed_in, start_import, Db, TestApp};
 use app::api::adds::AddPersonResult;
 use app::api::history::ImportDetail;
 use app::api::undo::{UndoCounts, UndoPlan, UndoWindow};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{PersonForm, Role, Roles};
 use chrono::{Duration, Utc};
-use common::smtp_sink::SmtpSink;
-use common::{import, roles_in, signed_in, Db, TestApp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::entities::{
@@ -25,17 +22,17 @@ fn everyone(list: &[Role]) -> RoleChoice {
 
 const HEADER: &str = "First Name,Last Name,Email,Job Title,Department\n";
 
-async fn preview(app: &TestApp, id: i64) -> common::Answer {
+async fn preview(app: &TestApp, id: i64) -> crate::helpers::Answer {
     app.call_json("preview_undo", serde_json::json!({ "id": id }))
         .await
 }
 
-fn plan(answer: common::Answer) -> UndoPlan {
+fn plan(answer: crate::helpers::Answer) -> UndoPlan {
     assert_eq!(answer.status, 200, "{}", answer.body);
     serde_json::from_str(&answer.body).unwrap()
 }
 
-async fn undo(app: &TestApp, id: i64, expected: UndoCounts) -> common::Answer {
+async fn undo(app: &TestApp, id: i64, expected: UndoCounts) -> crate::helpers::Answer {
     app.call_json(
         "undo_import",
         serde_json::json!({ "id": id, "expected": expected }),
@@ -129,6 +126,7 @@ async fn active_users(app: &TestApp) -> u64 {
 on_both_databases!(
     undo_takes_back_exactly_what_a_track_import_did,
     a_later_import_keeps_what_it_changed,
+    later_means_written_later_not_a_larger_import_id,
     a_dormant_import_is_undone_at_the_global_level,
     manual_and_pool_adds_are_undone_too,
     undo_is_refused_outside_its_window_without_rights_or_after_a_change,
@@ -252,6 +250,69 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
         )
         .await;
     assert_eq!(more.status, 422, "an undone import takes no more batches");
+}
+
+/// Two imports of one person, started in one order and written in the
+/// other (as when they run at once): undo goes by when each wrote Pat.
+async fn later_means_written_later_not_a_larger_import_id(app: TestApp) {
+    signed_in(&app).await;
+    let (first, first_rows) = start_import(
+        &app,
+        Some("engineering"),
+        &format!("{HEADER}Pat,One,pat@example.com,Designer,\n"),
+        everyone(&[Role::Mentee]),
+    )
+    .await;
+    let (second, second_rows) = start_import(
+        &app,
+        Some("leadership"),
+        &format!("{HEADER}Pat,Two,pat@example.com,,Finance\n"),
+        everyone(&[Role::Mentee]),
+    )
+    .await;
+    assert!(first < second);
+    apply_and_finish(&app, second, &second_rows.rows, 10).await;
+    apply_and_finish(&app, first, &first_rows.rows, 10).await;
+
+    let second_plan = plan(preview(&app, second).await);
+    assert_eq!(
+        (
+            second_plan.counts.users_deleted,
+            second_plan.counts.kept_for_later_imports
+        ),
+        (0, 1),
+        "the import with the smaller id wrote Pat after the other created them: Pat stays"
+    );
+    let later: Vec<(i64, u64)> = second_plan
+        .later_imports
+        .iter()
+        .map(|l| (l.id, l.people))
+        .collect();
+    assert_eq!(later, [(first, 1)]);
+    let first_plan = plan(preview(&app, first).await);
+    assert!(
+        first_plan.later_imports.is_empty(),
+        "nothing wrote Pat after the last import did"
+    );
+    assert_eq!(first_plan.counts.profiles_restored, 1);
+
+    confirm_undo(&app, first).await;
+    assert_eq!(
+        names(&app, "pat@example.com").await,
+        ("Pat".into(), "Two".into()),
+        "the names go back to what the earlier write left"
+    );
+    assert_eq!(answer(&app, "pat@example.com", "job_title").await, None);
+    assert_eq!(roles_in(&app, "pat@example.com", "engineering").await, None);
+    assert!(roles_in(&app, "pat@example.com", "leadership")
+        .await
+        .is_some());
+
+    confirm_undo(&app, second).await;
+    assert!(
+        person(&app, "pat@example.com").await.is_none(),
+        "with the later write undone, the import that created Pat takes Pat back"
+    );
 }
 
 async fn a_later_import_keeps_what_it_changed(app: TestApp) {
@@ -549,7 +610,7 @@ async fn undo_is_refused_outside_its_window_without_rights_or_after_a_change(app
 /// Emails that went out before the undo stay sent; their people stay, dormant.
 async fn emails_already_sent_stay_sent(kind: Db) {
     let sink = SmtpSink::start(0).await;
-    let Some(app) = common::spawn_app_with(kind, None, Some(sink.url.clone())).await else {
+    let Some(app) = crate::helpers::spawn_app_with(kind, None, Some(sink.url.clone())).await else {
         return;
     };
     signed_in(&app).await;

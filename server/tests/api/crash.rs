@@ -4,16 +4,13 @@
 //! and the same import sent again; and stopped with SIGTERM mid-batch,
 //! which it finishes first, and the email it is sending too, giving the
 //! rest of its round back to the queue — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::server_binary::{start_server, Server};
+use crate::helpers::smtp_sink::SmtpSink;
+use crate::helpers::Db;
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Email, NewPassword, Role, Roles};
 use app::{ImportCounts, ImportPlan};
-use common::server_binary::{start_server, Server};
-use common::smtp_sink::SmtpSink;
-use common::Db;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{import_row, membership, outbox, user};
 use std::path::Path;
@@ -108,7 +105,7 @@ async fn started_import(
 /// Writes the demo instance, allowing a 10,000-row upload and as many
 /// members, with `hold_minutes` before an email leaves.
 fn write_instance(dir: &Path, hold_minutes: u32) {
-    let instance: String = std::fs::read_to_string(common::demo_instance())
+    let instance: String = std::fs::read_to_string(crate::helpers::demo_instance())
         .unwrap()
         .lines()
         .map(|line| match line.split('=').next().map(str::trim) {
@@ -186,7 +183,7 @@ async fn start_import(
 
 async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = common::test_config(kind, &dir).await else {
+    let Some(config) = crate::helpers::test_config(kind, &dir).await else {
         return;
     };
     let url = config.database_url.clone();
@@ -288,7 +285,7 @@ async fn postgres_sigterm() {
 /// applied: the server finishes it, answers it, then stops.
 async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = common::test_config(kind, &dir).await else {
+    let Some(config) = crate::helpers::test_config(kind, &dir).await else {
         return;
     };
     let url = config.database_url.clone();
@@ -345,7 +342,7 @@ async fn postgres_sigterm_while_mailing() {
 async fn stopped_while_mailing_every_email_goes_once(kind: Db) {
     const PEOPLE: usize = 30;
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = common::test_config(kind, &dir).await else {
+    let Some(config) = crate::helpers::test_config(kind, &dir).await else {
         return;
     };
     let url = config.database_url.clone();

@@ -1,13 +1,10 @@
 //! Applying CSV imports on the server (SPEC §5 step 4, §6): semantics,
 //! retries, errors inside a batch and rights — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, roles_in, signed_in, TestApp};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Role, Roles};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
-use common::{import, roles_in, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{membership, outbox, profile_answer, profile_field, user};
 
@@ -483,7 +480,7 @@ async fn set_limits(app: &TestApp, license: i32, rows: i32) {
 }
 
 /// Starts an import of `text` at the engineering track as mentees.
-async fn start(app: &TestApp, text: &str) -> common::Answer {
+async fn start(app: &TestApp, text: &str) -> crate::helpers::Answer {
     let table = read_table(text, Delimiter::Comma, 1_000).unwrap();
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
@@ -507,7 +504,7 @@ on_both_databases!(
 
 async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
     signed_in(&app).await;
-    common::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
+    crate::helpers::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
 
     let ask = serde_json::json!({ "track_slug": "engineering", "dormant": false });
     let answer = app.call_json("import_context", ask.clone()).await;

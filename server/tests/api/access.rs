@@ -1,16 +1,13 @@
 //! Rights on every server function (issue 9, SPEC §3): each is refused to
 //! anonymous callers (401) and to the admin of another track (403), and a
 //! refused call changes nothing — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, signed_in, TestApp};
 use app::api::emails::EmailTemplate;
 use app::api::undo::UndoCounts;
 use app::domain::csv_upload::{Mapping, RoleChoice};
 use app::domain::{PersonForm, Role, Roles, SystemEmail};
 use app::{ImportPlan, UserQuery};
-use common::{import, signed_in, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use server::entities::{

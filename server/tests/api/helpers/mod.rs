@@ -1,6 +1,6 @@
 //! Starts the real app on a random port with a fresh database, SQLite or
 //! PostgreSQL (zero-to-production's `spawn_app`).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 pub mod server_binary;
 pub mod smtp_sink;
@@ -225,16 +225,16 @@ macro_rules! on_both_databases {
                 #[tokio::test]
                 async fn sqlite() {
                     let instance: Option<&str> = $instance;
-                    let db = $crate::common::Db::Sqlite;
-                    if let Some(app) = $crate::common::spawn_app_with_instance(db, instance).await {
+                    let db = $crate::helpers::Db::Sqlite;
+                    if let Some(app) = $crate::helpers::spawn_app_with_instance(db, instance).await {
                         super::$name(app).await;
                     }
                 }
                 #[tokio::test]
                 async fn postgres() {
                     let instance: Option<&str> = $instance;
-                    let db = $crate::common::Db::Postgres;
-                    if let Some(app) = $crate::common::spawn_app_with_instance(db, instance).await {
+                    let db = $crate::helpers::Db::Postgres;
+                    if let Some(app) = $crate::helpers::spawn_app_with_instance(db, instance).await {
                         super::$name(app).await;
                     }
                 }
@@ -415,8 +415,18 @@ pub async fn import(
     batch: usize,
 ) -> Imported {
     let (id, table) = start_import(app, track, text, choice).await;
+    apply_and_finish(app, id, &table.rows, batch).await
+}
+
+/// Sends a started import's rows in batches of `batch` rows, finishes it.
+pub async fn apply_and_finish(
+    app: &TestApp,
+    id: i64,
+    table_rows: &[app::domain::csv_upload::CsvRow],
+    batch: usize,
+) -> Imported {
     let mut rows = Vec::new();
-    for chunk in table.rows.chunks(batch) {
+    for chunk in table_rows.chunks(batch) {
         let answer = app
             .call_json(
                 "apply_batch",

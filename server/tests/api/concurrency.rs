@@ -1,12 +1,9 @@
 //! Imports at the same time (issue 9, SPEC §10): eight imports of
 //! overlapping people, applied at once, on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::{import, roles_in, signed_in, Imported, TestApp};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
-use common::{import, roles_in, signed_in, Imported, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::entities::{outbox, user};
 

@@ -1,11 +1,8 @@
 //! Admin accounts over HTTP (SPEC §3): the setup link, sign-in, sessions,
 //! and rights on every server function — on SQLite and PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::helpers::TestApp;
 use chrono::{Duration, Utc};
-use common::TestApp;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::entities::{admin, session};
 
@@ -334,7 +331,7 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
 
 async fn signing_in_again_starts_a_new_session_and_ends_the_old(app: TestApp) {
     let first = app.sign_up_first_admin("ann@example.com", PASSWORD).await;
-    let token = |answer: &common::Answer| {
+    let token = |answer: &crate::helpers::Answer| {
         answer
             .set_cookie
             .iter()

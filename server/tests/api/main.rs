@@ -1,0 +1,21 @@
+//! The server's integration tests: the real app on a random port with a
+//! fresh database, SQLite and PostgreSQL (zero-to-production's `tests/api`).
+//! One binary with a module per area, so `cargo test` links them once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod helpers;
+
+mod access;
+mod accounts;
+mod adds;
+mod concurrency;
+mod crash;
+mod history;
+mod imports;
+mod mail;
+mod startup;
+mod trust;
+mod undo;
+mod users;
+mod web_guard;
