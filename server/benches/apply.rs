@@ -37,7 +37,9 @@ async fn apply_once(url: &str, rows: usize) -> Duration {
     let (db, admin) = common::demo_instance_with_admin(url).await;
     let text = generate(rows);
     let table = read_table(&text, Delimiter::Comma, rows).expect("table");
-    let fields = server::overview::profile_fields(&db).await.expect("fields");
+    let fields = app::backend::overview::profile_fields(&db)
+        .await
+        .expect("fields");
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "bench.csv".into(),
@@ -48,15 +50,15 @@ async fn apply_once(url: &str, rows: usize) -> Duration {
         rows_total: rows as u32,
     };
     let start = Instant::now();
-    let id = server::imports::start(&db, &admin, plan)
+    let id = app::backend::imports::start(&db, &admin, plan)
         .await
         .expect("start");
     for batch in table.rows.chunks(BATCH) {
-        server::imports::apply_batch(&db, &admin, id, batch.to_vec())
+        app::backend::imports::apply_batch(&db, &admin, id, batch.to_vec())
             .await
             .expect("batch");
     }
-    let counts = server::imports::finish(&db, &admin, id)
+    let counts = app::backend::imports::finish(&db, &admin, id)
         .await
         .expect("finish");
     let elapsed = start.elapsed();
@@ -154,7 +156,7 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
     for first in (0..rows).step_by(BATCH) {
         let now = Utc::now();
         let batch: Vec<usize> = (first..(first + BATCH).min(rows)).collect();
-        let txn = server::db::begin_write(&db).await.expect("begin");
+        let txn = app::backend::db::begin_write(&db).await.expect("begin");
         let users: Vec<Vec<Value>> = batch
             .iter()
             .map(|i| {

@@ -28,7 +28,7 @@ async fn median_failure(
         *clients += 1;
         let start = Instant::now();
         let refused =
-            server::accounts::login(db, email, "not the password", client(*clients)).await;
+            app::backend::accounts::login(db, email, "not the password", client(*clients)).await;
         times.push(start.elapsed());
         assert!(
             matches!(refused, Err(ref e) if format!("{e}").contains("do not match")),
@@ -46,7 +46,7 @@ async fn main() {
         .expect("a SQLite database");
     let (db, _admin) = common::demo_instance_with_admin(&url).await;
     // The first unknown email builds the dummy hash: not timed.
-    let _ = server::accounts::login(&db, "warm-up@example.com", "x", client(0)).await;
+    let _ = app::backend::accounts::login(&db, "warm-up@example.com", "x", client(0)).await;
     let mut clients = 0;
     let mut unknown = Vec::new();
     let mut known = Vec::new();

@@ -6,12 +6,12 @@
 
 mod common;
 
+use app::backend::entities::{membership, track, user};
 use app::domain::{Role, Roles};
 use app::{UserQuery, UserState};
 use chrono::Utc;
 use common::fresh_database;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
-use server::entities::{membership, track, user};
 use std::time::{Duration, Instant};
 
 const USERS: usize = 100_000;
@@ -160,7 +160,7 @@ async fn main() {
                 let query = query.clone();
                 let (db, admin) = (&db, &admin);
                 async move {
-                    server::users::list(db, admin, query)
+                    app::backend::users::list(db, admin, query)
                         .await
                         .expect("list")
                         .total
@@ -173,7 +173,7 @@ async fn main() {
             );
         }
         let (m, _) = median(|| async {
-            server::users::detail(&db, &admin, 4_242)
+            app::backend::users::detail(&db, &admin, 4_242)
                 .await
                 .expect("detail")
         })

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -74,22 +74,6 @@ pub async fn start_alone(db: &DatabaseConnection) -> Result<Option<DatabaseTrans
 
 /// The advisory lock key of [`start_alone`] ("Roster" in ASCII).
 const STARTING_LOCK: i64 = 0x526f_7374_6572;
-
-/// A transaction that will write. On SQLite it takes the write lock at
-/// once, so two writers queue behind the busy timeout instead of one
-/// failing when it upgrades from reading.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
-        DbBackend::Sqlite => {
-            db.begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await
-        }
-        _ => db.begin().await,
-    }
-}
 
 fn create_parent_dir(url: &str) -> Result<(), StartError> {
     let path = url

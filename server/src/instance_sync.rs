@@ -1,8 +1,8 @@
 //! Brings the database in line with the instance definition. Writes only
 //! what differs, so loading the same file again changes nothing.
 
-use crate::entities::{instance_settings, profile_field, profile_field_option, track};
 use crate::instance_file::InstanceDefinition;
+use app::backend::entities::{instance_settings, profile_field, profile_field_option, track};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
@@ -26,7 +26,7 @@ impl SyncReport {
 }
 
 pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<SyncReport, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = app::backend::db::begin_write(db).await?;
     let now = Utc::now();
     let mut report = SyncReport::default();
 

@@ -11,9 +11,9 @@
 //! retried, because it may have gone out.
 
 use crate::config::MailConfig;
-use crate::db::begin_write;
-use crate::entities::{membership, outbox};
 use crate::error::StartError;
+use app::backend::db::begin_write;
+use app::backend::entities::{membership, outbox};
 use app::domain::email_text::html_body;
 use chrono::{Duration, Utc};
 use lettre::message::{Mailbox, MultiPart};

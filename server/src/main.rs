@@ -104,7 +104,7 @@ async fn create_admin(
     };
     let (db, starting) = prepare_database(&config).await?;
     starting.done().await?;
-    let created = server::accounts::create_admin(&db, &email, tracks, password).await?;
+    let created = app::backend::accounts::create_admin(&db, &email, tracks, password).await?;
     let role = if tracks.is_empty() {
         "global admin".to_owned()
     } else {
@@ -120,7 +120,7 @@ async fn create_admin(
         });
         println!(
             "Setup link (one-time, valid {} days): {base}/setup?token={token}",
-            server::accounts::INVITE_DAYS
+            app::backend::accounts::INVITE_DAYS
         );
     }
     Ok(())

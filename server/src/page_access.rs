@@ -9,21 +9,14 @@
 //! leptos. Decided here, the status, the address and the cleared cookie of
 //! an expired session are on the response before a byte of it is written.
 
-use crate::sessions;
 use app::api::auth::{sign_in_path, SESSION_EXPIRED_PATH};
-use app::backend::{session_cookie, session_token_in};
+use app::backend::session_cookie::{session_cookie, session_token_in};
+use app::backend::{sessions, ServerState};
 use app::AppError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sea_orm::DatabaseConnection;
-
-#[derive(Clone)]
-pub struct PageAccess {
-    pub db: DatabaseConnection,
-    pub secure_cookies: bool,
-}
 
 /// Pages anyone may open.
 fn is_open(path: &str) -> bool {
@@ -31,7 +24,7 @@ fn is_open(path: &str) -> bool {
 }
 
 pub async fn send_strangers_to_sign_in(
-    State(access): State<PageAccess>,
+    State(access): State<ServerState>,
     mut request: Request,
     next: Next,
 ) -> Response {

@@ -3,11 +3,8 @@
 use crate::config::Config;
 use crate::error::StartError;
 use crate::mail_delivery::MailWorker;
-use crate::service::RosterService;
-use crate::{
-    accounts, db, instance_file, instance_sync, page_access, reactive_owner, sessions, web_guard,
-};
-use app::backend::SharedBackend;
+use crate::{db, instance_file, instance_sync, page_access, reactive_owner, web_guard};
+use app::backend::{accounts, sessions, ServerState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -19,7 +16,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -138,14 +134,14 @@ impl Application {
 }
 
 fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions) -> Router {
-    let backend: SharedBackend = Arc::new(RosterService::new(db.clone(), config.secure_cookies()));
-    let access = page_access::PageAccess {
+    let state = ServerState {
         db: db.clone(),
         secure_cookies: config.secure_cookies(),
     };
+    let access = state.clone();
     let routes = generate_route_list(App);
     let context = move || {
-        provide_context(backend.clone());
+        provide_context(state.clone());
         web_guard::provide_page_nonce();
     };
     let site = Router::new()

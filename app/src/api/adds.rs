@@ -65,16 +65,10 @@ pub async fn find_person(
     track_slug: String,
     email: String,
 ) -> Result<Option<FoundPerson>, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .find_person(&admin, &track_slug, &email)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::adds::find_person(&db, &admin, &track_slug, &email).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "add_person", input = Json)]
@@ -83,30 +77,20 @@ pub async fn add_person(
     roles: Roles,
     form: PersonForm,
 ) -> Result<AddPersonResult, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .add_person(&admin, &track_slug, roles, form)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::adds::add_person(&db, &admin, &track_slug, roles, form).await
+    })
+    .await
 }
 
 /// Every user a pool query matches who is not yet in its track ("select
 /// all N matching"): ids only, never the rows.
 #[server(prefix = "/api", endpoint = "pool_matching_ids", input = Json)]
 pub async fn pool_matching_ids(query: UserQuery) -> Result<Vec<i64>, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().pool_matching_ids(&admin, query).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::adds::pool_matching_ids(&db, &admin, query).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "add_from_pool", input = Json)]
@@ -115,14 +99,8 @@ pub async fn add_from_pool(
     user_ids: Vec<i64>,
     roles: Roles,
 ) -> Result<PoolAddSummary, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .add_from_pool(&admin, &track_slug, user_ids, roles)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::adds::add_from_pool(&db, &admin, &track_slug, user_ids, roles).await
+    })
+    .await
 }

@@ -37,11 +37,12 @@ pub const SESSION_EXPIRED_PATH: &str = "/login?expired=1";
 /// The signed-in admin, or `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    let call = crate::backend::Call::begin()?;
+    use crate::backend::{overview, Call};
+    let call = Call::begin()?;
     call.answer(
         async {
             match call.admin().await {
-                Ok(admin) => call.backend().viewer(&admin).await.map(Some),
+                Ok(admin) => Ok(Some(overview::viewer(call.db(), &admin).await?)),
                 Err(AppError::NotSignedIn) => Ok(None),
                 Err(AppError::SessionExpired) => {
                     call.clear_session_cookie();
@@ -56,17 +57,16 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    let call = crate::backend::Call::begin()?;
+    use crate::backend::{accounts, sessions, Call};
+    let call = Call::begin()?;
     call.answer(
         async {
-            let session = call
-                .backend()
-                .login(&email, &password, call.client_address())
-                .await?;
+            let session =
+                accounts::login(call.db(), &email, &password, call.client_address()).await?;
             // A new session id at every sign-in; the one the browser had
             // (another admin's, or one planted by someone else) ends.
             if let Some(previous) = call.session_token() {
-                call.backend().logout(&previous).await?;
+                sessions::logout(call.db(), &previous).await?;
             }
             call.set_session_cookie(&session);
             call.redirect(&safe_next(next.as_deref()));
@@ -78,11 +78,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let call = crate::backend::Call::begin()?;
+    use crate::backend::{sessions, Call};
+    let call = Call::begin()?;
     call.answer(
         async {
             if let Some(token) = call.session_token() {
-                call.backend().logout(&token).await?;
+                sessions::logout(call.db(), &token).await?;
             }
             call.clear_session_cookie();
             call.redirect("/login");
@@ -95,8 +96,13 @@ pub async fn logout() -> Result<(), AppError> {
 /// What a setup link is for; an error if it is unknown, used or expired.
 #[server(prefix = "/api", endpoint = "setup_info")]
 pub async fn setup_info(token: String) -> Result<SetupLinkInfo, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(call.backend().setup_info(&token).await)
+    use crate::backend::{accounts, Call};
+    let call = Call::begin()?;
+    call.answer(
+        accounts::setup_info(call.db(), &token)
+            .await
+            .map_err(AppError::from),
+    )
 }
 
 /// Sets the password of the account a setup link is for (creating the first
@@ -108,8 +114,9 @@ pub async fn complete_setup(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    use crate::backend::{accounts, Call};
     use crate::domain::{Email, NewPassword};
-    let call = crate::backend::Call::begin()?;
+    let call = Call::begin()?;
     call.answer(
         async {
             let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
@@ -118,10 +125,7 @@ pub async fn complete_setup(
             };
             let password = NewPassword::parse(&password, &confirm)
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
-            let session = call
-                .backend()
-                .complete_setup(&token, email, password)
-                .await?;
+            let session = accounts::complete_setup(call.db(), &token, email, password).await?;
             call.set_session_cookie(&session);
             call.redirect("/");
             Ok(())

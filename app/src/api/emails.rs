@@ -45,14 +45,10 @@ pub const OUTBOX_SHOWN: u64 = 200;
 
 #[server(prefix = "/api", endpoint = "track_emails", input = Json)]
 pub async fn load_track_emails(track_slug: String) -> Result<TrackEmails, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().track_emails(&admin, &track_slug).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::emails::track_emails(&db, &admin, &track_slug).await
+    })
+    .await
 }
 
 /// Saves one template; a subject or body with an unknown placeholder is
@@ -62,14 +58,8 @@ pub async fn save_email_template(
     track_slug: String,
     template: EmailTemplate,
 ) -> Result<EmailTemplate, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .save_email_template(&admin, &track_slug, template)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::emails::save_template(&db, &admin, &track_slug, template).await
+    })
+    .await
 }

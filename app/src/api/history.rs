@@ -58,26 +58,16 @@ pub async fn import_history(
     track_slug: Option<String>,
     page: u32,
 ) -> Result<HistoryPage, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .import_history(&admin, track_slug.as_deref(), page)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::history::list(&db, &admin, track_slug.as_deref(), page).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "import_detail", input = Json)]
 pub async fn load_import_detail(id: i64) -> Result<ImportDetail, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().import_detail(&admin, id).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::history::detail(&db, &admin, id).await
+    })
+    .await
 }

@@ -71,16 +71,10 @@ pub async fn load_import_context(
     track_slug: Option<String>,
     dormant: bool,
 ) -> Result<ImportContext, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .import_context(&admin, track_slug.as_deref(), dormant)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::imports::import_context(&db, &admin, track_slug.as_deref(), dormant).await
+    })
+    .await
 }
 
 /// Emails one `known_people` call may ask about; the preview asks in
@@ -94,52 +88,34 @@ pub async fn known_people(
     track_slug: Option<String>,
     emails: Vec<String>,
 ) -> Result<Vec<KnownPerson>, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend()
-                .known_people(&admin, track_slug.as_deref(), emails)
-                .await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::imports::known_people(&db, &admin, track_slug.as_deref(), emails).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "start_import", input = Json)]
 pub async fn start_import(plan: ImportPlan) -> Result<i64, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().start_import(&admin, plan).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::imports::start(&db, &admin, plan).await
+    })
+    .await
 }
 
 /// Applies one batch in one transaction. Sending the same batch again
 /// creates nothing twice: it answers with what the first one did.
 #[server(prefix = "/api", endpoint = "apply_batch", input = Json)]
 pub async fn apply_batch(import_id: i64, rows: Vec<CsvRow>) -> Result<Vec<RowResult>, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().apply_batch(&admin, import_id, rows).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::imports::apply_batch(&db, &admin, import_id, rows).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "finish_import", input = Json)]
 pub async fn finish_import(import_id: i64) -> Result<ImportCounts, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().finish_import(&admin, import_id).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::imports::finish(&db, &admin, import_id).await
+    })
+    .await
 }

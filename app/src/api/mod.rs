@@ -2,8 +2,8 @@
 //! a stable path, `/api/<name>`, so scripts and tests can call them too.
 //!
 //! Their bodies run on the server only, where they find the caller from the
-//! session cookie and call the [`crate::backend::Backend`] the server crate
-//! provides through context.
+//! session cookie and call `crate::backend` (compiled with `ssr` only)
+//! directly, most through `backend::for_admin`.
 
 /// Where every server function lives.
 pub const PREFIX: &str = "/api/";

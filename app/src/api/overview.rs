@@ -7,41 +7,29 @@ use leptos::prelude::*;
 /// The instance as far as the caller may see it (home page).
 #[server(prefix = "/api", endpoint = "instance_overview")]
 pub async fn instance_overview() -> Result<InstanceSummary, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().instance_overview(&admin).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::overview::instance_overview(&db, &admin).await
+    })
+    .await
 }
 
 /// The same, for pages of the global level: global admins only.
 #[server(prefix = "/api", endpoint = "global_overview")]
 pub async fn global_overview() -> Result<InstanceSummary, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            if !admin.is_global() {
-                return Err(AppError::Forbidden);
-            }
-            call.backend().instance_overview(&admin).await
+    crate::backend::for_admin(|admin, db| async move {
+        if !admin.is_global() {
+            return Err(AppError::Forbidden.into());
         }
-        .await,
-    )
+        crate::backend::overview::instance_overview(&db, &admin).await
+    })
+    .await
 }
 
 /// One track, for the admins of that track.
 #[server(prefix = "/api", endpoint = "track_overview")]
 pub async fn track_overview(slug: String) -> Result<TrackSummary, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().track_overview(&admin, &slug).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::overview::track_overview(&db, &admin, &slug).await
+    })
+    .await
 }

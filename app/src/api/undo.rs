@@ -84,25 +84,17 @@ pub struct UndoPlan {
 /// What undoing import `id` would do now.
 #[server(prefix = "/api", endpoint = "preview_undo", input = Json)]
 pub async fn preview_undo(id: i64) -> Result<UndoPlan, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().preview_undo(&admin, id).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::undo::preview(&db, &admin, id).await
+    })
+    .await
 }
 
 /// Undoes import `id`, if it would still do exactly what `expected` says.
 #[server(prefix = "/api", endpoint = "undo_import", input = Json)]
 pub async fn undo_import(id: i64, expected: UndoCounts) -> Result<UndoCounts, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().undo_import(&admin, id, expected).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::undo::undo(&db, &admin, id, expected).await
+    })
+    .await
 }

@@ -150,26 +150,18 @@ pub struct UserDetail {
 
 #[server(prefix = "/api", endpoint = "users", input = Json)]
 pub async fn list_users(query: UserQuery) -> Result<UserPage, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().list_users(&admin, query).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::users::list(&db, &admin, query).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "user", input = Json)]
 pub async fn load_user_detail(id: i64) -> Result<UserDetail, AppError> {
-    let call = crate::backend::Call::begin()?;
-    call.answer(
-        async {
-            let admin = call.admin().await?;
-            call.backend().user_detail(&admin, id).await
-        }
-        .await,
-    )
+    crate::backend::for_admin(|admin, db| async move {
+        crate::backend::users::detail(&db, &admin, id).await
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ pub async fn demo_instance_with_admin(url: &str) -> (DatabaseConnection, Admin) 
     .expect("licence");
     let email = Email::parse("bench@example.com").expect("email");
     let password = NewPassword::parse("bench password", "bench password").expect("password");
-    let created = server::accounts::create_admin(&db, &email, &[], Some(password))
+    let created = app::backend::accounts::create_admin(&db, &email, &[], Some(password))
         .await
         .expect("admin");
     let admin = Admin {

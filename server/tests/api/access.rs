@@ -5,14 +5,14 @@
 use crate::helpers::{import, signed_in, TestApp};
 use app::api::emails::EmailTemplate;
 use app::api::undo::UndoCounts;
+use app::backend::entities::{
+    email_template, import as imports, membership, outbox, profile_answer, session, user,
+};
 use app::domain::csv_upload::{Mapping, RoleChoice};
 use app::domain::{PersonForm, Role, Roles, SystemEmail};
 use app::{ImportPlan, UserQuery};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use server::entities::{
-    email_template, import as imports, membership, outbox, profile_answer, session, user,
-};
 
 on_both_databases!(every_server_function_refuses_callers_without_rights_and_changes_nothing,);
 

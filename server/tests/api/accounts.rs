@@ -2,9 +2,9 @@
 //! and rights on every server function — on SQLite and PostgreSQL.
 
 use crate::helpers::TestApp;
+use app::backend::entities::{admin, session};
 use chrono::{Duration, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::entities::{admin, session};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -94,9 +94,10 @@ async fn setup_link_checks_the_email_and_password_before_using_the_link(app: Tes
 
 async fn create_admin_invite_sets_the_password_of_that_admin(app: TestApp) {
     let email = app::domain::Email::parse("tara@example.com").unwrap();
-    let created = server::accounts::create_admin(&app.db, &email, &["engineering".into()], None)
-        .await
-        .unwrap();
+    let created =
+        app::backend::accounts::create_admin(&app.db, &email, &["engineering".into()], None)
+            .await
+            .unwrap();
     let token = created.invite_token.expect("no password given, so a link");
     // The first start's link is void once an admin exists.
     let first = app
@@ -122,7 +123,7 @@ async fn create_admin_invite_sets_the_password_of_that_admin(app: TestApp) {
     assert_eq!(viewer["tracks"][0]["slug"], "engineering");
     assert_eq!(viewer["tracks"].as_array().unwrap().len(), 1);
 
-    let unknown_track = server::accounts::create_admin(
+    let unknown_track = app::backend::accounts::create_admin(
         &app.db,
         &app::domain::Email::parse("x@example.com").unwrap(),
         &["nope".into()],
@@ -296,7 +297,7 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
         }
     };
     for email in ["ann@example.com", "nobody@example.com"] {
-        for _ in 0..server::sign_in_throttle::MAX_PER_EMAIL {
+        for _ in 0..app::backend::sign_in_throttle::MAX_PER_EMAIL {
             assert_eq!(try_sign_in(email, "wrong password!").await.status, 401);
         }
     }

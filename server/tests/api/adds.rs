@@ -3,11 +3,11 @@
 
 use crate::helpers::{import, roles_in, signed_in, TestApp};
 use app::api::adds::{AddPersonResult, ExistingPerson, FoundPerson, PoolAddSummary};
+use app::backend::entities::{import as import_entity, outbox, user};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{PersonForm, Role, Roles};
 use app::UserPage;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::{import as import_entity, outbox, user};
 use std::sync::LazyLock;
 
 fn roles(list: &[Role]) -> Roles {

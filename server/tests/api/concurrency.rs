@@ -2,10 +2,10 @@
 //! overlapping people, applied at once, on SQLite and PostgreSQL.
 
 use crate::helpers::{import, roles_in, signed_in, Imported, TestApp};
+use app::backend::entities::{outbox, user};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::entities::{outbox, user};
 
 on_both_databases!(eight_imports_at_once_create_each_person_once_with_every_role_asked,);
 

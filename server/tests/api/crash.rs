@@ -8,11 +8,11 @@
 use crate::helpers::server_binary::{start_server, Server};
 use crate::helpers::smtp_sink::SmtpSink;
 use crate::helpers::Db;
+use app::backend::entities::{import_row, membership, outbox, user};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Email, NewPassword, Role, Roles};
 use app::{ImportCounts, ImportPlan};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::{import_row, membership, outbox, user};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -123,7 +123,7 @@ fn write_instance(dir: &Path, hold_minutes: u32) {
 /// global admin.
 async fn with_admin(server: &Server, url: &str) -> (DatabaseConnection, reqwest::Client) {
     let db = server::db::connect(url).await.unwrap();
-    server::accounts::create_admin(
+    app::backend::accounts::create_admin(
         &db,
         &Email::parse("ann@example.com").unwrap(),
         &[],

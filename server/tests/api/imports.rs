@@ -2,11 +2,11 @@
 //! retries, errors inside a batch and rights — on SQLite and PostgreSQL.
 
 use crate::helpers::{import, roles_in, signed_in, TestApp};
+use app::backend::entities::{membership, outbox, profile_answer, profile_field, user};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::{Role, Roles};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::{membership, outbox, profile_answer, profile_field, user};
 
 const HEADER: &str = "First Name,Last Name,Email,Department,Job Title\n";
 
@@ -205,9 +205,9 @@ async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
     let table = read_table(&text, Delimiter::Comma, 10).unwrap();
     let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
     // The same batch again, as a browser retries after a lost answer.
-    let reopened = server::entities::import::Entity::update_many()
+    let reopened = app::backend::entities::import::Entity::update_many()
         .col_expr(
-            server::entities::import::Column::Status,
+            app::backend::entities::import::Column::Status,
             sea_orm::sea_query::Expr::value("in_progress"),
         )
         .exec(&app.db)
@@ -468,7 +468,7 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
 /// Sets instance settings directly, as an edited instance file would.
 async fn set_limits(app: &TestApp, license: i32, rows: i32) {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-    let mut settings = server::entities::instance_settings::Entity::find_by_id(1)
+    let mut settings = app::backend::entities::instance_settings::Entity::find_by_id(1)
         .one(&app.db)
         .await
         .unwrap()
@@ -686,7 +686,7 @@ async fn one_track_of_several_refuses_a_dormant_import(app: TestApp) {
     let started = app.call_json("start_import", plan).await;
     assert_eq!(started.status, 422, "{}", started.body);
     assert_eq!(
-        server::entities::import::Entity::find()
+        app::backend::entities::import::Entity::find()
             .count(&app.db)
             .await
             .unwrap(),
@@ -742,7 +742,7 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
         Some("Sales")
     );
     // Recorded at the track, so its admins find it in the track's history.
-    let recorded = server::entities::import::Entity::find_by_id(done.id)
+    let recorded = app::backend::entities::import::Entity::find_by_id(done.id)
         .one(&app.db)
         .await
         .unwrap()

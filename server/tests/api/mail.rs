@@ -4,10 +4,10 @@
 
 use crate::helpers::smtp_sink::SmtpSink;
 use crate::helpers::{import, signed_in, Db, TestApp};
+use app::backend::entities::outbox;
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use server::entities::outbox;
 use std::collections::HashSet;
 use std::time::Duration;
 

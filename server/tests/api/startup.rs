@@ -2,8 +2,8 @@
 //! and PostgreSQL.
 
 use crate::helpers::{Db, TestApp};
+use app::backend::entities::{profile_field, profile_field_option, track};
 use sea_orm::{EntityTrait, QueryOrder};
-use server::entities::{profile_field, profile_field_option, track};
 use server::instance_file::InstanceDefinition;
 use server::instance_sync::sync;
 

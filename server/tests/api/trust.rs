@@ -3,6 +3,7 @@
 
 use crate::helpers::{import, signed_in, start_import, TestApp};
 use app::api::adds::FoundPerson;
+use app::backend::entities::{import_row, membership, session, track, user};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{Role, Roles};
 use app::UserPage;
@@ -10,7 +11,6 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use server::entities::{import_row, membership, session, track, user};
 
 on_both_databases!(
     after_sign_in_only_a_plain_path_on_this_site_is_followed,
@@ -310,7 +310,7 @@ async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(
     let server =
         crate::helpers::server_binary::start_server(dir.path(), &config.database_url, None);
     let db = server::db::connect(&config.database_url).await.unwrap();
-    server::accounts::create_admin(
+    app::backend::accounts::create_admin(
         &db,
         &app::domain::Email::parse("ann@example.com").unwrap(),
         &[],
@@ -355,12 +355,12 @@ async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(
     let checked = rest.iter().filter(|s| **s == 401).count() as u64;
     assert!(rest.iter().all(|s| *s == 401 || *s == 429), "{rest:?}");
     assert!(
-        checked <= server::sign_in_throttle::MAX_PER_CLIENT,
+        checked <= app::backend::sign_in_throttle::MAX_PER_CLIENT,
         "{checked} passwords checked from one address"
     );
     let ann_checked = rest[60..].iter().filter(|s| **s == 401).count() as u64;
     assert!(
-        ann_checked <= server::sign_in_throttle::MAX_PER_EMAIL,
+        ann_checked <= app::backend::sign_in_throttle::MAX_PER_EMAIL,
         "{ann_checked}"
     );
 
@@ -538,7 +538,7 @@ async fn ended_sessions_are_swept_out(app: TestApp) {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(server::sessions::sweep(&app.db).await.unwrap(), 2);
+    assert_eq!(app::backend::sessions::sweep(&app.db).await.unwrap(), 2);
     let left: Vec<i64> = session::Entity::find()
         .all(&app.db)
         .await
@@ -567,7 +567,7 @@ async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_p
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let db = server::db::connect(&db_url).await.unwrap();
-    server::accounts::create_admin(
+    app::backend::accounts::create_admin(
         &db,
         &app::domain::Email::parse("ann@example.com").unwrap(),
         &[],

@@ -7,14 +7,14 @@ use crate::helpers::{apply_and_finish, import, roles_in, signed_in, start_import
 use app::api::adds::AddPersonResult;
 use app::api::history::ImportDetail;
 use app::api::undo::{UndoCounts, UndoPlan, UndoWindow};
+use app::backend::entities::{
+    import as import_entity, import_row, outbox, profile_answer, profile_field, user,
+};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{PersonForm, Role, Roles};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use server::entities::{
-    import as import_entity, import_row, outbox, profile_answer, profile_field, user,
-};
 
 fn everyone(list: &[Role]) -> RoleChoice {
     RoleChoice::Everyone(list.iter().copied().collect::<Roles>())

@@ -2,8 +2,8 @@
 //! Policy on every response, bounded bodies, malformed calls answered 400.
 
 use crate::helpers::TestApp;
+use app::backend::entities::session;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::entities::session;
 
 on_both_databases!(
     a_change_from_another_site_is_refused_and_changes_nothing,
@@ -190,7 +190,7 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
         let email = app::domain::Email::parse(&format!("signer{n}@example.com")).unwrap();
         let password =
             app::domain::NewPassword::parse("a long password", "a long password").unwrap();
-        server::accounts::create_admin(&app.db, &email, &[], Some(password))
+        app::backend::accounts::create_admin(&app.db, &email, &[], Some(password))
             .await
             .unwrap();
     }

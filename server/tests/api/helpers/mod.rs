@@ -5,6 +5,7 @@
 pub mod server_binary;
 pub mod smtp_sink;
 
+use app::backend::entities::{membership, track, user};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
 use app::domain::Roles;
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
@@ -13,7 +14,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, Statement,
 };
 use server::config::Config;
-use server::entities::{membership, track, user};
 use server::startup::Application;
 use std::path::PathBuf;
 use tokio::sync::OnceCell;
@@ -368,7 +368,7 @@ impl TestApp {
         let password =
             app::domain::NewPassword::parse("a long password", "a long password").unwrap();
         let tracks: Vec<String> = tracks.iter().map(|s| s.to_string()).collect();
-        server::accounts::create_admin(&self.db, &email, &tracks, Some(password))
+        app::backend::accounts::create_admin(&self.db, &email, &tracks, Some(password))
             .await
             .unwrap();
         let other = TestApp {

@@ -1,9 +1,11 @@
 //! Read-only views: what the navigation, the home page and a track's pages show.
 
-use crate::entities::{instance_settings, profile_field, profile_field_option, track, user};
-use crate::error::ServiceError;
-use app::domain::{Admin, FieldKind, ProfileField};
-use app::{AppError, InstanceSummary, LicenseUse, TrackRef, TrackStats, TrackSummary, Viewer};
+use crate::backend::entities::{
+    instance_settings, profile_field, profile_field_option, track, user,
+};
+use crate::backend::error::ServiceError;
+use crate::domain::{Admin, FieldKind, ProfileField};
+use crate::{AppError, InstanceSummary, LicenseUse, TrackRef, TrackStats, TrackSummary, Viewer};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Statement,
@@ -58,7 +60,7 @@ async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, ServiceError
 /// filters use too.
 pub async fn active_users(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
     Ok(user::Entity::find()
-        .filter(user::Column::Id.in_subquery(crate::users::members(None, None)))
+        .filter(user::Column::Id.in_subquery(crate::backend::users::members(None, None)))
         .count(db)
         .await?)
 }

@@ -2,12 +2,12 @@
 //! paged in the database so it stays fast at 100,000 users, and one user
 //! in full.
 
-use crate::entities::{membership, profile_answer, profile_field, track, user};
-use crate::error::ServiceError;
-use crate::overview::{active_tracks, license_use, profile_fields, settings, track_ref};
-use app::api::users::USERS_PER_PAGE;
-use app::domain::{Admin, Role, Roles};
-use app::{
+use crate::api::users::USERS_PER_PAGE;
+use crate::backend::entities::{membership, profile_answer, profile_field, track, user};
+use crate::backend::error::ServiceError;
+use crate::backend::overview::{active_tracks, license_use, profile_fields, settings, track_ref};
+use crate::domain::{Admin, Role, Roles};
+use crate::{
     AppError, ProfileAnswer, TrackRef, TrackRoles, UserDetail, UserListing, UserPage, UserQuery,
     UserScope, UserState,
 };

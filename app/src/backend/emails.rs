@@ -1,14 +1,14 @@
 //! A track's system emails (SPEC §8): templates saved only when every
 //! placeholder is known, and the outbox as the track's admins see it.
 
-use crate::entities::{email_template, outbox};
-use crate::error::ServiceError;
-use crate::imports::track_to_manage;
-use crate::overview::settings;
-use app::api::emails::{EmailTemplate, OutboxEntry, TrackEmails, OUTBOX_SHOWN};
-use app::domain::email_text;
-use app::domain::{Admin, SystemEmail};
-use app::AppError;
+use crate::api::emails::{EmailTemplate, OutboxEntry, TrackEmails, OUTBOX_SHOWN};
+use crate::backend::entities::{email_template, outbox};
+use crate::backend::error::ServiceError;
+use crate::backend::imports::track_to_manage;
+use crate::backend::overview::settings;
+use crate::domain::email_text;
+use crate::domain::{Admin, SystemEmail};
+use crate::AppError;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{

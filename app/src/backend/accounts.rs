@@ -1,13 +1,15 @@
 //! Admin accounts: setup links, passwords, sessions (SPEC §3).
 
-use crate::entities::{admin, admin_invite, admin_track, track};
-use crate::error::{ServiceError, StartError};
-use crate::secrets::{hash_in_turn, hash_password, new_token, token_hash, verify_password};
-use crate::{sessions, sign_in_throttle};
-use app::backend::NewSession;
-use app::domain::text::longer_than;
-use app::domain::{Email, NewPassword};
-use app::{AppError, SetupLinkInfo};
+use crate::backend::entities::{admin, admin_invite, admin_track, track};
+use crate::backend::error::ServiceError;
+use crate::backend::secrets::{
+    hash_in_turn, hash_password, new_token, token_hash, verify_password,
+};
+use crate::backend::sessions::NewSession;
+use crate::backend::{sessions, sign_in_throttle};
+use crate::domain::text::longer_than;
+use crate::domain::{Email, NewPassword};
+use crate::{AppError, SetupLinkInfo};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -85,17 +87,17 @@ pub async fn create_admin(
     email: &Email,
     track_slugs: &[String],
     password: Option<NewPassword>,
-) -> Result<CreatedAdmin, StartError> {
+) -> Result<CreatedAdmin, ServiceError> {
     if admin::Entity::find()
         .filter(admin::Column::EmailNormalized.eq(email.normalized()))
         .one(db)
-        .await
-        .map_err(ServiceError::from)?
+        .await?
         .is_some()
     {
-        return Err(StartError::Invalid(format!(
+        return Err(AppError::Invalid(format!(
             "an admin with the email {email} already exists: use another email."
-        )));
+        ))
+        .into());
     }
     let mut track_ids = Vec::with_capacity(track_slugs.len());
     for slug in track_slugs {
@@ -103,23 +105,22 @@ pub async fn create_admin(
             .filter(track::Column::Slug.eq(slug.as_str()))
             .filter(track::Column::Archived.eq(false))
             .one(db)
-            .await
-            .map_err(ServiceError::from)?;
+            .await?;
         match found {
             Some(t) => track_ids.push(t.id),
             None => {
                 let known = track::Entity::find()
                     .filter(track::Column::Archived.eq(false))
                     .all(db)
-                    .await
-                    .map_err(ServiceError::from)?
+                    .await?
                     .into_iter()
                     .map(|t| t.slug)
                     .collect::<Vec<_>>()
                     .join(", ");
-                return Err(StartError::Invalid(format!(
+                return Err(AppError::Invalid(format!(
                     "there is no track {slug:?}: use one of {known}."
-                )));
+                ))
+                .into());
             }
         }
     }
@@ -128,9 +129,7 @@ pub async fn create_admin(
         None => None,
     };
     let now = Utc::now();
-    let txn = crate::db::begin_write(db)
-        .await
-        .map_err(ServiceError::from)?;
+    let txn = crate::backend::db::begin_write(db).await?;
     let created = admin::ActiveModel {
         email: Set(email.as_str().to_owned()),
         email_normalized: Set(email.normalized()),
@@ -141,8 +140,7 @@ pub async fn create_admin(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(ServiceError::from)?;
+    .await?;
     if !track_ids.is_empty() {
         admin_track::Entity::insert_many(track_ids.iter().map(|&track_id| {
             admin_track::ActiveModel {
@@ -151,15 +149,14 @@ pub async fn create_admin(
             }
         }))
         .exec(&txn)
-        .await
-        .map_err(ServiceError::from)?;
+        .await?;
     }
     let invite_token = match password_hash {
         None => Some(new_invite(&txn, Some(created.id), now).await?),
         Some(_) => None,
     };
     void_first_start_links(&txn, now).await?;
-    txn.commit().await.map_err(ServiceError::from)?;
+    txn.commit().await?;
     Ok(CreatedAdmin {
         admin_id: created.id,
         invite_token,
@@ -210,7 +207,7 @@ pub async fn complete_setup(
     }
     let hash = hash_off_runtime(password).await?;
     let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::backend::db::begin_write(db).await?;
     // Claim the link; a second tab or a replay finds it used.
     let claimed = admin_invite::Entity::update_many()
         .col_expr(admin_invite::Column::UsedAt, Expr::value(now))
@@ -267,12 +264,12 @@ pub async fn login(
     password: &str,
     client: Option<std::net::IpAddr>,
 ) -> Result<NewSession, ServiceError> {
-    if longer_than(email, app::domain::email::MAX_EMAIL_CHARS)
+    if longer_than(email, crate::domain::email::MAX_EMAIL_CHARS)
         || password.len() > MAX_SIGN_IN_PASSWORD_BYTES
     {
         return Err(AppError::SignInFailed.into());
     }
-    let normalized = app::domain::email::normalize(email);
+    let normalized = crate::domain::email::normalize(email);
     let attempt = sign_in_throttle::begin(
         db,
         &normalized,

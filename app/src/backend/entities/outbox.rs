@@ -8,7 +8,7 @@ pub struct Model {
     pub track_id: i64,
     pub user_id: i64,
     pub import_id: Option<i64>,
-    /// An `app::domain::SystemEmail` key.
+    /// An `crate::domain::SystemEmail` key.
     pub template: String,
     pub to_address: String,
     pub subject: String,

@@ -1,17 +1,18 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "memberships")]
+#[sea_orm(table_name = "profile_fields")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub user_id: i64,
-    pub track_id: i64,
-    /// `app::domain::Roles` bits.
-    pub roles: i32,
-    pub created_by_import_id: Option<i64>,
+    pub key: String,
+    pub title: String,
+    /// An `crate::domain::FieldKind` name.
+    pub kind: String,
+    pub required: bool,
+    pub position: i32,
+    pub archived: bool,
     pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,15 +1,17 @@
 //! Import history (SPEC §9): what every import did, for the admins with
 //! rights over where it wrote.
 
-use crate::entities::{admin as admin_entity, import, import_row, track};
-use crate::error::ServiceError;
-use crate::imports::track_to_manage;
-use crate::overview::track_ref;
-use crate::undo::{minute, window_of};
-use app::api::history::{HistoryPage, ImportDetail, ImportSummary, ImportedRow, IMPORTS_PER_PAGE};
-use app::domain::csv_upload::{CellError, RowOutcome};
-use app::domain::Admin;
-use app::{AppError, ImportCounts};
+use crate::api::history::{
+    HistoryPage, ImportDetail, ImportSummary, ImportedRow, IMPORTS_PER_PAGE,
+};
+use crate::backend::entities::{admin as admin_entity, import, import_row, track};
+use crate::backend::error::ServiceError;
+use crate::backend::imports::track_to_manage;
+use crate::backend::overview::track_ref;
+use crate::backend::undo::{minute, window_of};
+use crate::domain::csv_upload::{CellError, RowOutcome};
+use crate::domain::Admin;
+use crate::{AppError, ImportCounts};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,

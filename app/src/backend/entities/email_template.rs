@@ -1,18 +1,17 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "profile_fields")]
+#[sea_orm(table_name = "email_templates")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub key: String,
-    pub title: String,
-    /// An `app::domain::FieldKind` name.
-    pub kind: String,
-    pub required: bool,
-    pub position: i32,
-    pub archived: bool,
-    pub created_at: DateTimeUtc,
+    pub track_id: i64,
+    /// An `crate::domain::SystemEmail` key.
+    pub template: String,
+    pub subject: String,
+    pub body: String,
+    pub enabled: bool,
+    pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

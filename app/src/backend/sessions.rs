@@ -2,18 +2,24 @@
 //! [`SESSION_HOURS`], or after [`IDLE`] without a request; ended sessions
 //! are swept out of the database every [`SWEEP_EVERY`].
 
-use crate::entities::{admin, admin_track, session};
-use crate::error::ServiceError;
-use crate::secrets::{new_token, token_hash};
-use app::backend::NewSession;
-use app::domain::{Admin, AdminScope};
-use app::AppError;
+use crate::backend::entities::{admin, admin_track, session};
+use crate::backend::error::ServiceError;
+use crate::backend::secrets::{new_token, token_hash};
+use crate::domain::{Admin, AdminScope};
+use crate::AppError;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, Set,
 };
+
+/// A session just opened: the cookie value and how long it lives.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub max_age_secs: i64,
+}
 
 pub const SESSION_HOURS: i64 = 12;
 /// A session unused this long has ended: a screen left signed in.

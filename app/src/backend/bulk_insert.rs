@@ -4,7 +4,7 @@
 //! applied 10,000 rows at 1.57× a hand-written baseline; see the README's
 //! performance section).
 
-use crate::imports::CHUNK;
+use crate::backend::imports::CHUNK;
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, QueryResult, Statement, Value,
 };

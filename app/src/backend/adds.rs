@@ -2,18 +2,18 @@
 //! Each add is a small import: the same checks and rules, the same licence
 //! line, the same system emails, recorded in the history like a file.
 
-use crate::entities::{membership, profile_answer, profile_field, user};
-use crate::error::ServiceError;
-use crate::imports::{self, ImportSource};
-use crate::overview::{active_tracks, profile_fields, settings};
-use crate::users::{self, memberships_of, visible_tracks};
-use app::api::adds::{
+use crate::api::adds::{
     AddPersonResult, AddedPerson, ExistingPerson, FoundPerson, PoolAddSummary, POOL_ADD_LIMIT,
 };
-use app::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
-use app::domain::text::thousands;
-use app::domain::{Admin, PersonForm, Roles};
-use app::{AppError, ImportPlan, UserQuery, UserScope};
+use crate::backend::entities::{membership, profile_answer, profile_field, user};
+use crate::backend::error::ServiceError;
+use crate::backend::imports::{self, ImportSource};
+use crate::backend::overview::{active_tracks, profile_fields, settings};
+use crate::backend::users::{self, memberships_of, visible_tracks};
+use crate::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
+use crate::domain::text::thousands;
+use crate::domain::{Admin, PersonForm, Roles};
+use crate::{AppError, ImportPlan, UserQuery, UserScope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +29,7 @@ pub async fn find_person(
 ) -> Result<Option<FoundPerson>, ServiceError> {
     let track = imports::track_to_manage(db, admin, track_slug).await?;
     let Some(found) = user::Entity::find()
-        .filter(user::Column::EmailNormalized.eq(app::domain::email::normalize(email)))
+        .filter(user::Column::EmailNormalized.eq(crate::domain::email::normalize(email)))
         .one(db)
         .await?
     else {
@@ -124,7 +124,7 @@ async fn apply_as_import(
     plan: ImportPlan,
     rows: Vec<CsvRow>,
     source: ImportSource,
-) -> Result<(Vec<app::RowResult>, u64), ServiceError> {
+) -> Result<(Vec<crate::RowResult>, u64), ServiceError> {
     let id = imports::start_as(db, admin, plan, source).await?;
     let applied = imports::apply_batch(db, admin, id, rows).await;
     let counts = imports::finish(db, admin, id).await?;

@@ -12,10 +12,10 @@
 //! guesses sent at once all count: at most [`MAX_PER_EMAIL`] of them are
 //! ever checked.
 
-use crate::entities::sign_in_failure;
-use crate::error::ServiceError;
-use crate::secrets::token_hash;
-use app::AppError;
+use crate::backend::entities::sign_in_failure;
+use crate::backend::error::ServiceError;
+use crate::backend::secrets::token_hash;
+use crate::AppError;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,

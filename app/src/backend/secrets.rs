@@ -1,7 +1,7 @@
 //! Random tokens, their stored hashes, and password hashing (argon2id).
 
-use crate::error::ServiceError;
-use app::AppError;
+use crate::backend::error::ServiceError;
+use crate::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -7,7 +7,7 @@ pub struct Model {
     pub import_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub line: i32,
-    /// An `app::RowOutcome` name.
+    /// An `crate::RowOutcome` name.
     pub outcome: String,
     pub user_id: Option<i64>,
     /// The normalised email, to catch a repeat in a later batch.

@@ -1,0 +1,319 @@
+//! Applying one batch: every row checked again with the domain code, then
+//! written in one transaction, each row recorded by its line.
+
+use super::people::apply_people;
+use super::start::{still_open_for, writable_import};
+use super::{from_json, invalid, joins_track, to_json, StoredMapping, CHUNK, MAX_BATCH};
+use crate::backend::bulk_insert::insert_rows;
+use crate::backend::db::begin_write;
+use crate::backend::entities::{import, import_row};
+use crate::backend::error::ServiceError;
+use crate::backend::overview::{active_users, profile_fields, settings};
+use crate::domain::csv_upload::{CellError, CsvRow, Person, RoleChoice, RowChecker};
+use crate::domain::text::thousands;
+use crate::domain::Admin;
+use crate::{ImportCounts, RowOutcome, RowResult};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    ExprTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Makes this transaction the only one writing people until it ends, as
+/// SQLite's IMMEDIATE transactions already are. A batch reads who exists
+/// and then writes; two batches (of one import or of several, or a batch
+/// and an undo) meeting the same people at once must not both create them,
+/// both email them, or deadlock on each other's rows. A retry sent while
+/// the first try still runs waits here, then finds its rows recorded. On
+/// PostgreSQL: an advisory lock, released at commit or rollback.
+pub(crate) async fn write_people_alone(txn: &DatabaseTransaction) -> Result<(), ServiceError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(20261202)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// This batch's place in the order people were written. Safe only after
+/// `write_people_alone`: no other batch can take the same number meanwhile.
+async fn next_write_order(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
+    let last = import_row::Entity::find()
+        .select_only()
+        .column_as(import_row::Column::WriteOrder.max(), "last")
+        .into_tuple::<Option<i64>>()
+        .one(txn)
+        .await?
+        .flatten();
+    Ok(last.unwrap_or(0) + 1)
+}
+
+pub async fn apply_batch(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    import_id: i64,
+    rows: Vec<CsvRow>,
+) -> Result<Vec<RowResult>, ServiceError> {
+    if rows.len() > MAX_BATCH {
+        return invalid(format!(
+            "A batch holds at most {} rows: send smaller batches.",
+            thousands(MAX_BATCH)
+        ));
+    }
+    check_lines(&rows)?;
+    let fields = profile_fields(db).await?;
+    let txn = begin_write(db).await?;
+    write_people_alone(&txn).await?;
+    let imp = writable_import(&txn, admin, import_id).await?;
+    if imp.status != "in_progress" {
+        return invalid("This import is finished: start a new upload to add more people.");
+    }
+    let stored: StoredMapping = from_json(imp.mapping.as_deref())?;
+    let roles: RoleChoice = from_json(imp.role_choice.as_deref())?;
+    still_open_for(&txn, &imp, &roles).await?;
+    let now = Utc::now();
+
+    // A batch sent again (a retry) is answered from what was recorded.
+    let lines: Vec<i32> = rows.iter().map(|r| line_key(r.line)).collect();
+    let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
+    for chunk in lines.chunks(CHUNK) {
+        for r in import_row::Entity::find()
+            .filter(import_row::Column::ImportId.eq(import_id))
+            .filter(import_row::Column::Line.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await?
+        {
+            recorded.insert(r.line, r);
+        }
+    }
+
+    // The upload limit was checked against the rows the import said it
+    // had; hold every import to that (each recorded row counts once).
+    let new_rows = rows
+        .iter()
+        .filter(|r| !recorded.contains_key(&line_key(r.line)))
+        .count();
+    let so_far =
+        i64::from(imp.created_count) + i64::from(imp.updated_count) + i64::from(imp.skipped_count);
+    if so_far + new_rows as i64 > i64::from(imp.rows_total) {
+        return invalid(format!(
+            "This import was started for a file of {} rows, and this batch would take it past that: \
+             start a new upload with the whole file.",
+            thousands(imp.rows_total)
+        ));
+    }
+
+    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
+    let mut checks = Vec::with_capacity(rows.len());
+    for row in rows
+        .iter()
+        .filter(|r| !recorded.contains_key(&line_key(r.line)))
+    {
+        checks.push(checker.check(row));
+    }
+    // A repeat of an address an earlier batch of this file already used.
+    let keys: Vec<String> = checks
+        .iter()
+        .filter_map(|c| c.person.as_ref())
+        .map(|p| p.email.normalized())
+        .collect();
+    let mut earlier: HashMap<String, i32> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        for r in import_row::Entity::find()
+            .filter(import_row::Column::ImportId.eq(import_id))
+            .filter(import_row::Column::Email.is_in(chunk.iter().cloned()))
+            .all(&txn)
+            .await?
+        {
+            if let Some(email) = r.email {
+                earlier.insert(email, r.line);
+            }
+        }
+    }
+    for check in &mut checks {
+        let Some(person) = &check.person else {
+            continue;
+        };
+        if let Some(first) = earlier.get(&person.email.normalized()) {
+            check.errors.push(CellError {
+                line: check.line,
+                column: "Email".into(),
+                value: person.email.to_string(),
+                message: format!(
+                    "Email has to be unique: {} is also on line {first}. Keep one row per person.",
+                    person.email
+                ),
+                suggestion: None,
+            });
+            check.person = None;
+        }
+    }
+
+    let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let track_id = joins_track(&imp, &roles);
+    let (applied, newly_active) =
+        apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
+    // The preview blocks an import over the licence; this holds the line
+    // against a stale preview or a concurrent import. Dropping `txn` rolls
+    // back. Nobody new became active: nothing to count, no settings to read.
+    if newly_active > 0 {
+        let after = active_users(&txn).await?;
+        let limit = u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0);
+        if after > limit {
+            return invalid(format!(
+                "This import would bring active users to {}, over the licence of {} by {}: remove \
+                 people who are new to the platform from the file, or ask for a larger licence.",
+                thousands(after),
+                thousands(limit),
+                thousands(after - limit)
+            ));
+        }
+    }
+
+    let write_order = next_write_order(&txn).await?;
+    let mut results = Vec::with_capacity(rows.len());
+    let mut row_values = Vec::with_capacity(checks.len());
+    let mut counts = ImportCounts::default();
+    for check in &checks {
+        let (outcome, user_id, email, previous) = match &check.person {
+            Some(p) => {
+                let key = p.email.normalized();
+                let done = applied
+                    .get(&key)
+                    .ok_or_else(|| ServiceError::Data(format!("no result for {key}")))?;
+                (
+                    done.outcome,
+                    Some(done.user_id),
+                    Some(key),
+                    Some(to_json(&done.previous)?),
+                )
+            }
+            None => (RowOutcome::Skipped, None, None, None),
+        };
+        tally(&mut counts, outcome, track_id.is_some());
+        row_values.push([
+            import_id.into(),
+            line_key(check.line).into(),
+            outcome.key().into(),
+            user_id.into(),
+            email.into(),
+            (!check.errors.is_empty())
+                .then(|| to_json(&check.errors))
+                .transpose()?
+                .into(),
+            previous.into(),
+            now.into(),
+            write_order.into(),
+        ]);
+        results.push(RowResult {
+            line: check.line,
+            outcome,
+            errors: check.errors.clone(),
+        });
+    }
+    counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
+    insert_rows::<import_row::Entity, 9>(
+        &txn,
+        [
+            import_row::Column::ImportId,
+            import_row::Column::Line,
+            import_row::Column::Outcome,
+            import_row::Column::UserId,
+            import_row::Column::Email,
+            import_row::Column::Errors,
+            import_row::Column::Previous,
+            import_row::Column::AppliedAt,
+            import_row::Column::WriteOrder,
+        ],
+        "ON CONFLICT (import_id, line) DO NOTHING",
+        row_values,
+    )
+    .await?;
+    add_counts(&txn, import_id, counts).await?;
+    txn.commit().await?;
+
+    for row in &rows {
+        if let Some(r) = recorded.get(&line_key(row.line)) {
+            results.push(RowResult {
+                line: row.line,
+                outcome: RowOutcome::from_key(&r.outcome).unwrap_or(RowOutcome::Skipped),
+                errors: from_json::<Option<Vec<CellError>>>(r.errors.as_deref())?
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    results.sort_by_key(|r| r.line);
+    Ok(results)
+}
+
+/// Each row of a batch is recorded by its line, which comes from the
+/// browser: two rows with one line would both be applied but one recorded
+/// (missing from the history and from undo), so such a batch is refused.
+fn check_lines(rows: &[CsvRow]) -> Result<(), ServiceError> {
+    let mut seen = HashSet::with_capacity(rows.len());
+    for row in rows {
+        if row.line < 2 || row.line > i32::MAX as u64 {
+            return invalid(format!(
+                "Line {} is not a line of a file's rows: reload the page and upload the file again.",
+                row.line
+            ));
+        }
+        if !seen.insert(row.line) {
+            return invalid(format!(
+                "Line {} is in this batch twice: reload the page and upload the file again.",
+                row.line
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn line_key(line: u64) -> i32 {
+    i32::try_from(line).unwrap_or(i32::MAX)
+}
+
+fn tally(counts: &mut ImportCounts, outcome: RowOutcome, at_track: bool) {
+    match outcome {
+        RowOutcome::Created => {
+            counts.created += 1;
+            counts.added += u64::from(at_track);
+        }
+        RowOutcome::Added => {
+            counts.updated += 1;
+            counts.added += 1;
+        }
+        RowOutcome::RolesAdded => {
+            counts.updated += 1;
+            counts.roles_added += 1;
+        }
+        RowOutcome::Updated => counts.updated += 1,
+        RowOutcome::Skipped => counts.skipped += 1,
+    }
+}
+
+async fn add_counts(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+    c: ImportCounts,
+) -> Result<(), ServiceError> {
+    let mut update = import::Entity::update_many();
+    for (col, n) in [
+        (import::Column::CreatedCount, c.created),
+        (import::Column::UpdatedCount, c.updated),
+        (import::Column::AddedCount, c.added),
+        (import::Column::RolesAddedCount, c.roles_added),
+        (import::Column::EmailsQueuedCount, c.emails_queued),
+        (import::Column::SkippedCount, c.skipped),
+    ] {
+        update = update.col_expr(
+            col,
+            Expr::col(col).add(i64::try_from(n).unwrap_or(i64::MAX)),
+        );
+    }
+    update
+        .filter(import::Column::Id.eq(import_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Applying imports (SPEC §5 step 4, §6): every row checked again with the
+//! domain code, then written with chunked multi-row statements, one
+//! transaction per batch. What each row overwrote is recorded for undo.
+
+mod batch;
+mod context;
+mod people;
+mod start;
+mod welcome_emails;
+
+pub use batch::apply_batch;
+pub(crate) use batch::write_people_alone;
+pub use context::{import_context, known_people, track_to_manage};
+pub(crate) use people::upsert_answers;
+pub use start::{finish, start, start_as, ImportSource};
+
+use crate::backend::entities::{import, user};
+use crate::backend::error::ServiceError;
+use crate::domain::csv_upload::{Mapping, RoleChoice};
+use crate::AppError;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's
+/// bind-parameter limits for the widest table written here.
+pub(crate) const CHUNK: usize = 500;
+/// Rows one batch may carry.
+const MAX_BATCH: usize = 1_000;
+
+/// What `start` stores of the plan, read back by every batch.
+#[derive(Serialize, Deserialize)]
+struct StoredMapping {
+    headers: Vec<String>,
+    mapping: Mapping,
+}
+
+/// What a row overwrote, so that undo can put it back (SPEC §9).
+#[derive(Serialize, Deserialize, Default)]
+pub(crate) struct Previous {
+    pub user_created: bool,
+    /// The names before, for an existing user.
+    pub names: Option<(String, String)>,
+    pub membership_created: bool,
+    /// The roles before, for an existing member.
+    pub roles: Option<i32>,
+    /// Field key → value before (`None`: there was none).
+    pub answers: Vec<(String, Option<String>)>,
+}
+
+fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
+    Err(ServiceError::Refused(error))
+}
+
+fn invalid<T>(message: impl Into<String>) -> Result<T, ServiceError> {
+    refuse(AppError::Invalid(message.into()))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(value).map_err(|e| ServiceError::Data(e.to_string()))
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, ServiceError> {
+    serde_json::from_str(text.unwrap_or("null")).map_err(|e| ServiceError::Data(e.to_string()))
+}
+
+/// The users with these normalised emails, asked in chunks.
+async fn users_by_email(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<Vec<user::Model>, ServiceError> {
+    let mut found = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(CHUNK) {
+        found.extend(
+            user::Entity::find()
+                .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// The track an import adds people to: none for a dormant import, even one
+/// started from a single-track program's page.
+fn joins_track(imp: &import::Model, roles: &RoleChoice) -> Option<i64> {
+    match roles {
+        RoleChoice::Dormant => None,
+        _ => imp.track_id,
+    }
+}
+
+/// The track a recorded import added people to, from its stored role choice.
+pub(crate) fn joined_track(imp: &import::Model) -> Result<Option<i64>, ServiceError> {
+    Ok(joins_track(imp, &from_json(imp.role_choice.as_deref())?))
+}

@@ -1,0 +1,281 @@
+//! Writing the people of a batch: users, answers and memberships in
+//! chunked multi-row statements, with what each overwrote.
+
+use super::welcome_emails::{mail_settings, system_email, track_templates, QUEUED_EMAIL};
+use super::{users_by_email, Previous, CHUNK};
+use crate::backend::bulk_insert::insert_rows;
+use crate::backend::entities::{import, membership, outbox, profile_answer, user};
+use crate::backend::error::ServiceError;
+use crate::domain::csv_upload::Person;
+use crate::domain::text::search_key;
+use crate::domain::Roles;
+use crate::RowOutcome;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
+
+/// What applying one person did.
+pub(super) struct Applied {
+    pub user_id: i64,
+    pub outcome: RowOutcome,
+    pub emailed: bool,
+    pub previous: Previous,
+}
+
+/// Writes the people of one batch: users, profile answers, and — when
+/// they join `track_id` — memberships and system emails, each as chunked
+/// multi-row statements. Also answers how many of them were in no track
+/// before (and now are).
+pub(super) async fn apply_people(
+    txn: &DatabaseTransaction,
+    imp: &import::Model,
+    track_id: Option<i64>,
+    fields: &[crate::domain::ProfileField],
+    persons: &[&Person],
+    now: DateTime<Utc>,
+) -> Result<(HashMap<String, Applied>, u64), ServiceError> {
+    let mut applied = HashMap::with_capacity(persons.len());
+    if persons.is_empty() {
+        return Ok((applied, 0));
+    }
+    let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
+
+    let before: HashMap<String, user::Model> = users_by_email(txn, &keys)
+        .await?
+        .into_iter()
+        .map(|u| (u.email_normalized.clone(), u))
+        .collect();
+    // A user created meanwhile by a concurrent import is updated instead;
+    // either way RETURNING gives every person's id and the address on file
+    // (the first one given: a look-alike spelling in a later file is one
+    // person, and their emails go where they always went).
+    let stored: HashMap<String, (i64, String)> = insert_rows::<user::Entity, 8>(
+        txn,
+        [
+            user::Column::Email,
+            user::Column::EmailNormalized,
+            user::Column::FirstName,
+            user::Column::LastName,
+            user::Column::SearchKey,
+            user::Column::CreatedByImportId,
+            user::Column::CreatedAt,
+            user::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
+         last_name = excluded.last_name, search_key = excluded.search_key, \
+         updated_at = excluded.updated_at RETURNING id, email, email_normalized",
+        persons
+            .iter()
+            .zip(&keys)
+            .map(|(p, key)| {
+                [
+                    p.email.as_str().into(),
+                    key.as_str().into(),
+                    p.first_name.as_str().into(),
+                    p.last_name.as_str().into(),
+                    search_key(&p.first_name, &p.last_name, key).into(),
+                    Some(imp.id).into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok((
+            r.try_get("", "email_normalized")?,
+            (r.try_get("", "id")?, r.try_get("", "email")?),
+        ))
+    })
+    .collect::<Result<_, DbErr>>()?;
+    let user_ids: Vec<i64> = stored.values().map(|(id, _)| *id).collect();
+    let on_file = |p: &Person| {
+        stored
+            .get(&p.email.normalized())
+            .map(|(id, address)| (*id, address.as_str()))
+            .ok_or_else(|| ServiceError::Data("user vanished".into()))
+    };
+
+    // Profile answers: what was there before, then the new values.
+    let field_ids: HashMap<&str, i64> = field_id_map(txn, fields).await?;
+    let mut old_answers: HashMap<(i64, i64), String> = HashMap::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(txn)
+            .await?
+        {
+            old_answers.insert((a.user_id, a.field_id), a.value);
+        }
+    }
+    let mut answer_rows = Vec::new();
+    for p in persons {
+        let (user_id, _) = on_file(p)?;
+        for (key, value) in p.answers.iter() {
+            if let Some(&field_id) = field_ids.get(key) {
+                answer_rows.push(profile_answer::Model {
+                    user_id,
+                    field_id,
+                    value: value.to_owned(),
+                    updated_at: now,
+                });
+            }
+        }
+    }
+    upsert_answers(txn, answer_rows).await?;
+
+    // Memberships (track imports only): roles are added, never removed.
+    let mut old_roles: HashMap<i64, i32> = HashMap::new();
+    let mut newly_active = 0;
+    if let Some(track_id) = track_id {
+        let mut active_before = HashSet::new();
+        for chunk in user_ids.chunks(CHUNK) {
+            for m in membership::Entity::find()
+                .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+                .all(txn)
+                .await?
+            {
+                active_before.insert(m.user_id);
+                if m.track_id == track_id {
+                    old_roles.insert(m.user_id, m.roles);
+                }
+            }
+        }
+        newly_active = user_ids
+            .iter()
+            .filter(|id| !active_before.contains(id))
+            .count() as u64;
+        let rows = persons
+            .iter()
+            .map(|p| {
+                Ok([
+                    on_file(p)?.0.into(),
+                    track_id.into(),
+                    p.roles.bits().into(),
+                    Some(imp.id).into(),
+                    now.into(),
+                    now.into(),
+                ])
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        insert_rows::<membership::Entity, 6>(
+            txn,
+            [
+                membership::Column::UserId,
+                membership::Column::TrackId,
+                membership::Column::Roles,
+                membership::Column::CreatedByImportId,
+                membership::Column::CreatedAt,
+                membership::Column::UpdatedAt,
+            ],
+            "ON CONFLICT (user_id, track_id) DO UPDATE SET \
+             roles = memberships.roles | excluded.roles, updated_at = excluded.updated_at",
+            rows,
+        )
+        .await?;
+    }
+
+    let mut emails = Vec::new();
+    let templates = match track_id {
+        Some(track_id) => track_templates(txn, track_id).await?,
+        None => (String::new(), HashMap::new()),
+    };
+    let mail = mail_settings(txn).await?;
+    for p in persons {
+        let (user_id, address) = on_file(p)?;
+        let key = p.email.normalized();
+        let existing = before.get(&key);
+        let mut previous = Previous {
+            user_created: existing.is_none(),
+            names: existing.map(|u| (u.first_name.clone(), u.last_name.clone())),
+            ..Default::default()
+        };
+        for (field_key, _) in p.answers.iter() {
+            if let Some(&field_id) = field_ids.get(field_key) {
+                previous.answers.push((
+                    field_key.to_owned(),
+                    old_answers.get(&(user_id, field_id)).cloned(),
+                ));
+            }
+        }
+        let roles_before = old_roles.get(&user_id).copied();
+        let at_track = track_id.is_some();
+        let outcome = RowOutcome::for_person(
+            at_track,
+            existing.is_some(),
+            roles_before.map(Roles::from_bits),
+            p.roles,
+        );
+        previous.roles = roles_before;
+        previous.membership_created = outcome.joins_track(at_track);
+        let mut emailed = false;
+        if let (true, Some(track_id)) = (previous.membership_created, track_id) {
+            // Added to the track: the system email for their roles.
+            let to = (user_id, address);
+            if let Some(email) = system_email(&templates, track_id, imp.id, to, p, now, &mail) {
+                emails.push(email);
+                emailed = true;
+            }
+        }
+        applied.insert(
+            key,
+            Applied {
+                user_id,
+                outcome,
+                emailed,
+                previous,
+            },
+        );
+    }
+    insert_rows::<outbox::Entity, 11>(txn, QUEUED_EMAIL, "", emails).await?;
+    Ok((applied, newly_active))
+}
+
+/// Writes these profile values over whatever each user had there.
+pub(crate) async fn upsert_answers(
+    txn: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = profile_answer::Model>,
+) -> Result<(), ServiceError> {
+    insert_rows::<profile_answer::Entity, 4>(
+        txn,
+        [
+            profile_answer::Column::UserId,
+            profile_answer::Column::FieldId,
+            profile_answer::Column::Value,
+            profile_answer::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (user_id, field_id) DO UPDATE SET \
+         value = excluded.value, updated_at = excluded.updated_at",
+        rows.into_iter()
+            .map(|a| {
+                [
+                    a.user_id.into(),
+                    a.field_id.into(),
+                    a.value.into(),
+                    a.updated_at.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn field_id_map<'f>(
+    txn: &DatabaseTransaction,
+    fields: &'f [crate::domain::ProfileField],
+) -> Result<HashMap<&'f str, i64>, ServiceError> {
+    let rows = crate::backend::entities::profile_field::Entity::find()
+        .all(txn)
+        .await?;
+    Ok(fields
+        .iter()
+        .filter_map(|f| {
+            rows.iter()
+                .find(|r| r.key == f.key)
+                .map(|r| (f.key.as_str(), r.id))
+        })
+        .collect())
+}

@@ -1,0 +1,174 @@
+//! Starting an import (what it will write, recorded before any batch) and
+//! finishing it; who may write to one.
+
+use super::context::{allow_dormant_at, import_target};
+use super::{invalid, refuse, to_json, StoredMapping};
+use crate::backend::entities::import;
+use crate::backend::error::ServiceError;
+use crate::backend::overview::{active_tracks, profile_fields, settings};
+use crate::domain::csv_upload::{RoleChoice, TableError};
+use crate::domain::Admin;
+use crate::{AppError, ImportCounts, ImportPlan};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
+
+/// Where the people of an import come from; recorded as its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportSource {
+    CsvFile,
+    /// Typed in by an admin (SPEC §7 "Manually").
+    Manual,
+    /// Picked from the global pool (SPEC §7).
+    Pool,
+}
+
+pub async fn start(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+) -> Result<i64, ServiceError> {
+    start_as(db, admin, plan, ImportSource::CsvFile).await
+}
+
+pub async fn start_as(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+    source: ImportSource,
+) -> Result<i64, ServiceError> {
+    let target = import_target(db, admin, plan.track_slug.as_deref()).await?;
+    match (&target, &plan.roles) {
+        (_, RoleChoice::Dormant) => allow_dormant_at(db, target.as_ref()).await?,
+        (None, _) => {
+            return invalid("Users added at the global level are dormant and take no roles.")
+        }
+        (Some(_), RoleChoice::Everyone(roles)) if roles.is_empty() => {
+            return invalid("Choose at least one role, or take roles from a column.")
+        }
+        _ => {}
+    }
+    let track_id = target.map(|t| t.id);
+    let row_limit = settings(db).await?.upload_row_limit;
+    if source == ImportSource::CsvFile && i64::from(plan.rows_total) > i64::from(row_limit) {
+        return invalid(
+            TableError::TooManyRows {
+                count: plan.rows_total as usize,
+                limit: usize::try_from(row_limit).unwrap_or(0),
+            }
+            .to_string(),
+        );
+    }
+    if plan.mapping.columns.len() != plan.headers.len() {
+        return invalid("The mapping does not fit the file's columns: map the columns again.");
+    }
+    let fields = profile_fields(db).await?;
+    if let Err(e) = plan
+        .mapping
+        .validate(&fields, plan.roles == RoleChoice::FromColumn)
+    {
+        return invalid(e.to_string());
+    }
+    let created = import::ActiveModel {
+        kind: Set(match source {
+            ImportSource::CsvFile if plan.roles == RoleChoice::Dormant => "csv_dormant",
+            ImportSource::CsvFile => "csv_track",
+            ImportSource::Manual => "manual",
+            ImportSource::Pool => "pool",
+        }
+        .to_owned()),
+        track_id: Set(track_id),
+        admin_id: Set(Some(admin.id)),
+        status: Set("in_progress".to_owned()),
+        file_name: Set(Some(plan.file_name.clone())),
+        file_hash: Set(Some(plan.file_hash.clone())),
+        mapping: Set(Some(to_json(&StoredMapping {
+            headers: plan.headers,
+            mapping: plan.mapping,
+        })?)),
+        role_choice: Set(Some(to_json(&plan.roles)?)),
+        rows_total: Set(i32::try_from(plan.rows_total).unwrap_or(i32::MAX)),
+        started_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(created.id)
+}
+
+/// Whether the program still takes what this import started to add: its
+/// track may have been archived since (a restart with a new instance file),
+/// and a dormant import at a single-track program's page is no longer one
+/// once the program has a second track.
+pub(super) async fn still_open_for(
+    txn: &impl ConnectionTrait,
+    imp: &import::Model,
+    roles: &RoleChoice,
+) -> Result<(), ServiceError> {
+    let Some(track_id) = imp.track_id else {
+        return Ok(());
+    };
+    let live = active_tracks(txn).await?;
+    if !live.iter().any(|t| t.id == track_id) {
+        return invalid(
+            "This import's track was archived while the import ran: nobody more is added to it. \
+             Upload the file again at a track of the program.",
+        );
+    }
+    if *roles == RoleChoice::Dormant && live.len() > 1 {
+        return invalid(
+            "The program gained a track while this import ran, so dormant users can no longer be \
+             added from one track's page: add the rest from “Add users from CSV” at the global level.",
+        );
+    }
+    Ok(())
+}
+
+/// The import, if this admin may write to it.
+pub(super) async fn writable_import(
+    db: &impl ConnectionTrait,
+    admin: &Admin,
+    import_id: i64,
+) -> Result<import::Model, ServiceError> {
+    let Some(found) = import::Entity::find_by_id(import_id).one(db).await? else {
+        return refuse(AppError::NotFound(
+            "This import does not exist: start the upload again.".into(),
+        ));
+    };
+    let allowed = match found.track_id {
+        Some(track_id) => admin.can_manage_track(track_id),
+        None => admin.is_global(),
+    };
+    if !allowed {
+        return refuse(AppError::Forbidden);
+    }
+    Ok(found)
+}
+
+pub async fn finish(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    import_id: i64,
+) -> Result<ImportCounts, ServiceError> {
+    let imp = writable_import(db, admin, import_id).await?;
+    if imp.status == "in_progress" {
+        import::Entity::update_many()
+            .col_expr(import::Column::Status, Expr::value("completed"))
+            .col_expr(import::Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(import::Column::Id.eq(import_id))
+            .exec(db)
+            .await?;
+    }
+    let n = |v: i32| u64::try_from(v).unwrap_or(0);
+    Ok(ImportCounts {
+        created: n(imp.created_count),
+        updated: n(imp.updated_count),
+        added: n(imp.added_count),
+        roles_added: n(imp.roles_added_count),
+        emails_queued: n(imp.emails_queued_count),
+        skipped: n(imp.skipped_count),
+    })
+}

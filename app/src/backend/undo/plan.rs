@@ -1,0 +1,306 @@
+//! What undoing an import would do, worked out before anything is written:
+//! per person, what is still the import's own and what a later write changed.
+
+use super::minute;
+use crate::api::undo::{LaterImport, UndoCounts};
+use crate::backend::entities::{
+    import, import_row, membership, outbox, profile_answer, profile_field, user,
+};
+use crate::backend::error::ServiceError;
+use crate::backend::imports::{joined_track, Previous, CHUNK};
+use crate::domain::text::search_key;
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What a later import (not undone) wrote of one person.
+#[derive(Default)]
+struct LaterChanges {
+    /// Profile fields it wrote (it always writes the names).
+    fields: HashSet<String>,
+    /// Tracks it listed them in.
+    tracks: HashSet<i64>,
+}
+
+/// Everything undoing one import does, worked out before anything is written.
+#[derive(Default)]
+pub(super) struct Effects {
+    pub(super) counts: UndoCounts,
+    pub(super) later: Vec<LaterImport>,
+    pub(super) track_id: Option<i64>,
+    /// People who are active now and will not be after.
+    pub(super) leaving: u64,
+    pub(super) delete_users: Vec<i64>,
+    pub(super) remove_memberships: Vec<i64>,
+    /// Membership id → the roles to put back.
+    pub(super) restore_roles: Vec<(i64, i32)>,
+    /// User id, first name, last name.
+    /// User, first name, last name, search key.
+    pub(super) restore_names: Vec<(i64, String, String, String)>,
+    pub(super) restore_answers: Vec<profile_answer::Model>,
+    /// Field id → users whose value there was none before.
+    pub(super) delete_answers: BTreeMap<i64, Vec<i64>>,
+    pub(super) cancel_emails: Vec<i64>,
+}
+
+/// One person an import wrote: when, and what it overwrote.
+struct Written {
+    user_id: i64,
+    write_order: i64,
+    previous: Previous,
+}
+
+/// The import's rows that wrote someone.
+async fn written_rows(
+    db: &impl ConnectionTrait,
+    import_id: i64,
+) -> Result<Vec<Written>, ServiceError> {
+    import_row::Entity::find()
+        .filter(import_row::Column::ImportId.eq(import_id))
+        .filter(import_row::Column::UserId.is_not_null())
+        .order_by_asc(import_row::Column::Line)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.user_id?, r.write_order, r.previous?)))
+        .map(|(user_id, write_order, previous)| {
+            serde_json::from_str(&previous)
+                .map(|previous| Written {
+                    user_id,
+                    write_order,
+                    previous,
+                })
+                .map_err(|e| ServiceError::Data(e.to_string()))
+        })
+        .collect()
+}
+
+/// What other imports, not undone, wrote of these people after this one
+/// did. "After" is per person and by write order, not by import id: two
+/// imports running at once can write in the opposite order of their ids.
+async fn later_changes(
+    db: &impl ConnectionTrait,
+    import_id: i64,
+    written: &[Written],
+) -> Result<(HashMap<i64, LaterChanges>, Vec<LaterImport>), ServiceError> {
+    let order_of: HashMap<i64, i64> = written.iter().map(|w| (w.user_id, w.write_order)).collect();
+    let Some(first) = order_of.values().min().copied() else {
+        return Ok((HashMap::new(), Vec::new()));
+    };
+    let user_ids: Vec<i64> = order_of.keys().copied().collect();
+    let mut later_rows = Vec::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        later_rows.extend(
+            import_row::Entity::find()
+                .filter(import_row::Column::UserId.is_in(chunk.iter().copied()))
+                .filter(import_row::Column::WriteOrder.gt(first))
+                .filter(import_row::Column::ImportId.ne(import_id))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter(|r| {
+                    r.user_id
+                        .and_then(|user| order_of.get(&user))
+                        .is_some_and(|&mine| r.write_order > mine)
+                }),
+        );
+    }
+    let import_ids: HashSet<i64> = later_rows.iter().map(|r| r.import_id).collect();
+    let mut imports: HashMap<i64, (import::Model, Option<i64>)> = HashMap::new();
+    let ids: Vec<i64> = import_ids.into_iter().collect();
+    for chunk in ids.chunks(CHUNK) {
+        for imp in import::Entity::find()
+            .filter(import::Column::Id.is_in(chunk.iter().copied()))
+            .filter(import::Column::Status.ne("undone"))
+            .all(db)
+            .await?
+        {
+            let joins = joined_track(&imp)?;
+            imports.insert(imp.id, (imp, joins));
+        }
+    }
+    let mut changes: HashMap<i64, LaterChanges> = HashMap::new();
+    let mut people: BTreeMap<i64, u64> = BTreeMap::new();
+    for r in later_rows {
+        let (Some(user_id), Some((_, joins))) = (r.user_id, imports.get(&r.import_id)) else {
+            continue;
+        };
+        let previous: Previous = serde_json::from_str(r.previous.as_deref().unwrap_or("{}"))
+            .map_err(|e| ServiceError::Data(e.to_string()))?;
+        let entry = changes.entry(user_id).or_default();
+        entry
+            .fields
+            .extend(previous.answers.into_iter().map(|(key, _)| key));
+        entry.tracks.extend(*joins);
+        *people.entry(r.import_id).or_default() += 1;
+    }
+    let later = people
+        .into_iter()
+        .filter_map(|(id, people)| {
+            imports.get(&id).map(|(imp, _)| LaterImport {
+                id,
+                started_at: minute(imp.started_at),
+                people,
+            })
+        })
+        .collect();
+    Ok((changes, later))
+}
+
+pub(super) async fn plan(
+    db: &impl ConnectionTrait,
+    imp: &import::Model,
+) -> Result<Effects, ServiceError> {
+    let joined = joined_track(imp)?;
+    let rows = written_rows(db, imp.id).await?;
+    let user_ids: Vec<i64> = rows.iter().map(|w| w.user_id).collect();
+    let (later, later_imports) = later_changes(db, imp.id, &rows).await?;
+
+    let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    let mut email_of: HashMap<i64, String> = HashMap::new();
+    let mut answers: HashMap<(i64, i64), String> = HashMap::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        for m in membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            memberships.entry(m.user_id).or_default().push(m);
+        }
+        for u in user::Entity::find()
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            names.insert(u.id, (u.first_name, u.last_name));
+            email_of.insert(u.id, u.email_normalized);
+        }
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            answers.insert((a.user_id, a.field_id), a.value);
+        }
+    }
+    let field_ids: HashMap<String, i64> = profile_field::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.key, f.id))
+        .collect();
+    let mut emails: HashMap<i64, Vec<outbox::Model>> = HashMap::new();
+    for e in outbox::Entity::find()
+        .filter(outbox::Column::ImportId.eq(imp.id))
+        .all(db)
+        .await?
+    {
+        emails.entry(e.user_id).or_default().push(e);
+    }
+
+    let no_later = LaterChanges::default();
+    let mut fx = Effects {
+        later: later_imports,
+        track_id: joined,
+        ..Effects::default()
+    };
+    let now = Utc::now();
+    for Written {
+        user_id, previous, ..
+    } in rows
+    {
+        let Some(current_names) = names.get(&user_id) else {
+            continue; // deleted meanwhile: nothing of theirs is left
+        };
+        let later_import = later.get(&user_id);
+        let changed_later = later_import.is_some();
+        let later_import = later_import.unwrap_or(&no_later);
+        if changed_later {
+            fx.counts.kept_for_later_imports += 1;
+        }
+        let held = memberships.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
+        let in_track = joined.and_then(|t| held.iter().find(|m| m.track_id == t));
+        let track_kept_later = joined.is_some_and(|t| later_import.tracks.contains(&t));
+        let their_emails = emails.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
+        let emailed = their_emails
+            .iter()
+            .any(|e| matches!(e.status.as_str(), "sent" | "sending"));
+
+        // The track: leave it if the import brought them, else lose its roles.
+        let leaves_track = previous.membership_created && !track_kept_later;
+        let mut removed = None;
+        if let (Some(m), false) = (in_track, track_kept_later) {
+            if previous.membership_created {
+                removed = Some(m.id);
+            } else if let Some(before) = previous.roles.filter(|b| *b != m.roles) {
+                fx.restore_roles.push((m.id, before));
+                fx.counts.roles_removed += 1;
+            }
+        }
+        let memberships_left = held.len() - usize::from(removed.is_some());
+        let deleted = previous.user_created && !changed_later && memberships_left == 0 && !emailed;
+        if deleted {
+            fx.delete_users.push(user_id);
+            fx.counts.users_deleted += 1;
+        } else if let Some(id) = removed {
+            fx.remove_memberships.push(id);
+            if previous.user_created && emailed {
+                fx.counts.emailed_kept_dormant += 1;
+            } else {
+                fx.counts.memberships_removed += 1;
+            }
+        }
+        if !held.is_empty() && (deleted || removed.is_some()) && memberships_left == 0 {
+            fx.leaving += 1;
+        }
+
+        // The profile: what was there before, where no later import wrote since.
+        if !previous.user_created {
+            let mut restored = false;
+            if let Some((first, last)) = previous
+                .names
+                .filter(|n| !changed_later && n != current_names)
+            {
+                let email = email_of.get(&user_id).map_or("", String::as_str);
+                let key = search_key(&first, &last, email);
+                fx.restore_names.push((user_id, first, last, key));
+                restored = true;
+            }
+            for (key, before) in previous.answers {
+                let Some(&field_id) = field_ids.get(&key) else {
+                    continue;
+                };
+                if later_import.fields.contains(&key)
+                    || answers.get(&(user_id, field_id)) == before.as_ref()
+                {
+                    continue;
+                }
+                match before {
+                    Some(value) => fx.restore_answers.push(profile_answer::Model {
+                        user_id,
+                        field_id,
+                        value,
+                        updated_at: now,
+                    }),
+                    None => fx.delete_answers.entry(field_id).or_default().push(user_id),
+                }
+                restored = true;
+            }
+            fx.counts.profiles_restored += u64::from(restored);
+        }
+
+        for e in their_emails {
+            match e.status.as_str() {
+                "queued" if leaves_track || deleted => {
+                    fx.cancel_emails.push(e.id);
+                    fx.counts.emails_cancelled += 1;
+                }
+                "queued" => fx.counts.emails_kept += 1,
+                "sent" | "sending" => fx.counts.emails_sent += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(fx)
+}
