@@ -3,6 +3,8 @@
 pub mod file_io;
 mod layout;
 pub mod slices;
+pub mod user_search;
+pub mod virtual_rows;
 mod widgets;
 
 pub use layout::AdminLayout;

@@ -3,9 +3,11 @@
 
 use super::track::track;
 use super::track_slug;
-use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm};
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserScope};
+use crate::components::user_search::{
+    list_summary, query_from_address, Filters, Pager, SearchForm,
+};
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::text::thousands;
 use leptos::either::Either;

@@ -3,10 +3,12 @@
 //! all of that; Actions → Add to program with the roles chosen last.
 
 use super::track_slug;
-use super::users::{list_summary, query_from_address, Filters, Pager, SearchForm};
 use crate::api::adds::{add_from_pool, pool_matching_ids, PoolAddSummary, POOL_ADD_LIMIT};
 use crate::api::users::list_users;
 use crate::api::{UserListing, UserPage, UserQuery, UserScope};
+use crate::components::user_search::{
+    list_summary, query_from_address, Filters, Pager, SearchForm,
+};
 use crate::components::{ErrorNotice, Loading, RoleBoxes};
 use crate::domain::text::thousands;
 use crate::domain::Roles;

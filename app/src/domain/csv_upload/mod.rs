@@ -8,6 +8,7 @@
 //! file to start from.
 
 pub mod answers;
+pub mod cell_values;
 pub mod cells;
 pub mod decode;
 pub mod error_log;
