@@ -1,4 +1,4 @@
-// SPEC §10 in the browser: Roster's wasm reading + checking + pre-matching
+// The browser targets of docs/performance.md: Roster's wasm reading + checking + pre-matching
 // a file, beside Papa Parse merely parsing the same bytes (`header: true`),
 // in the same page and run; long main-thread tasks while Roster checks; and
 // the wizard from file chosen to preview ready, and scrolling the preview

@@ -1,4 +1,4 @@
-// Adding people at a track without a file (SPEC §7): one by one, and from
+// Adding people at a track without a file (docs/adding.md): one by one, and from
 // the global pool with a selection that survives filters, searches and
 // pages. Each page is checked with axe-core, and on the phone project a
 // screenshot of each is saved with the test's results.

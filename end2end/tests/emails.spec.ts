@@ -1,4 +1,4 @@
-// A track's system emails (SPEC §8): edit a template with its live preview,
+// A track's system emails (docs/system-emails.md): edit a template with its live preview,
 // switch one off, and see in the outbox who an import emailed. The test
 // puts the templates back as they were, since both projects share a server.
 import { Page } from "@playwright/test";
@@ -59,7 +59,7 @@ test("an edited mentee email and a switched-off mentor email: the outbox shows m
   await complete(page);
 
   await openEmails(page);
-  await expect(page.locator(`#outbox-list tr[data-to="${mentee.email}"]`)).toContainText("queued");
+  await expect(page.locator(`#outbox-list tr[data-to="${mentee.email}"]`)).toContainText("Queued");
   await expect(page.locator(`#outbox-list tr[data-to="${mentor.email}"]`)).toHaveCount(0);
 
   // Put the templates back for the other tests.

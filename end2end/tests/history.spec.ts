@@ -1,4 +1,4 @@
-// Import history (SPEC §9): an import is listed at its track and at the
+// Import history (docs/history-and-undo.md): an import is listed at its track and at the
 // global level, its page shows each row and gives its error log again, and
 // it can be undone: members and the licence meter are back where they were.
 import * as fs from "node:fs";

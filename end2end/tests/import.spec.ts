@@ -1,4 +1,4 @@
-// The CSV import wizard at a program track (SPEC §4, §5). Each test proves
+// The CSV import wizard at a program track (docs/importing.md). Each test proves
 // what the database holds afterwards through the UI: the done page's counts,
 // the members page, and a second upload of the same people whose preview
 // says who is already known and with which roles.

@@ -1,4 +1,4 @@
-// The global user repository and the dormant import (SPEC §2, §6; issue 4).
+// The global user repository and the dormant import (docs/dormant-and-active.md; issue 4).
 // What the database holds is read back through the Users page: each user's
 // state, tracks and roles, and the licence meter at its top.
 //

@@ -1,5 +1,5 @@
-//! Everything SPEC §2–§3 and §8–§9 need, laid out so that later features add
-//! columns rather than redesign tables.
+//! The tables the areas in docs/ need (people, accounts, emails, history),
+//! laid out so that later features add columns rather than redesign tables.
 
 use sea_orm_migration::prelude::*;
 
@@ -276,7 +276,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
 
-        // Every bulk action and manual add (SPEC §2 "Import", §9). It comes
+        // Every bulk action and manual add (docs/history-and-undo.md). It comes
         // before users: users and memberships remember the import that
         // created them, for undo.
         m.create_table(
@@ -498,7 +498,7 @@ impl MigrationTrait for Migration {
                 .table(EmailTemplates::Table)
                 .col(id(EmailTemplates::Id))
                 .col(big(EmailTemplates::TrackId))
-                // mentor | mentee | teacher | admin (SPEC §8)
+                // mentor | mentee | teacher | admin (docs/system-emails.md)
                 .col(text(EmailTemplates::Template))
                 .col(text(EmailTemplates::Subject))
                 .col(text(EmailTemplates::Body))

@@ -10,7 +10,7 @@
 mod common;
 
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{Role, Roles};
+use app::domain::{ImportKind, ImportStatus, OutboxStatus, Role, Roles, SystemEmail};
 use app::ImportPlan;
 use chrono::Utc;
 use common::fresh_database;
@@ -263,11 +263,11 @@ async fn baseline_once(url: &str, rows: usize) -> Duration {
                     track_id.into(),
                     id_of(i).into(),
                     Some(import_id).into(),
-                    "welcome_mentee".into(),
+                    SystemEmail::NewMentee.key().into(),
                     format!("person{i}@example.com").into(),
                     "Welcome to Engineering Mentoring".into(),
                     format!("Hello First{i},\n\nYou have been added as a mentee.").into(),
-                    "queued".into(),
+                    OutboxStatus::Queued.key().into(),
                     now.into(),
                     0i32.into(),
                     now.into(),
@@ -336,9 +336,9 @@ async fn raw_import(db: &DatabaseConnection, admin_id: i64, rows: usize) -> i64 
         "imports",
         &["kind", "admin_id", "status", "rows_total", "started_at"],
         vec![vec![
-            "csv_track".into(),
+            ImportKind::CsvTrack.key().into(),
             admin_id.into(),
-            "in_progress".into(),
+            ImportStatus::InProgress.key().into(),
             (rows as i32).into(),
             Utc::now().into(),
         ]],

@@ -1,7 +1,7 @@
 #![allow(clippy::expect_used)]
 //! `cargo bench -p server --bench login`: how long a failed sign-in takes
 //! for an email no admin has and for an admin's email with a wrong
-//! password (SPEC §3, issue 9: the same answer in the same time, so that
+//! password (docs/access-and-security.md, issue 9: the same answer in the same time, so that
 //! timing does not tell which emails have accounts). Prints both medians
 //! and their ratio; a ratio near 1.0 is the target.
 

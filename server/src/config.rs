@@ -17,7 +17,7 @@ pub struct Config {
     pub mail: MailConfig,
 }
 
-/// How system emails leave (SPEC §8).
+/// How system emails leave (docs/system-emails.md).
 #[derive(Debug, Clone)]
 pub struct MailConfig {
     /// `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (TLS);

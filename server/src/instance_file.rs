@@ -158,15 +158,32 @@ pub fn parse(text: &str) -> Result<InstanceDefinition, Problem> {
         None => DEFAULT_SIGN_IN_URL.to_owned(),
     };
 
-    if raw.tracks.is_empty() {
+    let tracks = parse_tracks(&raw.tracks)?;
+    let fields = parse_fields(&raw.profile_fields)?;
+
+    Ok(InstanceDefinition {
+        name,
+        license_limit,
+        upload_row_limit,
+        track_admins_use_global_pool: raw.track_admins_use_global_pool,
+        email_hold_minutes,
+        sign_in_url,
+        tracks,
+        profile_fields: fields,
+    })
+}
+
+/// The tracks: at least one, each with a slug usable in a web address.
+fn parse_tracks(raw: &[Spanned<RawTrack>]) -> Result<Vec<TrackDefinition>, Problem> {
+    if raw.is_empty() {
         return problem(
             0..0,
             "no tracks: add at least one [[tracks]] table with a slug and a name.",
         );
     }
     let mut slugs = HashSet::new();
-    let mut tracks = Vec::with_capacity(raw.tracks.len());
-    for track in &raw.tracks {
+    let mut tracks = Vec::with_capacity(raw.len());
+    for track in raw {
         let t = track.get_ref();
         let slug = t.slug.get_ref().trim();
         if slug.is_empty()
@@ -197,11 +214,15 @@ pub fn parse(text: &str) -> Result<InstanceDefinition, Problem> {
             name: track_name.to_owned(),
         });
     }
+    Ok(tracks)
+}
 
+/// The profile fields: keys and titles unique, types known, options fit.
+fn parse_fields(raw: &[Spanned<RawField>]) -> Result<Vec<FieldDefinition>, Problem> {
     let mut keys = HashSet::new();
     let mut titles = HashSet::new();
-    let mut fields = Vec::with_capacity(raw.profile_fields.len());
-    for field in &raw.profile_fields {
+    let mut fields = Vec::with_capacity(raw.len());
+    for field in raw {
         let f = field.get_ref();
         let key = f.key.get_ref().trim();
         if key.is_empty()
@@ -262,17 +283,7 @@ pub fn parse(text: &str) -> Result<InstanceDefinition, Problem> {
             options,
         });
     }
-
-    Ok(InstanceDefinition {
-        name,
-        license_limit,
-        upload_row_limit,
-        track_admins_use_global_pool: raw.track_admins_use_global_pool,
-        email_hold_minutes,
-        sign_in_url,
-        tracks,
-        profile_fields: fields,
-    })
+    Ok(fields)
 }
 
 fn in_range(value: &Spanned<i64>, key: &str, min: i64, max: i64) -> Result<i64, Problem> {

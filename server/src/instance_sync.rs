@@ -2,11 +2,12 @@
 //! what differs, so loading the same file again changes nothing.
 
 use crate::instance_file::InstanceDefinition;
+use app::backend::entities::stored::Named;
 use app::backend::entities::{instance_settings, profile_field, profile_field_option, track};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use std::collections::HashMap;
 
@@ -29,7 +30,20 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
     let txn = app::backend::db::begin_write(db).await?;
     let now = Utc::now();
     let mut report = SyncReport::default();
+    sync_settings(&txn, def, now, &mut report).await?;
+    sync_tracks(&txn, def, now, &mut report).await?;
+    sync_fields(&txn, def, now, &mut report).await?;
+    txn.commit().await?;
+    Ok(report)
+}
 
+/// The instance's settings row, written when any setting changed.
+async fn sync_settings(
+    txn: &DatabaseTransaction,
+    def: &InstanceDefinition,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<(), DbErr> {
     let settings = instance_settings::Model {
         id: 1,
         name: def.name.clone(),
@@ -40,13 +54,9 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
         sign_in_url: def.sign_in_url.clone(),
         updated_at: now,
     };
-    match instance_settings::Entity::find_by_id(1).one(&txn).await? {
+    match instance_settings::Entity::find_by_id(1).one(txn).await? {
         None => {
-            settings
-                .into_active_model()
-                .reset_all()
-                .insert(&txn)
-                .await?;
+            settings.into_active_model().reset_all().insert(txn).await?;
             report.settings_written += 1;
         }
         Some(current)
@@ -56,18 +66,23 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
                     ..settings.clone()
                 } =>
         {
-            settings
-                .into_active_model()
-                .reset_all()
-                .update(&txn)
-                .await?;
+            settings.into_active_model().reset_all().update(txn).await?;
             report.settings_written += 1;
         }
         Some(_) => {}
     }
+    Ok(())
+}
 
+/// The tracks, in the file's order; tracks gone from the file are archived.
+async fn sync_tracks(
+    txn: &DatabaseTransaction,
+    def: &InstanceDefinition,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<(), DbErr> {
     let mut existing: HashMap<String, track::Model> = track::Entity::find()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|t| (t.slug.clone(), t))
@@ -84,7 +99,7 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
                     created_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?;
                 report.tracks_written += 1;
             }
@@ -93,7 +108,7 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
                 active.name = Set(wanted.name.clone());
                 active.position = Set(position);
                 active.archived = Set(false);
-                active.update(&txn).await?;
+                active.update(txn).await?;
                 report.tracks_written += 1;
             }
             Some(_) => {}
@@ -103,19 +118,29 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
     for (_, t) in existing.into_iter().filter(|(_, t)| !t.archived) {
         let mut active = t.into_active_model();
         active.archived = Set(true);
-        active.update(&txn).await?;
+        active.update(txn).await?;
         report.tracks_written += 1;
     }
+    Ok(())
+}
 
+/// The profile fields and their options, in the file's order; fields gone
+/// from the file are archived (their answers stay).
+async fn sync_fields(
+    txn: &DatabaseTransaction,
+    def: &InstanceDefinition,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<(), DbErr> {
     let mut fields: HashMap<String, profile_field::Model> = profile_field::Entity::find()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|f| (f.key.clone(), f))
         .collect();
     for (position, wanted) in def.profile_fields.iter().enumerate() {
         let position = clamp_i32(position as i64);
-        let kind = wanted.kind.as_str().to_owned();
+        let kind = Named(wanted.kind);
         let field_id = match fields.remove(&wanted.key) {
             None => {
                 let created = profile_field::ActiveModel {
@@ -128,7 +153,7 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
                     created_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?;
                 report.fields_written += 1;
                 created.id
@@ -147,27 +172,25 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
                 active.required = Set(wanted.required);
                 active.position = Set(position);
                 active.archived = Set(false);
-                active.update(&txn).await?;
+                active.update(txn).await?;
                 report.fields_written += 1;
                 id
             }
             Some(f) => f.id,
         };
-        report.options_written += sync_options(&txn, field_id, &wanted.options).await?;
+        report.options_written += sync_options(txn, field_id, &wanted.options).await?;
     }
     for (_, f) in fields.into_iter().filter(|(_, f)| !f.archived) {
         let mut active = f.into_active_model();
         active.archived = Set(true);
-        active.update(&txn).await?;
+        active.update(txn).await?;
         report.fields_written += 1;
     }
-
-    txn.commit().await?;
-    Ok(report)
+    Ok(())
 }
 
 async fn sync_options(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     field_id: i64,
     wanted: &[String],
 ) -> Result<usize, DbErr> {

@@ -1,4 +1,4 @@
-//! Delivers the outbox (SPEC §8): a worker claims emails whose hold time has
+//! Delivers the outbox (docs/system-emails.md): a worker claims emails whose hold time has
 //! passed, sends each once — through SMTP, or as an `.eml` file — and
 //! retries a transient failure later with a doubling wait.
 //!
@@ -13,8 +13,10 @@
 use crate::config::MailConfig;
 use crate::error::StartError;
 use app::backend::db::begin_write;
+use app::backend::entities::stored::Named;
 use app::backend::entities::{membership, outbox};
 use app::domain::email_text::html_body;
+use app::domain::OutboxStatus;
 use chrono::{Duration, Utc};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::Error as SmtpError;
@@ -180,7 +182,10 @@ async fn deliver_due(
         // the welcome is not theirs any more.
         if !still_a_member(db, email).await? {
             still_sending(email.id)
-                .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+                .col_expr(
+                    outbox::Column::Status,
+                    Expr::value(Named(OutboxStatus::Cancelled)),
+                )
                 .col_expr(
                     outbox::Column::LastError,
                     Expr::value(Some(NO_LONGER_A_MEMBER)),
@@ -196,49 +201,62 @@ async fn deliver_due(
                 message,
             }),
         };
-        // Only a row this worker still holds is written: an undo may have
-        // decided about it meanwhile.
-        let update = still_sending(email.id);
+        // Only a row this worker still holds is written (`still_sending`):
+        // an undo may have decided about it meanwhile.
         match result {
             Ok(()) => {
-                update
-                    .col_expr(outbox::Column::Status, Expr::value("sent"))
+                still_sending(email.id)
+                    .col_expr(
+                        outbox::Column::Status,
+                        Expr::value(Named(OutboxStatus::Sent)),
+                    )
                     .col_expr(outbox::Column::SentAt, Expr::value(Some(Utc::now())))
                     .col_expr(outbox::Column::LastError, Expr::value(None::<String>))
                     .exec(db)
                     .await?;
             }
-            Err(failure) => {
-                let member = still_a_member(db, email).await?;
-                let again = failure.transient && email.attempts < MAX_ATTEMPTS;
-                tracing::warn!(id = email.id, to = %email.to_address, error = %failure.message, retry = again, "an email was not sent");
-                let wait = config.retry_after
-                    * 2u32.saturating_pow(u32::try_from(email.attempts - 1).unwrap_or(0));
-                let next = Utc::now() + Duration::from_std(wait).unwrap_or(Duration::hours(1));
-                update
-                    .col_expr(
-                        outbox::Column::Status,
-                        Expr::value(match (member, again) {
-                            (false, _) => "cancelled",
-                            (true, true) => "queued",
-                            (true, false) => "failed",
-                        }),
-                    )
-                    .col_expr(outbox::Column::NotBefore, Expr::value(next))
-                    .col_expr(
-                        outbox::Column::LastError,
-                        Expr::value(Some(if member {
-                            failure.message
-                        } else {
-                            NO_LONGER_A_MEMBER.to_owned()
-                        })),
-                    )
-                    .exec(db)
-                    .await?;
-            }
+            Err(failure) => after_failure(db, email, failure, config).await?,
         }
     }
     Ok(claimed.len())
+}
+
+/// An email that did not go: tried again later after a passing failure
+/// (waiting twice as long each time), given up on after a lasting one or
+/// the last try, called off if the person left the track meanwhile.
+async fn after_failure(
+    db: &DatabaseConnection,
+    email: &outbox::Model,
+    failure: Failure,
+    config: &MailConfig,
+) -> Result<(), DbErr> {
+    let member = still_a_member(db, email).await?;
+    let again = failure.transient && email.attempts < MAX_ATTEMPTS;
+    tracing::warn!(id = email.id, to = %email.to_address, error = %failure.message, retry = again, "an email was not sent");
+    let wait =
+        config.retry_after * 2u32.saturating_pow(u32::try_from(email.attempts - 1).unwrap_or(0));
+    let next = Utc::now() + Duration::from_std(wait).unwrap_or(Duration::hours(1));
+    still_sending(email.id)
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(Named(match (member, again) {
+                (false, _) => OutboxStatus::Cancelled,
+                (true, true) => OutboxStatus::Queued,
+                (true, false) => OutboxStatus::Failed,
+            })),
+        )
+        .col_expr(outbox::Column::NotBefore, Expr::value(next))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value(Some(if member {
+                failure.message
+            } else {
+                NO_LONGER_A_MEMBER.to_owned()
+            })),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 const NO_LONGER_A_MEMBER: &str =
@@ -247,7 +265,7 @@ const NO_LONGER_A_MEMBER: &str =
 fn still_sending(id: i64) -> sea_orm::UpdateMany<outbox::Entity> {
     outbox::Entity::update_many()
         .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(Named(OutboxStatus::Sending)))
 }
 
 /// Whether the person an email welcomes is still in its track.
@@ -269,10 +287,15 @@ async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr>
             let rows = db
                 .query_all_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 \
-                     WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= $1 \
+                    "UPDATE outbox SET status = $3, attempts = attempts + 1 \
+                     WHERE id IN (SELECT id FROM outbox WHERE status = $4 AND not_before <= $1 \
                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id",
-                    [now.into(), (CLAIM as i64).into()],
+                    [
+                        now.into(),
+                        (CLAIM as i64).into(),
+                        Named(OutboxStatus::Sending).into(),
+                        Named(OutboxStatus::Queued).into(),
+                    ],
                 ))
                 .await?;
             rows.iter()
@@ -284,7 +307,7 @@ async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr>
             let ids: Vec<i64> = outbox::Entity::find()
                 .select_only()
                 .column(outbox::Column::Id)
-                .filter(outbox::Column::Status.eq("queued"))
+                .filter(outbox::Column::Status.eq(Named(OutboxStatus::Queued)))
                 .filter(outbox::Column::NotBefore.lte(now))
                 .order_by_asc(outbox::Column::Id)
                 .limit(CLAIM)
@@ -293,7 +316,10 @@ async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr>
                 .await?;
             if !ids.is_empty() {
                 outbox::Entity::update_many()
-                    .col_expr(outbox::Column::Status, Expr::value("sending"))
+                    .col_expr(
+                        outbox::Column::Status,
+                        Expr::value(Named(OutboxStatus::Sending)),
+                    )
                     .col_expr(
                         outbox::Column::Attempts,
                         Expr::col(outbox::Column::Attempts).add(1),
@@ -319,13 +345,16 @@ async fn claim_due(db: &DatabaseConnection) -> Result<Vec<outbox::Model>, DbErr>
 /// Gives claimed emails that were not tried back to the queue, as they were.
 async fn release(db: &DatabaseConnection, ids: impl Iterator<Item = i64>) -> Result<(), DbErr> {
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("queued"))
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(Named(OutboxStatus::Queued)),
+        )
         .col_expr(
             outbox::Column::Attempts,
             Expr::col(outbox::Column::Attempts).sub(1),
         )
         .filter(outbox::Column::Id.is_in(ids))
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(Named(OutboxStatus::Sending)))
         .exec(db)
         .await?;
     Ok(())

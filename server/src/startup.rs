@@ -18,6 +18,8 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// How long shutdown waits for an email being sent (an SMTP exchange
 /// normally takes well under a second).
@@ -169,6 +171,21 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
             web_guard::guard_requests,
         ))
         .layer(axum::middleware::from_fn(web_guard::security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+        )
+}
+
+/// Every request's span: what was asked for, by path. The query is left
+/// out (a setup link's token travels in it), and so are the headers.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+    )
 }
 
 /// Ready when the database answers: for load balancers and test harnesses.

@@ -1,5 +1,5 @@
 //! What every request passes before it reaches a page or a server function,
-//! and what every response carries (SPEC §10; issue 9 "web hardening"):
+//! and what every response carries (docs/access-and-security.md; issue 9 "web hardening"):
 //! changes only from Roster's own pages, bodies of a bounded size, and
 //! headers that keep the pages out of frames and sniffing.
 

@@ -1,4 +1,4 @@
-//! Adding people one by one at a track, and from the global pool (SPEC §7).
+//! Adding people one by one at a track, and from the global pool (docs/adding.md).
 //! Both go through the import path on the server: the same checks, the same
 //! rules, recorded in the history like a file.
 

@@ -1,7 +1,7 @@
-//! A track's system emails (SPEC §8): the four templates, editable and
+//! A track's system emails (docs/system-emails.md): the four templates, editable and
 //! switchable, and the outbox of what was sent or is waiting.
 
-use crate::domain::SystemEmail;
+use crate::domain::{OutboxStatus, SystemEmail};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -21,10 +21,9 @@ pub struct EmailTemplate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub to: String,
-    pub email: Option<SystemEmail>,
+    pub email: SystemEmail,
     pub subject: String,
-    /// queued | sending | sent | failed | cancelled
-    pub status: String,
+    pub status: OutboxStatus,
     /// When it was queued, sent or last tried (UTC, "YYYY-MM-DD HH:MM").
     pub at: String,
     pub error: Option<String>,

@@ -1,9 +1,10 @@
-//! Import history (SPEC §9): every import and manual or pool add, newest
+//! Import history (docs/history-and-undo.md): every import and manual or pool add, newest
 //! first, with its counts and its rows' outcomes and errors.
 
 use crate::api::undo::UndoWindow;
 use crate::api::{ImportCounts, TrackRef};
 use crate::domain::csv_upload::{CellError, RowOutcome};
+use crate::domain::{ImportKind, ImportStatus};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -15,16 +16,14 @@ pub const IMPORTS_PER_PAGE: u32 = 50;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     pub id: i64,
-    /// "CSV file", "Dormant CSV file", "Added manually", "From the global pool".
-    pub kind: String,
+    pub kind: ImportKind,
     /// `None`: the global level.
     pub track: Option<TrackRef>,
     pub admin_email: Option<String>,
     /// UTC, "YYYY-MM-DD HH:MM".
     pub started_at: String,
     pub file_name: Option<String>,
-    /// in_progress | completed | undone
-    pub status: String,
+    pub status: ImportStatus,
     pub counts: ImportCounts,
 }
 

@@ -1,4 +1,4 @@
-//! Applying a checked CSV file (SPEC §5 step 4, §6): the browser starts an
+//! Applying a checked CSV file (docs/importing.md, step 4): the browser starts an
 //! import, sends its rows in batches, and finishes it. The server checks
 //! every row again with the same domain code and the caller's rights.
 
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-/// Rows per batch the browser sends: far below the 2 MB request limit even
+/// Rows per batch the browser sends: far below the 4 MB request limit even
 /// with twenty long cells a row.
 pub const BATCH_ROWS: usize = 250;
 
@@ -37,7 +37,7 @@ pub struct RowResult {
     pub errors: Vec<CellError>,
 }
 
-/// The Done page's figures (SPEC §5 step 5).
+/// The Done page's figures (docs/importing.md, step 5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportCounts {
     /// New users.
@@ -81,7 +81,7 @@ pub async fn load_import_context(
 /// chunks of this size.
 pub const KNOWN_PEOPLE_PER_CALL: usize = 5_000;
 
-/// Which of these emails already exist (SPEC §5 step 3). Unknown emails are
+/// Which of these emails already exist (docs/importing.md, step 3). Unknown emails are
 /// simply left out of the answer.
 #[server(prefix = "/api", endpoint = "known_people", input = Json)]
 pub async fn known_people(

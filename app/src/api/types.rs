@@ -57,9 +57,9 @@ pub struct InstanceSummary {
 pub struct TrackSummary {
     pub track: TrackRef,
     pub members: u64,
-    /// The instance has exactly one track (SPEC §6: dormant import offered here).
+    /// The instance has exactly one track (docs/importing.md: dormant import offered here).
     pub single_track: bool,
-    /// This admin may add users from the global pool to this track (SPEC §7).
+    /// This admin may add users from the global pool to this track (docs/adding.md).
     pub pool_allowed: bool,
     pub license: LicenseUse,
 }

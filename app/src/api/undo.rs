@@ -1,4 +1,4 @@
-//! Undoing an import (SPEC §9): what it would take back, then taking it back.
+//! Undoing an import (docs/history-and-undo.md): what it would take back, then taking it back.
 //!
 //! The confirmation shows [`UndoPlan`]; the undo sends the counts the admin
 //! saw, and the server refuses if they no longer match what it would do.

@@ -1,4 +1,4 @@
-//! The global user repository (issue 4, SPEC §2): every user of the
+//! The global user repository (issue 4, docs/dormant-and-active.md): every user of the
 //! instance, searched and paged on the server.
 
 use crate::api::{LicenseUse, TrackRef};
@@ -58,7 +58,7 @@ pub enum UserScope {
     Global,
     /// A track's members: that track's admins.
     Members(String),
-    /// The global pool seen from a track, to add people to it (SPEC §7):
+    /// The global pool seen from a track, to add people to it (docs/adding.md):
     /// global admins, and the track's admins where the instance allows.
     Pool(String),
 }

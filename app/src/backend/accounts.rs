@@ -1,4 +1,4 @@
-//! Admin accounts: setup links, passwords, sessions (SPEC §3).
+//! Admin accounts: setup links, passwords, sessions (docs/access-and-security.md).
 
 use crate::backend::entities::{admin, admin_invite, admin_track, track};
 use crate::backend::error::ServiceError;
@@ -24,7 +24,7 @@ const LINK_UNUSABLE: &str = "This setup link has already been used or has expire
 async fn hash_off_runtime(password: NewPassword) -> Result<String, ServiceError> {
     hash_in_turn(move || hash_password(password.expose()))
         .await?
-        .map_err(|e| ServiceError::Hash(e.to_string()))
+        .map_err(ServiceError::Hash)
 }
 
 /// Voids the first start's unused link: it is only for a database without admins.
@@ -82,6 +82,7 @@ pub struct CreatedAdmin {
 }
 
 /// Creates an admin: global without tracks, else the admin of those tracks.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     db: &DatabaseConnection,
     email: &Email,
@@ -177,6 +178,7 @@ async fn usable_invite(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn setup_info(
     db: &DatabaseConnection,
     token: &str,
@@ -192,6 +194,7 @@ pub async fn setup_info(
     Ok(SetupLinkInfo { email })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn complete_setup(
     db: &DatabaseConnection,
     token: &str,
@@ -258,6 +261,7 @@ const MAX_SIGN_IN_PASSWORD_BYTES: usize = 1_024;
 
 /// Signs in `email` from the client address `client`, within the limits of
 /// [`sign_in_throttle`].
+#[tracing::instrument(skip_all)]
 pub async fn login(
     db: &DatabaseConnection,
     email: &str,

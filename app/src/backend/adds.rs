@@ -1,4 +1,4 @@
-//! Adding people one by one at a track, and from the global pool (SPEC §7).
+//! Adding people one by one at a track, and from the global pool (docs/adding.md).
 //! Each add is a small import: the same checks and rules, the same licence
 //! line, the same system emails, recorded in the history like a file.
 
@@ -21,6 +21,7 @@ fn refuse<T>(message: &str) -> Result<T, ServiceError> {
     Err(AppError::Invalid(message.to_owned()).into())
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug))]
 pub async fn find_person(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -74,6 +75,7 @@ pub async fn find_person(
     })))
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug))]
 pub async fn add_person(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -131,6 +133,7 @@ async fn apply_as_import(
     Ok((applied?, counts.emails_queued))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn pool_matching_ids(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -152,6 +155,7 @@ pub async fn pool_matching_ids(
         .await?)
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug, people = user_ids.len()))]
 pub async fn add_from_pool(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -207,12 +211,28 @@ pub async fn add_from_pool(
     if joining.is_empty() {
         return Ok(summary);
     }
-    // The stored people as a file: names and email only, so their profiles
-    // stay as they are.
-    let headers: Vec<String> = ["First Name", "Last Name", "Email"]
-        .map(str::to_owned)
-        .to_vec();
-    let rows: Vec<CsvRow> = joining
+    let (plan, rows) = pool_as_file(track_slug, &joining, roles);
+    let (results, emails_queued) =
+        apply_as_import(db, admin, plan, rows, ImportSource::Pool).await?;
+    for (u, result) in joining.iter().zip(&results) {
+        match result.outcome {
+            RowOutcome::Added | RowOutcome::Created => summary.added.push(name(u)),
+            // Joined meanwhile (another admin, another tab).
+            _ => summary.already.push(name(u)),
+        }
+    }
+    summary.emails_queued = emails_queued;
+    Ok(summary)
+}
+
+/// The people chosen from the pool as a file to import: names and email
+/// only, so their profiles stay as they are.
+fn pool_as_file(
+    track_slug: &str,
+    people: &[&user::Model],
+    roles: Roles,
+) -> (ImportPlan, Vec<CsvRow>) {
+    let rows: Vec<CsvRow> = people
         .iter()
         .zip(2u64..)
         .map(|(u, line)| CsvRow {
@@ -227,7 +247,9 @@ pub async fn add_from_pool(
         track_slug: Some(track_slug.to_owned()),
         file_name: "Added from the global pool".into(),
         file_hash: String::new(),
-        headers,
+        headers: ["First Name", "Last Name", "Email"]
+            .map(str::to_owned)
+            .to_vec(),
         mapping: Mapping {
             columns: vec![
                 Some(Target::FirstName),
@@ -238,15 +260,5 @@ pub async fn add_from_pool(
         roles: RoleChoice::Everyone(roles),
         rows_total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
     };
-    let (results, emails_queued) =
-        apply_as_import(db, admin, plan, rows, ImportSource::Pool).await?;
-    for (u, result) in joining.iter().zip(&results) {
-        match result.outcome {
-            RowOutcome::Added | RowOutcome::Created => summary.added.push(name(u)),
-            // Joined meanwhile (another admin, another tab).
-            _ => summary.already.push(name(u)),
-        }
-    }
-    summary.emails_queued = emails_queued;
-    Ok(summary)
+    (plan, rows)
 }

@@ -1,8 +1,8 @@
 //! Multi-row INSERTs written as SQL with bound values. An import writes
 //! thousands of rows a batch; building them as active models and then as
 //! sea-query statements cost more than the database's own work (SQLite
-//! applied 10,000 rows at 1.57× a hand-written baseline; see the README's
-//! performance section).
+//! applied 10,000 rows at 1.57× a hand-written baseline; see
+//! docs/performance.md).
 
 use crate::backend::imports::CHUNK;
 use sea_orm::{

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 use std::future::Future;
+use tracing::Instrument;
 
 /// What every call on this server shares, put into leptos context at start:
 /// the one database pool, and whether cookies must carry `Secure` (the app
@@ -29,10 +30,22 @@ where
     Done: Future<Output = Result<T, ServiceError>>,
 {
     let call = Call::begin()?;
-    let result = match call.admin().await {
-        Ok(admin) => work(admin, call.db().clone()).await.map_err(AppError::from),
-        Err(refused) => Err(refused),
-    };
+    let span = tracing::info_span!(
+        "server_call",
+        endpoint = call.endpoint(),
+        admin = tracing::field::Empty
+    );
+    let result = async {
+        match call.admin().await {
+            Ok(admin) => {
+                tracing::Span::current().record("admin", admin.id);
+                work(admin, call.db().clone()).await.map_err(AppError::from)
+            }
+            Err(refused) => Err(refused),
+        }
+    }
+    .instrument(span)
+    .await;
     call.answer(result)
 }
 
@@ -58,6 +71,12 @@ impl Call {
             parts: use_context::<http::request::Parts>(),
             response: use_context::<leptos_axum::ResponseOptions>(),
         })
+    }
+
+    /// The path the call came in on (the page's, during server rendering);
+    /// never the query string, which may carry a token.
+    pub fn endpoint(&self) -> &str {
+        self.parts.as_ref().map_or("", |p| p.uri.path())
     }
 
     /// The database pool.

@@ -1,7 +1,8 @@
-//! A track's system emails (SPEC §8): templates saved only when every
+//! A track's system emails (docs/system-emails.md): templates saved only when every
 //! placeholder is known, and the outbox as the track's admins see it.
 
 use crate::api::emails::{EmailTemplate, OutboxEntry, TrackEmails, OUTBOX_SHOWN};
+use crate::backend::entities::stored::Named;
 use crate::backend::entities::{email_template, outbox};
 use crate::backend::error::ServiceError;
 use crate::backend::imports::track_to_manage;
@@ -15,6 +16,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+#[tracing::instrument(skip_all, fields(track = track_slug))]
 pub async fn track_emails(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -27,27 +29,25 @@ pub async fn track_emails(
         .await?;
     let templates = SystemEmail::ALL
         .into_iter()
-        .map(
-            |email| match stored.iter().find(|t| t.template == email.key()) {
-                Some(t) => EmailTemplate {
-                    email,
-                    subject: t.subject.clone(),
-                    body: t.body.clone(),
-                    enabled: t.enabled,
-                    edited: (t.subject.as_str(), t.body.as_str()) != email.default_text(),
-                },
-                None => {
-                    let (subject, body) = email.default_text();
-                    EmailTemplate {
-                        email,
-                        subject: subject.to_owned(),
-                        body: body.to_owned(),
-                        enabled: true,
-                        edited: false,
-                    }
-                }
+        .map(|email| match stored.iter().find(|t| t.template == email) {
+            Some(t) => EmailTemplate {
+                email,
+                subject: t.subject.clone(),
+                body: t.body.clone(),
+                enabled: t.enabled,
+                edited: (t.subject.as_str(), t.body.as_str()) != email.default_text(),
             },
-        )
+            None => {
+                let (subject, body) = email.default_text();
+                EmailTemplate {
+                    email,
+                    subject: subject.to_owned(),
+                    body: body.to_owned(),
+                    enabled: true,
+                    edited: false,
+                }
+            }
+        })
         .collect();
     let outbox = outbox::Entity::find()
         .filter(outbox::Column::TrackId.eq(track.id))
@@ -62,10 +62,10 @@ pub async fn track_emails(
                 .unwrap_or(e.created_at)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
-            email: SystemEmail::from_key(&e.template),
+            email: *e.template,
             to: e.to_address,
             subject: e.subject,
-            status: e.status,
+            status: *e.status,
             error: e.last_error,
         })
         .collect();
@@ -78,6 +78,7 @@ pub async fn track_emails(
     })
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug, email = template.email.key()))]
 pub async fn save_template(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -95,7 +96,7 @@ pub async fn save_template(
     }
     email_template::Entity::insert(email_template::ActiveModel {
         track_id: Set(track.id),
-        template: Set(template.email.key().to_owned()),
+        template: Set(Named(template.email)),
         subject: Set(template.subject.trim().to_owned()),
         body: Set(template.body.clone()),
         enabled: Set(template.enabled),

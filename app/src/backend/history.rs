@@ -1,4 +1,4 @@
-//! Import history (SPEC §9): what every import did, for the admins with
+//! Import history (docs/history-and-undo.md): what every import did, for the admins with
 //! rights over where it wrote.
 
 use crate::api::history::{
@@ -9,7 +9,6 @@ use crate::backend::error::ServiceError;
 use crate::backend::imports::track_to_manage;
 use crate::backend::overview::track_ref;
 use crate::backend::undo::{minute, window_of};
-use crate::domain::csv_upload::{CellError, RowOutcome};
 use crate::domain::Admin;
 use crate::{AppError, ImportCounts};
 use sea_orm::{
@@ -18,6 +17,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+#[tracing::instrument(skip_all, fields(track = track_slug, page))]
 pub async fn list(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -70,6 +70,7 @@ pub(crate) async fn visible_import(
     Ok(found)
 }
 
+#[tracing::instrument(skip_all, fields(import = id))]
 pub async fn detail(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -90,22 +91,13 @@ pub async fn detail(
         .all(db)
         .await?
         .into_iter()
-        .map(|r| {
-            let errors: Vec<CellError> = r
-                .errors
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|e| ServiceError::Data(e.to_string()))?
-                .unwrap_or_default();
-            Ok(ImportedRow {
-                line: u64::try_from(r.line).unwrap_or(0),
-                outcome: RowOutcome::from_key(&r.outcome).unwrap_or(RowOutcome::Skipped),
-                email: r.email,
-                errors,
-            })
+        .map(|r| ImportedRow {
+            line: u64::try_from(r.line).unwrap_or(0),
+            outcome: *r.outcome,
+            email: r.email,
+            errors: r.errors.map(|e| e.0).unwrap_or_default(),
         })
-        .collect::<Result<_, ServiceError>>()?;
+        .collect();
     let summary = summaries(db, vec![found])
         .await?
         .pop()
@@ -141,19 +133,12 @@ async fn summaries(
         .into_iter()
         .map(|i| ImportSummary {
             id: i.id,
-            kind: match i.kind.as_str() {
-                "csv_track" => "CSV file",
-                "csv_dormant" => "Dormant CSV file",
-                "manual" => "Added manually",
-                "pool" => "From the global pool",
-                _ => "Import",
-            }
-            .to_owned(),
+            kind: *i.kind,
             track: i.track_id.and_then(|id| tracks.get(&id)).map(track_ref),
             admin_email: i.admin_id.and_then(|id| admins.get(&id).cloned()),
             started_at: minute(i.started_at),
             file_name: i.file_name,
-            status: i.status,
+            status: *i.status,
             counts: ImportCounts {
                 created: n(i.created_count),
                 updated: n(i.updated_count),

@@ -4,7 +4,7 @@ use crate::backend::entities::{
     instance_settings, profile_field, profile_field_option, track, user,
 };
 use crate::backend::error::ServiceError;
-use crate::domain::{Admin, FieldKind, ProfileField};
+use crate::domain::{Admin, ProfileField};
 use crate::{AppError, InstanceSummary, LicenseUse, TrackRef, TrackStats, TrackSummary, Viewer};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -30,7 +30,7 @@ pub async fn active_tracks(db: &impl ConnectionTrait) -> Result<Vec<track::Model
         .await?)
 }
 
-/// The instance has exactly one track (a single-track program, SPEC §2).
+/// The instance has exactly one track (a single-track program, docs/dormant-and-active.md).
 pub async fn single_track(db: &DatabaseConnection) -> Result<bool, ServiceError> {
     Ok(active_tracks(db).await?.len() == 1)
 }
@@ -118,23 +118,19 @@ pub async fn profile_fields(db: &DatabaseConnection) -> Result<Vec<ProfileField>
     {
         options.entry(o.field_id).or_default().push(o.value);
     }
-    let mut views = Vec::with_capacity(fields.len());
-    for f in fields {
-        let Some(kind) = FieldKind::parse(&f.kind) else {
-            tracing::error!(field = %f.key, kind = %f.kind, "unknown field kind in the database");
-            return Err(AppError::Internal.into());
-        };
-        views.push(ProfileField {
+    Ok(fields
+        .into_iter()
+        .map(|f| ProfileField {
+            options: options.remove(&f.id).unwrap_or_default(),
             key: f.key,
             title: f.title,
-            kind,
+            kind: *f.kind,
             required: f.required,
-            options: options.remove(&f.id).unwrap_or_default(),
-        });
-    }
-    Ok(views)
+        })
+        .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn instance_overview(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -171,6 +167,7 @@ pub async fn instance_overview(
     })
 }
 
+#[tracing::instrument(skip_all, fields(track = slug))]
 pub async fn track_overview(
     db: &DatabaseConnection,
     admin: &Admin,

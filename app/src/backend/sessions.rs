@@ -1,4 +1,4 @@
-//! Admin sessions (SPEC §3): opened at sign-in, ended at sign-out, after
+//! Admin sessions (docs/access-and-security.md): opened at sign-in, ended at sign-out, after
 //! [`SESSION_HOURS`], or after [`IDLE`] without a request; ended sessions
 //! are swept out of the database every [`SWEEP_EVERY`].
 
@@ -51,6 +51,7 @@ pub(crate) async fn open(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), ServiceError> {
     session::Entity::delete_many()
         .filter(session::Column::TokenHash.eq(token_hash(token)))

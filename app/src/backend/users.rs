@@ -105,6 +105,7 @@ pub(crate) async fn matching(
     Ok((select, tracks, scope_track))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -142,6 +143,7 @@ pub async fn list(
     })
 }
 
+#[tracing::instrument(skip_all, fields(user = id))]
 pub async fn detail(
     db: &DatabaseConnection,
     admin: &Admin,

@@ -1,5 +1,5 @@
 //! Long work in slices, so that the page keeps answering taps and keys
-//! while a big file is read and checked (SPEC §10: no task over 50 ms).
+//! while a big file is read and checked (docs/performance.md: no task over 50 ms).
 
 /// Work runs for about this long before the browser gets a turn: well
 /// under the 50 ms that makes a task "long", even on a slow phone.

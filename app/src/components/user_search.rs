@@ -89,6 +89,8 @@ fn submit_own_form(ev: leptos::ev::Event) {
 
 /// The search box and filters: a GET form, so the query lands in the
 /// address. The filters apply as soon as they change.
+///
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 pub fn SearchForm(
     /// Where the form sends the query, e.g. `/users`.

@@ -21,7 +21,7 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="muted" aria-live="polite">"Loading…"</p> }
 }
 
-/// Active users against the licence (SPEC §2: each active user counts once).
+/// Active users against the licence (docs/dormant-and-active.md: each active user counts once).
 #[component]
 pub fn LicenseMeter(license: LicenseUse) -> impl IntoView {
     let percent = (license.active_users * 100)

@@ -1,4 +1,4 @@
-//! Who may do what (SPEC §3). The server asks these questions on every call.
+//! Who may do what (docs/access-and-security.md). The server asks these questions on every call.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ impl Admin {
         }
     }
 
-    /// The global user pool (SPEC §7): global admins always; track admins
+    /// The global user pool (docs/adding.md): global admins always; track admins
     /// only where the instance allows it, and only for their own tracks.
     pub fn can_use_pool_for(&self, track_id: i64, track_admins_may_use_pool: bool) -> bool {
         self.is_global() || (track_admins_may_use_pool && self.can_manage_track(track_id))

@@ -1,4 +1,4 @@
-//! The text of a system email (SPEC §8): placeholders such as
+//! The text of a system email (docs/system-emails.md): placeholders such as
 //! `{first_name}`, checked when a template is saved so that a typo is an
 //! error on the page and never a broken email later; filled per person; and
 //! the HTML part, where everything (above all what people typed) is escaped.

@@ -1,4 +1,4 @@
-//! A person typed in by an admin (SPEC §7 "Manually"). The form is checked
+//! A person typed in by an admin (docs/adding.md, "Add a person"). The form is checked
 //! as a one-row CSV file with every field mapped, so the form, an upload and
 //! the server give the same verdict with the same sentences.
 

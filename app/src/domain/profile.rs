@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The kinds of profile field an instance can define (SPEC §2).
+/// The kinds of profile field an instance can define (docs/configuration.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
@@ -71,7 +71,7 @@ impl FieldKind {
     }
 }
 
-/// A profile field of the instance (SPEC §2): First Name, Last Name and
+/// A profile field of the instance (docs/configuration.md): First Name, Last Name and
 /// Email are built in and not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileField {

@@ -1,4 +1,4 @@
-//! Which system email a person added to a track receives (SPEC §8).
+//! Which system email a person added to a track receives (docs/system-emails.md).
 
 use super::{Role, Roles};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! A track's system emails (SPEC §8): each template with its switch, an
+//! A track's system emails (docs/system-emails.md): each template with its switch, an
 //! editor with a live preview for a sample person, and the outbox.
 
 use super::loaded;
@@ -63,6 +63,7 @@ fn sample_roles(email: SystemEmail) -> Roles {
     Roles::empty().with(role)
 }
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn TemplateCard(template: EmailTemplate, sign_in_url: StoredValue<String>) -> impl IntoView {
     let slug = track_slug();
@@ -212,13 +213,13 @@ fn Outbox(entries: Vec<OutboxEntry>) -> impl IntoView {
                     {entries
                         .into_iter()
                         .map(|e| {
-                            let title = e.email.map_or("—", SystemEmail::title);
+                            let title = e.email.title();
                             view! {
                                 <tr data-to=e.to.clone()>
                                     <td data-label="To">{e.to.clone()}</td>
                                     <td data-label="Email">{title}</td>
                                     <td data-label="Status">
-                                        {e.status.clone()}
+                                        {e.status.label()}
                                         {e.error.map(|error| view! { <p class="field-error">{error}</p> })}
                                     </td>
                                     <td data-label="Time (UTC)">{e.at}</td>

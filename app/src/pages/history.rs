@@ -1,4 +1,4 @@
-//! Import history (SPEC §9): every import and manual or pool add, newest
+//! Import history (docs/history-and-undo.md): every import and manual or pool add, newest
 //! first, and one import's rows with their outcomes and errors.
 
 use super::loaded;
@@ -13,6 +13,7 @@ use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::csv_upload::{error_log_csv, RowOutcome};
 use crate::domain::text::thousands;
+use crate::domain::ImportStatus;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -131,8 +132,8 @@ fn counts_text(c: &ImportCounts) -> String {
 #[component]
 fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
     let what = match &import.file_name {
-        Some(name) if import.kind.ends_with("CSV file") => format!("{}: {name}", import.kind),
-        _ => import.kind.clone(),
+        Some(name) if import.kind.is_file() => format!("{}: {name}", import.kind.label()),
+        _ => import.kind.label().to_owned(),
     };
     let place = import
         .track
@@ -143,7 +144,7 @@ fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
             <td data-label="When (UTC)">{import.started_at.clone()}</td>
             <td data-label="What">
                 <a href=format!("/imports/{}", import.id)>{what}</a>
-                {(import.status != "completed").then(|| view! { " " <span class="badge">{status_text(&import.status)}</span> })}
+                {(import.status != ImportStatus::Completed).then(|| view! { " " <span class="badge">{import.status.label()}</span> })}
             </td>
             {(!at_track).then(|| view! { <td data-label="Where">{place}</td> })}
             <td data-label="Who">{import.admin_email.clone().unwrap_or_default()}</td>
@@ -167,15 +168,7 @@ pub fn ImportDetailPage() -> impl IntoView {
     }
 }
 
-/// "Completed", "Undone", "In progress" (stopped before the end, or running).
-fn status_text(status: &str) -> &'static str {
-    match status {
-        "completed" => "Completed",
-        "undone" => "Undone",
-        _ => "In progress",
-    }
-}
-
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn DetailBody(
     detail: ImportDetail,
@@ -203,7 +196,7 @@ fn DetailBody(
         <p>
             <a href=back>"← Import history"</a>
         </p>
-        <h1>{summary.kind.clone()}</h1>
+        <h1>{summary.kind.label()}</h1>
         <section class="card">
             <dl class="facts">
                 <dt>"File"</dt>
@@ -215,7 +208,7 @@ fn DetailBody(
                 <dt>"When (UTC)"</dt>
                 <dd>{summary.started_at.clone()}</dd>
                 <dt>"Status"</dt>
-                <dd id="import-status">{status_text(&summary.status)}</dd>
+                <dd id="import-status">{summary.status.label()}</dd>
                 <dt>"Counts"</dt>
                 <dd id="import-counts">{counts_text(&summary.counts)}</dd>
             </dl>

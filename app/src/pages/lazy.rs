@@ -1,6 +1,6 @@
 //! Pages fetched when first visited: `cargo leptos build --split` puts each
 //! into its own wasm chunk, so the first load carries the layout and the
-//! router, not every page and the CSV code (SPEC §10, bundle budget).
+//! router, not every page and the CSV code (docs/performance.md, bundle budget).
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};

@@ -1,4 +1,4 @@
-//! A track's members (SPEC §7: where "Publish and finish" returns): their
+//! A track's members (docs/adding.md: where "Publish and finish" returns): their
 //! roles here, searched and paged on the server.
 
 use super::track::track;

@@ -1,4 +1,4 @@
-//! Add users from the global level (SPEC §7): the instance's users,
+//! Add users from the global level (docs/adding.md): the instance's users,
 //! searched, filtered and paged on the server; a selection that survives
 //! all of that; Actions → Add to program with the roles chosen last.
 
@@ -177,6 +177,8 @@ fn SelectAllMatching(
 
 /// The selection's count, the tray to review it, and the action, in a bar
 /// that stays at the bottom of the screen.
+///
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn ActionBar(
     selected: Selection,

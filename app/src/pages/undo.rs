@@ -1,4 +1,4 @@
-//! Undoing an import from its page (SPEC §9): the window, a confirmation
+//! Undoing an import from its page (docs/history-and-undo.md): the window, a confirmation
 //! that says exactly what will happen, and what was done.
 
 use crate::api::undo::{preview_undo, undo_import, UndoCounts, UndoPlan, UndoWindow};
@@ -145,6 +145,7 @@ pub fn UndoSection(
     }
 }
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn UndoConfirmation(
     id: i64,

@@ -1,4 +1,4 @@
-//! Rights on every server function (issue 9, SPEC §3): each is refused to
+//! Rights on every server function (issue 9, docs/access-and-security.md): each is refused to
 //! anonymous callers (401) and to the admin of another track (403), and a
 //! refused call changes nothing — on SQLite and PostgreSQL.
 
@@ -148,7 +148,7 @@ async fn every_server_function_refuses_callers_without_rights_and_changes_nothin
             answer.body
         );
     }
-    // The pool is open to track admins in the demo instance (SPEC §7);
+    // The pool is open to track admins in the demo instance (docs/adding.md);
     // nobody signed out may search it.
     let pool = json!({ "query": UserQuery::default() });
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Admin accounts over HTTP (SPEC §3): the setup link, sign-in, sessions,
+//! Admin accounts over HTTP (docs/access-and-security.md): the setup link, sign-in, sessions,
 //! and rights on every server function — on SQLite and PostgreSQL.
 
 use crate::helpers::TestApp;

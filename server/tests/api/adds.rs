@@ -1,11 +1,11 @@
-//! Adding people manually and from the global pool at a track (SPEC §7),
+//! Adding people manually and from the global pool at a track (docs/adding.md),
 //! and the members list — on SQLite and PostgreSQL.
 
 use crate::helpers::{import, roles_in, signed_in, TestApp};
 use app::api::adds::{AddPersonResult, ExistingPerson, FoundPerson, PoolAddSummary};
 use app::backend::entities::{import as import_entity, outbox, user};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
-use app::domain::{PersonForm, Role, Roles};
+use app::domain::{ImportKind, PersonForm, Role, Roles};
 use app::UserPage;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::LazyLock;
@@ -116,8 +116,8 @@ async fn a_new_email_is_created_with_its_membership_answers_and_email(app: TestA
         .unwrap()
         .unwrap();
     assert_eq!(
-        (recorded.kind.as_str(), recorded.created_count),
-        ("manual", 1)
+        (*recorded.kind, recorded.created_count),
+        (ImportKind::Manual, 1)
     );
 }
 

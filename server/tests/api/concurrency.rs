@@ -1,4 +1,4 @@
-//! Imports at the same time (issue 9, SPEC §10): eight imports of
+//! Imports at the same time (issue 9, docs/access-and-security.md): eight imports of
 //! overlapping people, applied at once, on SQLite and PostgreSQL.
 
 use crate::helpers::{import, roles_in, signed_in, Imported, TestApp};

@@ -1,5 +1,5 @@
-//! A server killed mid-import (issue 9; SPEC §10: "a crash mid-import
-//! leaves whole batches or nothing"): the real server binary, killed with
+//! A server killed mid-import (issue 9; docs/access-and-security.md: a crash mid-import
+//! leaves whole batches or nothing): the real server binary, killed with
 //! SIGKILL while a 10,000-row import is being applied, then started again
 //! and the same import sent again; and stopped with SIGTERM mid-batch,
 //! which it finishes first, and the email it is sending too, giving the
@@ -10,7 +10,7 @@ use crate::helpers::smtp_sink::SmtpSink;
 use crate::helpers::Db;
 use app::backend::entities::{import_row, membership, outbox, user};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{Email, NewPassword, Role, Roles};
+use app::domain::{Email, NewPassword, OutboxStatus, Role, Roles};
 use app::{ImportCounts, ImportPlan};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::path::Path;
@@ -380,28 +380,25 @@ async fn stopped_while_mailing_every_email_goes_once(kind: Db) {
     let sent_before = sink.received().len();
     assert!(sent_before < PEOPLE, "stopped before every email was sent");
     let rows = outbox::Entity::find().all(&db).await.unwrap();
-    let statuses: Vec<(&str, i32)> = rows
-        .iter()
-        .map(|e| (e.status.as_str(), e.attempts))
-        .collect();
-    let status_of = |status: &str| rows.iter().filter(|e| e.status == status).count();
+    let statuses: Vec<(OutboxStatus, i32)> = rows.iter().map(|e| (*e.status, e.attempts)).collect();
+    let status_of = |status: OutboxStatus| rows.iter().filter(|e| e.status == status).count();
     assert_eq!(
-        status_of("sending"),
+        status_of(OutboxStatus::Sending),
         0,
         "no email left claimed: {statuses:?}"
     );
     assert_eq!(
-        status_of("sent"),
+        status_of(OutboxStatus::Sent),
         sent_before,
         "what went out is marked sent"
     );
     assert!(
         rows.iter()
-            .filter(|e| e.status == "queued")
+            .filter(|e| e.status == OutboxStatus::Queued)
             .all(|e| e.attempts == 0),
         "the emails given back count no attempt: {statuses:?}"
     );
-    assert_eq!(status_of("queued"), PEOPLE - sent_before);
+    assert_eq!(status_of(OutboxStatus::Queued), PEOPLE - sent_before);
 
     let _server = start_server(dir.path(), &url, Some(&sink.url));
     sink.wait_for(PEOPLE).await;

@@ -1,4 +1,4 @@
-//! Import history (SPEC §9): what is listed, to whom, and one import's
+//! Import history (docs/history-and-undo.md): what is listed, to whom, and one import's
 //! rows — on SQLite and PostgreSQL.
 
 use crate::helpers::{import, signed_in, TestApp};
@@ -22,7 +22,44 @@ fn page(answer: crate::helpers::Answer) -> HistoryPage {
 on_both_databases!(
     every_import_is_listed_newest_first_for_those_with_rights,
     one_import_shows_each_row_with_its_outcome_and_errors,
+    a_state_the_code_does_not_know_is_an_error_not_a_guess,
 );
+
+/// A stored name no state has (written by a newer version, or by hand) is
+/// not read as some other state: the call fails, and says nothing wrong.
+async fn a_state_the_code_does_not_know_is_an_error_not_a_guess(app: TestApp) {
+    use app::backend::entities::{import as import_entity, import_row};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    signed_in(&app).await;
+    let done = import(
+        &app,
+        Some("engineering"),
+        "First Name,Last Name,Email\nA,One,a@example.com\n",
+        RoleChoice::Everyone([Role::Mentee].into_iter().collect()),
+        10,
+    )
+    .await;
+    assert_eq!(page(history(&app, None).await).imports.len(), 1);
+    import_row::Entity::update_many()
+        .col_expr(import_row::Column::Outcome, Expr::value("exploded"))
+        .filter(import_row::Column::ImportId.eq(done.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let detail = app
+        .call_json("import_detail", serde_json::json!({ "id": done.id }))
+        .await;
+    assert_eq!(detail.status, 500, "{}", detail.body);
+    import_entity::Entity::update_many()
+        .col_expr(import_entity::Column::Status, Expr::value("paused"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let listed = history(&app, None).await;
+    assert_eq!(listed.status, 500, "{}", listed.body);
+    assert!(!listed.body.contains("paused"), "{}", listed.body);
+}
 
 async fn every_import_is_listed_newest_first_for_those_with_rights(app: TestApp) {
     signed_in(&app).await;
@@ -57,7 +94,7 @@ async fn every_import_is_listed_newest_first_for_those_with_rights(app: TestApp)
     let kinds: Vec<(&str, Option<&str>)> = everything
         .imports
         .iter()
-        .map(|i| (i.kind.as_str(), i.track.as_ref().map(|t| t.slug.as_str())))
+        .map(|i| (i.kind.label(), i.track.as_ref().map(|t| t.slug.as_str())))
         .collect();
     assert_eq!(
         kinds,

@@ -1,10 +1,11 @@
-//! Applying CSV imports on the server (SPEC §5 step 4, §6): semantics,
+//! Applying CSV imports on the server (docs/importing.md, step 4): semantics,
 //! retries, errors inside a batch and rights — on SQLite and PostgreSQL.
 
 use crate::helpers::{import, roles_in, signed_in, TestApp};
+use app::backend::entities::stored::Named;
 use app::backend::entities::{membership, outbox, profile_answer, profile_field, user};
 use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{Role, Roles};
+use app::domain::{ImportKind, Role, Roles, SystemEmail};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -63,7 +64,11 @@ async fn roles_can_come_from_a_column(app: TestApp) {
         .unwrap();
     assert!(held.contains(Role::Mentor) && held.contains(Role::Admin));
     let mail = outbox::Entity::find().one(&app.db).await.unwrap().unwrap();
-    assert_eq!(mail.template, "admin", "admin wins the template choice");
+    assert_eq!(
+        *mail.template,
+        SystemEmail::NewAdministrator,
+        "admin wins the template choice"
+    );
 }
 
 async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: TestApp) {
@@ -97,8 +102,8 @@ async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: Te
     );
     let mail = outbox::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(
-        (mail.template.as_str(), mail.to_address.as_str()),
-        ("mentee", "Zoe@Example.com")
+        (*mail.template, mail.to_address.as_str()),
+        (SystemEmail::NewMentee, "Zoe@Example.com")
     );
     assert_eq!(mail.subject, "Welcome to Engineering Mentoring");
     assert!(mail.body.starts_with("Hello Zoë,"), "{}", mail.body);
@@ -208,7 +213,7 @@ async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
     let reopened = app::backend::entities::import::Entity::update_many()
         .col_expr(
             app::backend::entities::import::Column::Status,
-            sea_orm::sea_query::Expr::value("in_progress"),
+            sea_orm::sea_query::Expr::value(Named(app::domain::ImportStatus::InProgress)),
         )
         .exec(&app.db)
         .await
@@ -747,7 +752,7 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(recorded.kind, "csv_dormant");
+    assert_eq!(*recorded.kind, ImportKind::CsvDormant);
     assert!(recorded.track_id.is_some());
     let overview = tom
         .call("track_overview", &[("slug", "mentoring")])

@@ -1,4 +1,4 @@
-//! Delivering system emails (SPEC §8) to a real SMTP server on loopback:
+//! Delivering system emails (docs/system-emails.md) to a real SMTP server on loopback:
 //! what arrives, what never does, retries, and two workers on one database —
 //! on SQLite and PostgreSQL.
 
@@ -6,7 +6,7 @@ use crate::helpers::smtp_sink::SmtpSink;
 use crate::helpers::{import, signed_in, Db, TestApp};
 use app::backend::entities::outbox;
 use app::domain::csv_upload::RoleChoice;
-use app::domain::{Role, Roles};
+use app::domain::{OutboxStatus, Role, Roles};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -29,21 +29,24 @@ fn everyone(list: &[Role]) -> RoleChoice {
     RoleChoice::Everyone(list.iter().copied().collect::<Roles>())
 }
 
-async fn statuses(app: &TestApp) -> Vec<(String, String, i32)> {
+async fn statuses(app: &TestApp) -> Vec<(String, OutboxStatus, i32)> {
     outbox::Entity::find()
         .all(&app.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.to_address, e.status, e.attempts))
+        .map(|e| (e.to_address, *e.status, e.attempts))
         .collect()
 }
 
 /// Waits until no email is queued or being sent (or 10 s passed).
-async fn settled(app: &TestApp) -> Vec<(String, String, i32)> {
+async fn settled(app: &TestApp) -> Vec<(String, OutboxStatus, i32)> {
     for _ in 0..200 {
         let now = statuses(app).await;
-        if now.iter().all(|(_, s, _)| s == "sent" || s == "failed") {
+        if now
+            .iter()
+            .all(|(_, s, _)| matches!(s, OutboxStatus::Sent | OutboxStatus::Failed))
+        {
             return now;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -160,7 +163,7 @@ async fn each_person_added_gets_one_email_with_the_placeholders_filled(kind: Db)
     assert!(statuses(&app)
         .await
         .iter()
-        .all(|(_, s, n)| s == "sent" && *n == 1));
+        .all(|(_, s, n)| *s == OutboxStatus::Sent && *n == 1));
 }
 
 async fn dormant_users_and_switched_off_templates_get_no_email(kind: Db) {
@@ -205,7 +208,7 @@ async fn a_refused_email_is_sent_again_later(kind: Db) {
     assert_eq!(received.len(), 1);
     assert_eq!(
         settled(&app).await,
-        vec![("retry@example.com".to_owned(), "sent".to_owned(), 2)],
+        vec![("retry@example.com".to_owned(), OutboxStatus::Sent, 2)],
         "sent on the second attempt"
     );
 }
@@ -258,7 +261,7 @@ async fn without_smtp_each_email_is_an_eml_file(kind: Db) {
         10,
     )
     .await;
-    assert_eq!(settled(&app).await[0].1, "sent");
+    assert_eq!(settled(&app).await[0].1, OutboxStatus::Sent);
     let files: Vec<String> = std::fs::read_dir(app.data_dir().join("outbox"))
         .unwrap()
         .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
@@ -301,12 +304,12 @@ async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind:
         .await
         .unwrap();
     for _ in 0..100 {
-        if statuses(&app).await[0].1 == "sending" {
+        if statuses(&app).await[0].1 == OutboxStatus::Sending {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(statuses(&app).await[0].1, "sending");
+    assert_eq!(statuses(&app).await[0].1, OutboxStatus::Sending);
     let preview = app
         .call_json("preview_undo", serde_json::json!({ "id": imported.id }))
         .await;
@@ -324,7 +327,7 @@ async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind:
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     let now = statuses(&app).await;
     assert_eq!(now.len(), 1);
-    assert_eq!(now[0].1, "cancelled", "{now:?}");
+    assert_eq!(now[0].1, OutboxStatus::Cancelled, "{now:?}");
     assert!(sink.received().is_empty(), "nobody was welcomed");
 }
 
@@ -417,8 +420,8 @@ async fn a_permanent_refusal_fails_at_once_and_says_why(kind: Db) {
     assert_eq!(
         settled,
         vec![
-            ("gone@example.com".to_owned(), "failed".to_owned(), 1),
-            ("stay@example.com".to_owned(), "sent".to_owned(), 1),
+            ("gone@example.com".to_owned(), OutboxStatus::Failed, 1),
+            ("stay@example.com".to_owned(), OutboxStatus::Sent, 1),
         ],
         "a 5xx is not tried again"
     );

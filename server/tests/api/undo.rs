@@ -1,4 +1,4 @@
-//! Undoing an import (SPEC §9): each rule, the confirmation's figures, later
+//! Undoing an import (docs/history-and-undo.md): each rule, the confirmation's figures, later
 //! imports, emails already sent, the window and the rights — on SQLite and
 //! PostgreSQL.
 
@@ -11,7 +11,7 @@ use app::backend::entities::{
     import as import_entity, import_row, outbox, profile_answer, profile_field, user,
 };
 use app::domain::csv_upload::RoleChoice;
-use app::domain::{PersonForm, Role, Roles};
+use app::domain::{ImportStatus, OutboxStatus, PersonForm, Role, Roles};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -78,14 +78,14 @@ async fn answer(app: &TestApp, email: &str, field: &str) -> Option<String> {
         .map(|a| a.value)
 }
 
-async fn email_statuses(app: &TestApp, import_id: i64) -> Vec<(String, String)> {
-    let mut found: Vec<(String, String)> = outbox::Entity::find()
+async fn email_statuses(app: &TestApp, import_id: i64) -> Vec<(String, OutboxStatus)> {
+    let mut found: Vec<(String, OutboxStatus)> = outbox::Entity::find()
         .filter(outbox::Column::ImportId.eq(import_id))
         .all(&app.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.to_address, e.status))
+        .map(|e| (e.to_address, *e.status))
         .collect();
     found.sort();
     found
@@ -225,12 +225,12 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
     assert_eq!(active_users(&app).await, active_before);
     assert_eq!(
         email_statuses(&app, done.id).await,
-        [("dora@example.com".into(), "cancelled".into())],
+        [("dora@example.com".into(), OutboxStatus::Cancelled)],
         "queued emails cancelled (the deleted user's went with them)"
     );
 
     let after = detail(&app, done.id).await;
-    assert_eq!(after.summary.status, "undone");
+    assert_eq!(after.summary.status, ImportStatus::Undone);
     assert_eq!(
         after.summary.counts.created, 1,
         "the history keeps what it did"
@@ -409,8 +409,8 @@ async fn a_later_import_keeps_what_it_changed(app: TestApp) {
     assert_eq!(
         email_statuses(&app, first.id).await,
         [
-            ("pat@example.com".into(), "queued".into()),
-            ("quinn@example.com".into(), "cancelled".into())
+            ("pat@example.com".into(), OutboxStatus::Queued),
+            ("quinn@example.com".into(), OutboxStatus::Cancelled)
         ],
         "Pat is still a member: Pat's welcome still goes out"
     );
@@ -635,7 +635,7 @@ async fn emails_already_sent_stay_sent(kind: Db) {
     let received = sink.wait_for(1).await;
     assert_eq!(received[0].to, ["sent@example.com"]);
     for _ in 0..100 {
-        if email_statuses(&app, done.id).await[1].1 == "sent" {
+        if email_statuses(&app, done.id).await[1].1 == OutboxStatus::Sent {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -664,7 +664,7 @@ async fn emails_already_sent_stay_sent(kind: Db) {
     );
     assert_eq!(
         email_statuses(&app, done.id).await,
-        [("sent@example.com".into(), "sent".into())]
+        [("sent@example.com".into(), OutboxStatus::Sent)]
     );
 }
 

@@ -1,3 +1,5 @@
+use super::stored::Named;
+use crate::domain::SystemEmail;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,8 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub track_id: i64,
-    /// An `crate::domain::SystemEmail` key.
-    pub template: String,
+    pub template: Named<SystemEmail>,
     pub subject: String,
     pub body: String,
     pub enabled: bool,

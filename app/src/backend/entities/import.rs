@@ -1,22 +1,24 @@
+use super::stored::{Json, Named};
+use crate::domain::csv_upload::{Mapping, RoleChoice};
+use crate::domain::{ImportKind, ImportStatus};
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "imports")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// csv_track | csv_dormant | manual | pool
-    pub kind: String,
+    pub kind: Named<ImportKind>,
     pub track_id: Option<i64>,
     pub admin_id: Option<i64>,
-    /// in_progress | completed | undone
-    pub status: String,
+    pub status: Named<ImportStatus>,
     pub file_name: Option<String>,
     pub file_hash: Option<String>,
-    /// JSON: the file's headers and the column mapping.
-    pub mapping: Option<String>,
-    /// JSON: the role choice.
-    pub role_choice: Option<String>,
+    /// The file's headers and the column mapping (JSON).
+    pub mapping: Option<Json<StoredMapping>>,
+    /// How the people get their roles (JSON).
+    pub role_choice: Option<Json<RoleChoice>>,
     pub rows_total: i32,
     pub created_count: i32,
     pub updated_count: i32,
@@ -34,3 +36,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What `start` stores of the plan, read back by every batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMapping {
+    pub headers: Vec<String>,
+    pub mapping: Mapping,
+}

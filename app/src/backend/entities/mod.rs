@@ -15,5 +15,6 @@ pub mod profile_field;
 pub mod profile_field_option;
 pub mod session;
 pub mod sign_in_failure;
+pub mod stored;
 pub mod track;
 pub mod user;

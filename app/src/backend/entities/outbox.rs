@@ -1,3 +1,5 @@
+use super::stored::Named;
+use crate::domain::{OutboxStatus, SystemEmail};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,13 +10,11 @@ pub struct Model {
     pub track_id: i64,
     pub user_id: i64,
     pub import_id: Option<i64>,
-    /// An `crate::domain::SystemEmail` key.
-    pub template: String,
+    pub template: Named<SystemEmail>,
     pub to_address: String,
     pub subject: String,
     pub body: String,
-    /// queued | sending | sent | failed | cancelled
-    pub status: String,
+    pub status: Named<OutboxStatus>,
     pub not_before: DateTimeUtc,
     pub attempts: i32,
     pub last_error: Option<String>,

@@ -1,3 +1,5 @@
+use super::stored::Named;
+use crate::domain::FieldKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +9,7 @@ pub struct Model {
     pub id: i64,
     pub key: String,
     pub title: String,
-    /// An `crate::domain::FieldKind` name.
-    pub kind: String,
+    pub kind: Named<FieldKind>,
     pub required: bool,
     pub position: i32,
     pub archived: bool,

@@ -1,19 +1,20 @@
 //! Applying one batch: every row checked again with the domain code, then
 //! written in one transaction, each row recorded by its line.
 
-use super::people::apply_people;
+use super::people::{apply_people, Applied};
 use super::start::{still_open_for, writable_import};
-use super::{from_json, invalid, joins_track, to_json, StoredMapping, CHUNK, MAX_BATCH};
+use super::{invalid, joins_track, CHUNK, MAX_BATCH};
 use crate::backend::bulk_insert::insert_rows;
 use crate::backend::db::begin_write;
+use crate::backend::entities::stored::{Json, Named};
 use crate::backend::entities::{import, import_row};
 use crate::backend::error::ServiceError;
 use crate::backend::overview::{active_users, profile_fields, settings};
-use crate::domain::csv_upload::{CellError, CsvRow, Person, RoleChoice, RowChecker};
+use crate::domain::csv_upload::{CellError, CsvRow, Person, RowCheck, RowChecker};
 use crate::domain::text::thousands;
-use crate::domain::Admin;
+use crate::domain::{Admin, ImportStatus};
 use crate::{ImportCounts, RowOutcome, RowResult};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
@@ -49,6 +50,10 @@ async fn next_write_order(txn: &DatabaseTransaction) -> Result<i64, ServiceError
     Ok(last.unwrap_or(0) + 1)
 }
 
+/// Applies one batch of an import's rows: each checked again, the people
+/// written, each row recorded by its line. A batch sent again (a retry) is
+/// answered from what was recorded, and writes nothing twice.
+#[tracing::instrument(skip_all, fields(import = import_id, rows = rows.len()))]
 pub async fn apply_batch(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -66,34 +71,77 @@ pub async fn apply_batch(
     let txn = begin_write(db).await?;
     write_people_alone(&txn).await?;
     let imp = writable_import(&txn, admin, import_id).await?;
-    if imp.status != "in_progress" {
+    if imp.status != ImportStatus::InProgress {
         return invalid("This import is finished: start a new upload to add more people.");
     }
-    let stored: StoredMapping = from_json(imp.mapping.as_deref())?;
-    let roles: RoleChoice = from_json(imp.role_choice.as_deref())?;
+    let (stored, roles) = match (&imp.mapping, &imp.role_choice) {
+        (Some(stored), Some(roles)) => (stored.clone(), roles.clone()),
+        _ => {
+            return Err(ServiceError::Data(format!(
+                "import {import_id} has no plan"
+            )))
+        }
+    };
     still_open_for(&txn, &imp, &roles).await?;
-    let now = Utc::now();
 
-    // A batch sent again (a retry) is answered from what was recorded.
+    let recorded = recorded_rows(&txn, import_id, &rows).await?;
+    let new_rows: Vec<&CsvRow> = rows
+        .iter()
+        .filter(|r| !recorded.contains_key(&line_key(r.line)))
+        .collect();
+    within_the_files_rows(&imp, new_rows.len())?;
+
+    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
+    let mut checks: Vec<RowCheck> = new_rows.iter().map(|row| checker.check(row)).collect();
+    refuse_repeats_of_earlier_batches(&txn, import_id, &mut checks).await?;
+
+    let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let track_id = joins_track(&imp, &roles);
+    let now = Utc::now();
+    let (applied, newly_active) =
+        apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
+    // Nobody new became active: nothing to count, no settings to read.
+    if newly_active > 0 {
+        within_the_licence(&txn).await?;
+    }
+    let mut results = record_rows(&txn, import_id, &checks, &applied, track_id, now).await?;
+    txn.commit().await?;
+
+    results.extend(rows.iter().filter_map(|row| {
+        recorded.get(&line_key(row.line)).map(|r| RowResult {
+            line: row.line,
+            outcome: *r.outcome,
+            errors: r.errors.clone().map(|e| e.0).unwrap_or_default(),
+        })
+    }));
+    results.sort_by_key(|r| r.line);
+    Ok(results)
+}
+
+/// The rows of this batch that an earlier try of it already recorded.
+async fn recorded_rows(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+    rows: &[CsvRow],
+) -> Result<HashMap<i32, import_row::Model>, ServiceError> {
     let lines: Vec<i32> = rows.iter().map(|r| line_key(r.line)).collect();
-    let mut recorded: HashMap<i32, import_row::Model> = HashMap::new();
+    let mut recorded = HashMap::new();
     for chunk in lines.chunks(CHUNK) {
         for r in import_row::Entity::find()
             .filter(import_row::Column::ImportId.eq(import_id))
             .filter(import_row::Column::Line.is_in(chunk.iter().copied()))
-            .all(&txn)
+            .all(txn)
             .await?
         {
             recorded.insert(r.line, r);
         }
     }
+    Ok(recorded)
+}
 
-    // The upload limit was checked against the rows the import said it
-    // had; hold every import to that (each recorded row counts once).
-    let new_rows = rows
-        .iter()
-        .filter(|r| !recorded.contains_key(&line_key(r.line)))
-        .count();
+/// The upload limit was checked against the rows the import said it had;
+/// hold every import to that (each recorded row counts once).
+fn within_the_files_rows(imp: &import::Model, new_rows: usize) -> Result<(), ServiceError> {
     let so_far =
         i64::from(imp.created_count) + i64::from(imp.updated_count) + i64::from(imp.skipped_count);
     if so_far + new_rows as i64 > i64::from(imp.rows_total) {
@@ -103,16 +151,16 @@ pub async fn apply_batch(
             thousands(imp.rows_total)
         ));
     }
+    Ok(())
+}
 
-    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
-    let mut checks = Vec::with_capacity(rows.len());
-    for row in rows
-        .iter()
-        .filter(|r| !recorded.contains_key(&line_key(r.line)))
-    {
-        checks.push(checker.check(row));
-    }
-    // A repeat of an address an earlier batch of this file already used.
+/// A row repeating an address an earlier batch of this file already used
+/// is skipped, with the line it repeats.
+async fn refuse_repeats_of_earlier_batches(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+    checks: &mut [RowCheck],
+) -> Result<(), ServiceError> {
     let keys: Vec<String> = checks
         .iter()
         .filter_map(|c| c.person.as_ref())
@@ -123,7 +171,7 @@ pub async fn apply_batch(
         for r in import_row::Entity::find()
             .filter(import_row::Column::ImportId.eq(import_id))
             .filter(import_row::Column::Email.is_in(chunk.iter().cloned()))
-            .all(&txn)
+            .all(txn)
             .await?
         {
             if let Some(email) = r.email {
@@ -131,7 +179,7 @@ pub async fn apply_batch(
             }
         }
     }
-    for check in &mut checks {
+    for check in checks {
         let Some(person) = &check.person else {
             continue;
         };
@@ -149,33 +197,42 @@ pub async fn apply_batch(
             check.person = None;
         }
     }
+    Ok(())
+}
 
-    let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
-    let track_id = joins_track(&imp, &roles);
-    let (applied, newly_active) =
-        apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
-    // The preview blocks an import over the licence; this holds the line
-    // against a stale preview or a concurrent import. Dropping `txn` rolls
-    // back. Nobody new became active: nothing to count, no settings to read.
-    if newly_active > 0 {
-        let after = active_users(&txn).await?;
-        let limit = u64::try_from(settings(&txn).await?.license_limit).unwrap_or(0);
-        if after > limit {
-            return invalid(format!(
-                "This import would bring active users to {}, over the licence of {} by {}: remove \
-                 people who are new to the platform from the file, or ask for a larger licence.",
-                thousands(after),
-                thousands(limit),
-                thousands(after - limit)
-            ));
-        }
+/// The preview blocks an import over the licence; this holds the line
+/// against a stale preview or a concurrent import. The caller's
+/// transaction is dropped on the refusal, which rolls the batch back.
+async fn within_the_licence(txn: &DatabaseTransaction) -> Result<(), ServiceError> {
+    let after = active_users(txn).await?;
+    let limit = u64::try_from(settings(txn).await?.license_limit).unwrap_or(0);
+    if after > limit {
+        return invalid(format!(
+            "This import would bring active users to {}, over the licence of {} by {}: remove \
+             people who are new to the platform from the file, or ask for a larger licence.",
+            thousands(after),
+            thousands(limit),
+            thousands(after - limit)
+        ));
     }
+    Ok(())
+}
 
-    let write_order = next_write_order(&txn).await?;
-    let mut results = Vec::with_capacity(rows.len());
+/// Records each checked row (its outcome, person, problems and what it
+/// overwrote), adds the batch to the import's counts, and answers each row.
+async fn record_rows(
+    txn: &DatabaseTransaction,
+    import_id: i64,
+    checks: &[RowCheck],
+    applied: &HashMap<String, Applied>,
+    track_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RowResult>, ServiceError> {
+    let write_order = next_write_order(txn).await?;
+    let mut results = Vec::with_capacity(checks.len());
     let mut row_values = Vec::with_capacity(checks.len());
     let mut counts = ImportCounts::default();
-    for check in &checks {
+    for check in checks {
         let (outcome, user_id, email, previous) = match &check.person {
             Some(p) => {
                 let key = p.email.normalized();
@@ -186,22 +243,20 @@ pub async fn apply_batch(
                     done.outcome,
                     Some(done.user_id),
                     Some(key),
-                    Some(to_json(&done.previous)?),
+                    Some(Json(done.previous.clone())),
                 )
             }
             None => (RowOutcome::Skipped, None, None, None),
         };
         tally(&mut counts, outcome, track_id.is_some());
+        let errors = (!check.errors.is_empty()).then(|| Json(check.errors.clone()));
         row_values.push([
             import_id.into(),
             line_key(check.line).into(),
-            outcome.key().into(),
+            Named(outcome).into(),
             user_id.into(),
             email.into(),
-            (!check.errors.is_empty())
-                .then(|| to_json(&check.errors))
-                .transpose()?
-                .into(),
+            errors.into(),
             previous.into(),
             now.into(),
             write_order.into(),
@@ -214,7 +269,7 @@ pub async fn apply_batch(
     }
     counts.emails_queued = applied.values().filter(|a| a.emailed).count() as u64;
     insert_rows::<import_row::Entity, 9>(
-        &txn,
+        txn,
         [
             import_row::Column::ImportId,
             import_row::Column::Line,
@@ -230,20 +285,7 @@ pub async fn apply_batch(
         row_values,
     )
     .await?;
-    add_counts(&txn, import_id, counts).await?;
-    txn.commit().await?;
-
-    for row in &rows {
-        if let Some(r) = recorded.get(&line_key(row.line)) {
-            results.push(RowResult {
-                line: row.line,
-                outcome: RowOutcome::from_key(&r.outcome).unwrap_or(RowOutcome::Skipped),
-                errors: from_json::<Option<Vec<CellError>>>(r.errors.as_deref())?
-                    .unwrap_or_default(),
-            });
-        }
-    }
-    results.sort_by_key(|r| r.line);
+    add_counts(txn, import_id, counts).await?;
     Ok(results)
 }
 

@@ -9,7 +9,7 @@ use crate::backend::overview::{
     active_tracks, license_use, profile_fields, settings, single_track, track_ref,
 };
 use crate::domain::text::thousands;
-use crate::domain::{Admin, Roles, SystemEmail};
+use crate::domain::{Admin, Roles};
 use crate::{AppError, ImportContext, KnownPerson};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
@@ -55,6 +55,7 @@ pub async fn track_to_manage(
         .ok_or_else(|| ServiceError::Data("a track lookup without its track".into()))
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug, dormant))]
 pub async fn import_context(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -71,8 +72,8 @@ pub async fn import_context(
             .filter(email_template::Column::Enabled.eq(false))
             .all(db)
             .await?
-            .iter()
-            .filter_map(|t| SystemEmail::from_key(&t.template))
+            .into_iter()
+            .map(|t| *t.template)
             .collect(),
         _ => Vec::new(),
     };
@@ -86,7 +87,7 @@ pub async fn import_context(
 }
 
 /// A dormant import belongs to the global level; a track's page offers it
-/// only in a single-track program (SPEC §6).
+/// only in a single-track program (docs/importing.md).
 pub(super) async fn allow_dormant_at(
     db: &DatabaseConnection,
     track: Option<&track::Model>,
@@ -100,6 +101,7 @@ pub(super) async fn allow_dormant_at(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(track = track_slug, emails = emails.len()))]
 pub async fn known_people(
     db: &DatabaseConnection,
     admin: &Admin,

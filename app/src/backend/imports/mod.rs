@@ -1,4 +1,4 @@
-//! Applying imports (SPEC §5 step 4, §6): every row checked again with the
+//! Applying imports (docs/importing.md, step 4): every row checked again with the
 //! domain code, then written with chunked multi-row statements, one
 //! transaction per batch. What each row overwrote is recorded for undo.
 
@@ -16,10 +16,9 @@ pub use start::{finish, start, start_as, ImportSource};
 
 use crate::backend::entities::{import, user};
 use crate::backend::error::ServiceError;
-use crate::domain::csv_upload::{Mapping, RoleChoice};
+use crate::domain::csv_upload::RoleChoice;
 use crate::AppError;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
 
 /// Rows per multi-row statement: well under SQLite's and PostgreSQL's
 /// bind-parameter limits for the widest table written here.
@@ -27,40 +26,12 @@ pub(crate) const CHUNK: usize = 500;
 /// Rows one batch may carry.
 const MAX_BATCH: usize = 1_000;
 
-/// What `start` stores of the plan, read back by every batch.
-#[derive(Serialize, Deserialize)]
-struct StoredMapping {
-    headers: Vec<String>,
-    mapping: Mapping,
-}
-
-/// What a row overwrote, so that undo can put it back (SPEC §9).
-#[derive(Serialize, Deserialize, Default)]
-pub(crate) struct Previous {
-    pub user_created: bool,
-    /// The names before, for an existing user.
-    pub names: Option<(String, String)>,
-    pub membership_created: bool,
-    /// The roles before, for an existing member.
-    pub roles: Option<i32>,
-    /// Field key → value before (`None`: there was none).
-    pub answers: Vec<(String, Option<String>)>,
-}
-
 fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
     Err(ServiceError::Refused(error))
 }
 
 fn invalid<T>(message: impl Into<String>) -> Result<T, ServiceError> {
     refuse(AppError::Invalid(message.into()))
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String, ServiceError> {
-    serde_json::to_string(value).map_err(|e| ServiceError::Data(e.to_string()))
-}
-
-fn from_json<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<T, ServiceError> {
-    serde_json::from_str(text.unwrap_or("null")).map_err(|e| ServiceError::Data(e.to_string()))
 }
 
 /// The users with these normalised emails, asked in chunks.
@@ -91,5 +62,12 @@ fn joins_track(imp: &import::Model, roles: &RoleChoice) -> Option<i64> {
 
 /// The track a recorded import added people to, from its stored role choice.
 pub(crate) fn joined_track(imp: &import::Model) -> Result<Option<i64>, ServiceError> {
-    Ok(joins_track(imp, &from_json(imp.role_choice.as_deref())?))
+    Ok(joins_track(imp, stored_roles(imp)?))
+}
+
+/// The role choice `start` stored; every import has one.
+fn stored_roles(imp: &import::Model) -> Result<&RoleChoice, ServiceError> {
+    imp.role_choice
+        .as_deref()
+        .ok_or_else(|| ServiceError::Data(format!("import {} has no role choice", imp.id)))
 }

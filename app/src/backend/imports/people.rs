@@ -2,8 +2,9 @@
 //! chunked multi-row statements, with what each overwrote.
 
 use super::welcome_emails::{mail_settings, system_email, track_templates, QUEUED_EMAIL};
-use super::{users_by_email, Previous, CHUNK};
+use super::{users_by_email, CHUNK};
 use crate::backend::bulk_insert::insert_rows;
+use crate::backend::entities::import_row::Previous;
 use crate::backend::entities::{import, membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
 use crate::domain::csv_upload::Person;
@@ -22,10 +23,17 @@ pub(super) struct Applied {
     pub previous: Previous,
 }
 
+/// Each person's user id and the address on file, by normalised email.
+type OnFile = HashMap<String, (i64, String)>;
+
 /// Writes the people of one batch: users, profile answers, and — when
 /// they join `track_id` — memberships and system emails, each as chunked
 /// multi-row statements. Also answers how many of them were in no track
 /// before (and now are).
+///
+/// Long because each write's findings (ids, answers and roles before) feed
+/// the record of what each row overwrote; the writes are the functions it
+/// calls.
 pub(super) async fn apply_people(
     txn: &DatabaseTransaction,
     imp: &import::Model,
@@ -34,157 +42,55 @@ pub(super) async fn apply_people(
     persons: &[&Person],
     now: DateTime<Utc>,
 ) -> Result<(HashMap<String, Applied>, u64), ServiceError> {
-    let mut applied = HashMap::with_capacity(persons.len());
     if persons.is_empty() {
-        return Ok((applied, 0));
+        return Ok((HashMap::new(), 0));
     }
     let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
-
     let before: HashMap<String, user::Model> = users_by_email(txn, &keys)
         .await?
         .into_iter()
         .map(|u| (u.email_normalized.clone(), u))
         .collect();
-    // A user created meanwhile by a concurrent import is updated instead;
-    // either way RETURNING gives every person's id and the address on file
-    // (the first one given: a look-alike spelling in a later file is one
-    // person, and their emails go where they always went).
-    let stored: HashMap<String, (i64, String)> = insert_rows::<user::Entity, 8>(
-        txn,
-        [
-            user::Column::Email,
-            user::Column::EmailNormalized,
-            user::Column::FirstName,
-            user::Column::LastName,
-            user::Column::SearchKey,
-            user::Column::CreatedByImportId,
-            user::Column::CreatedAt,
-            user::Column::UpdatedAt,
-        ],
-        "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
-         last_name = excluded.last_name, search_key = excluded.search_key, \
-         updated_at = excluded.updated_at RETURNING id, email, email_normalized",
-        persons
-            .iter()
-            .zip(&keys)
-            .map(|(p, key)| {
-                [
-                    p.email.as_str().into(),
-                    key.as_str().into(),
-                    p.first_name.as_str().into(),
-                    p.last_name.as_str().into(),
-                    search_key(&p.first_name, &p.last_name, key).into(),
-                    Some(imp.id).into(),
-                    now.into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok((
-            r.try_get("", "email_normalized")?,
-            (r.try_get("", "id")?, r.try_get("", "email")?),
-        ))
-    })
-    .collect::<Result<_, DbErr>>()?;
-    let user_ids: Vec<i64> = stored.values().map(|(id, _)| *id).collect();
-    let on_file = |p: &Person| {
-        stored
-            .get(&p.email.normalized())
-            .map(|(id, address)| (*id, address.as_str()))
-            .ok_or_else(|| ServiceError::Data("user vanished".into()))
-    };
+    let on_file = write_users(txn, imp, persons, &keys, now).await?;
+    let user_id = |p: &Person| user_on_file(&on_file, p).map(|(id, _)| id);
+    let user_ids: Vec<i64> = on_file.values().map(|(id, _)| *id).collect();
 
-    // Profile answers: what was there before, then the new values.
     let field_ids: HashMap<&str, i64> = field_id_map(txn, fields).await?;
-    let mut old_answers: HashMap<(i64, i64), String> = HashMap::new();
-    for chunk in user_ids.chunks(CHUNK) {
-        for a in profile_answer::Entity::find()
-            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
-            .all(txn)
-            .await?
-        {
-            old_answers.insert((a.user_id, a.field_id), a.value);
-        }
-    }
+    let old_answers = answers_of(txn, &user_ids).await?;
     let mut answer_rows = Vec::new();
     for p in persons {
-        let (user_id, _) = on_file(p)?;
-        for (key, value) in p.answers.iter() {
-            if let Some(&field_id) = field_ids.get(key) {
-                answer_rows.push(profile_answer::Model {
-                    user_id,
-                    field_id,
-                    value: value.to_owned(),
-                    updated_at: now,
-                });
-            }
-        }
+        let user_id = user_id(p)?;
+        answer_rows.extend(p.answers.iter().filter_map(|(key, value)| {
+            field_ids.get(key).map(|&field_id| profile_answer::Model {
+                user_id,
+                field_id,
+                value: value.to_owned(),
+                updated_at: now,
+            })
+        }));
     }
     upsert_answers(txn, answer_rows).await?;
 
-    // Memberships (track imports only): roles are added, never removed.
-    let mut old_roles: HashMap<i64, i32> = HashMap::new();
-    let mut newly_active = 0;
-    if let Some(track_id) = track_id {
-        let mut active_before = HashSet::new();
-        for chunk in user_ids.chunks(CHUNK) {
-            for m in membership::Entity::find()
-                .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
-                .all(txn)
-                .await?
-            {
-                active_before.insert(m.user_id);
-                if m.track_id == track_id {
-                    old_roles.insert(m.user_id, m.roles);
-                }
-            }
+    let (old_roles, newly_active) = match track_id {
+        Some(track_id) => {
+            let memberships = persons
+                .iter()
+                .map(|p| Ok((user_id(p)?, p.roles)))
+                .collect::<Result<Vec<_>, ServiceError>>()?;
+            write_memberships(txn, imp, track_id, &memberships, now).await?
         }
-        newly_active = user_ids
-            .iter()
-            .filter(|id| !active_before.contains(id))
-            .count() as u64;
-        let rows = persons
-            .iter()
-            .map(|p| {
-                Ok([
-                    on_file(p)?.0.into(),
-                    track_id.into(),
-                    p.roles.bits().into(),
-                    Some(imp.id).into(),
-                    now.into(),
-                    now.into(),
-                ])
-            })
-            .collect::<Result<Vec<_>, ServiceError>>()?;
-        insert_rows::<membership::Entity, 6>(
-            txn,
-            [
-                membership::Column::UserId,
-                membership::Column::TrackId,
-                membership::Column::Roles,
-                membership::Column::CreatedByImportId,
-                membership::Column::CreatedAt,
-                membership::Column::UpdatedAt,
-            ],
-            "ON CONFLICT (user_id, track_id) DO UPDATE SET \
-             roles = memberships.roles | excluded.roles, updated_at = excluded.updated_at",
-            rows,
-        )
-        .await?;
-    }
+        None => (HashMap::new(), 0),
+    };
 
-    let mut emails = Vec::new();
     let templates = match track_id {
         Some(track_id) => track_templates(txn, track_id).await?,
         None => (String::new(), HashMap::new()),
     };
     let mail = mail_settings(txn).await?;
+    let mut applied = HashMap::with_capacity(persons.len());
+    let mut emails = Vec::new();
     for p in persons {
-        let (user_id, address) = on_file(p)?;
+        let (user_id, address) = user_on_file(&on_file, p)?;
         let key = p.email.normalized();
         let existing = before.get(&key);
         let mut previous = Previous {
@@ -231,6 +137,148 @@ pub(super) async fn apply_people(
     }
     insert_rows::<outbox::Entity, 11>(txn, QUEUED_EMAIL, "", emails).await?;
     Ok((applied, newly_active))
+}
+
+fn user_on_file<'a>(on_file: &'a OnFile, p: &Person) -> Result<(i64, &'a str), ServiceError> {
+    on_file
+        .get(&p.email.normalized())
+        .map(|(id, address)| (*id, address.as_str()))
+        .ok_or_else(|| ServiceError::Data("user vanished".into()))
+}
+
+/// Creates or updates the users. A user created meanwhile by a concurrent
+/// import is updated instead; either way RETURNING gives every person's id
+/// and the address on file (the first one given: a look-alike spelling in
+/// a later file is one person, and their emails go where they always went).
+async fn write_users(
+    txn: &DatabaseTransaction,
+    imp: &import::Model,
+    persons: &[&Person],
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<OnFile, ServiceError> {
+    let rows = persons
+        .iter()
+        .zip(keys)
+        .map(|(p, key)| {
+            [
+                p.email.as_str().into(),
+                key.as_str().into(),
+                p.first_name.as_str().into(),
+                p.last_name.as_str().into(),
+                search_key(&p.first_name, &p.last_name, key).into(),
+                Some(imp.id).into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let returned = insert_rows::<user::Entity, 8>(
+        txn,
+        [
+            user::Column::Email,
+            user::Column::EmailNormalized,
+            user::Column::FirstName,
+            user::Column::LastName,
+            user::Column::SearchKey,
+            user::Column::CreatedByImportId,
+            user::Column::CreatedAt,
+            user::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
+         last_name = excluded.last_name, search_key = excluded.search_key, \
+         updated_at = excluded.updated_at RETURNING id, email, email_normalized",
+        rows,
+    )
+    .await?;
+    let on_file = returned
+        .into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get("", "email_normalized")?,
+                (r.try_get("", "id")?, r.try_get("", "email")?),
+            ))
+        })
+        .collect::<Result<_, DbErr>>()?;
+    Ok(on_file)
+}
+
+/// The profile answers these users have now: (user, field) → value.
+async fn answers_of(
+    txn: &DatabaseTransaction,
+    user_ids: &[i64],
+) -> Result<HashMap<(i64, i64), String>, ServiceError> {
+    let mut answers = HashMap::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(txn)
+            .await?
+        {
+            answers.insert((a.user_id, a.field_id), a.value);
+        }
+    }
+    Ok(answers)
+}
+
+/// Adds these users to the track with these roles: roles are added, never
+/// removed. Answers each existing member's roles before (by user id) and
+/// how many of the users were in no track at all before.
+async fn write_memberships(
+    txn: &DatabaseTransaction,
+    imp: &import::Model,
+    track_id: i64,
+    memberships: &[(i64, Roles)],
+    now: DateTime<Utc>,
+) -> Result<(HashMap<i64, i32>, u64), ServiceError> {
+    let mut old_roles = HashMap::new();
+    let mut active_before = HashSet::new();
+    let user_ids: Vec<i64> = memberships.iter().map(|(id, _)| *id).collect();
+    for chunk in user_ids.chunks(CHUNK) {
+        for m in membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+            .all(txn)
+            .await?
+        {
+            active_before.insert(m.user_id);
+            if m.track_id == track_id {
+                old_roles.insert(m.user_id, m.roles);
+            }
+        }
+    }
+    let newly_active = user_ids
+        .iter()
+        .filter(|id| !active_before.contains(id))
+        .count() as u64;
+    let rows = memberships
+        .iter()
+        .map(|(user_id, roles)| {
+            [
+                (*user_id).into(),
+                track_id.into(),
+                roles.bits().into(),
+                Some(imp.id).into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    insert_rows::<membership::Entity, 6>(
+        txn,
+        [
+            membership::Column::UserId,
+            membership::Column::TrackId,
+            membership::Column::Roles,
+            membership::Column::CreatedByImportId,
+            membership::Column::CreatedAt,
+            membership::Column::UpdatedAt,
+        ],
+        "ON CONFLICT (user_id, track_id) DO UPDATE SET \
+         roles = memberships.roles | excluded.roles, updated_at = excluded.updated_at",
+        rows,
+    )
+    .await?;
+    Ok((old_roles, newly_active))
 }
 
 /// Writes these profile values over whatever each user had there.

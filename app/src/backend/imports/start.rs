@@ -2,12 +2,14 @@
 //! finishing it; who may write to one.
 
 use super::context::{allow_dormant_at, import_target};
-use super::{invalid, refuse, to_json, StoredMapping};
+use super::{invalid, refuse};
 use crate::backend::entities::import;
+use crate::backend::entities::import::StoredMapping;
+use crate::backend::entities::stored::{Json, Named};
 use crate::backend::error::ServiceError;
 use crate::backend::overview::{active_tracks, profile_fields, settings};
 use crate::domain::csv_upload::{RoleChoice, TableError};
-use crate::domain::Admin;
+use crate::domain::{Admin, ImportKind, ImportStatus};
 use crate::{AppError, ImportCounts, ImportPlan};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -20,9 +22,9 @@ use sea_orm::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportSource {
     CsvFile,
-    /// Typed in by an admin (SPEC §7 "Manually").
+    /// Typed in by an admin (docs/adding.md, "Add a person").
     Manual,
-    /// Picked from the global pool (SPEC §7).
+    /// Picked from the global pool (docs/adding.md).
     Pool,
 }
 
@@ -34,6 +36,7 @@ pub async fn start(
     start_as(db, admin, plan, ImportSource::CsvFile).await
 }
 
+#[tracing::instrument(skip_all, fields(track = plan.track_slug.as_deref(), rows = plan.rows_total, ?source))]
 pub async fn start_as(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -73,23 +76,22 @@ pub async fn start_as(
         return invalid(e.to_string());
     }
     let created = import::ActiveModel {
-        kind: Set(match source {
-            ImportSource::CsvFile if plan.roles == RoleChoice::Dormant => "csv_dormant",
-            ImportSource::CsvFile => "csv_track",
-            ImportSource::Manual => "manual",
-            ImportSource::Pool => "pool",
-        }
-        .to_owned()),
+        kind: Set(Named(match source {
+            ImportSource::CsvFile if plan.roles == RoleChoice::Dormant => ImportKind::CsvDormant,
+            ImportSource::CsvFile => ImportKind::CsvTrack,
+            ImportSource::Manual => ImportKind::Manual,
+            ImportSource::Pool => ImportKind::Pool,
+        })),
         track_id: Set(track_id),
         admin_id: Set(Some(admin.id)),
-        status: Set("in_progress".to_owned()),
+        status: Set(Named(ImportStatus::InProgress)),
         file_name: Set(Some(plan.file_name.clone())),
         file_hash: Set(Some(plan.file_hash.clone())),
-        mapping: Set(Some(to_json(&StoredMapping {
+        mapping: Set(Some(Json(StoredMapping {
             headers: plan.headers,
             mapping: plan.mapping,
-        })?)),
-        role_choice: Set(Some(to_json(&plan.roles)?)),
+        }))),
+        role_choice: Set(Some(Json(plan.roles))),
         rows_total: Set(i32::try_from(plan.rows_total).unwrap_or(i32::MAX)),
         started_at: Set(Utc::now()),
         ..Default::default()
@@ -148,15 +150,19 @@ pub(super) async fn writable_import(
     Ok(found)
 }
 
+#[tracing::instrument(skip_all, fields(import = import_id))]
 pub async fn finish(
     db: &DatabaseConnection,
     admin: &Admin,
     import_id: i64,
 ) -> Result<ImportCounts, ServiceError> {
     let imp = writable_import(db, admin, import_id).await?;
-    if imp.status == "in_progress" {
+    if imp.status == ImportStatus::InProgress {
         import::Entity::update_many()
-            .col_expr(import::Column::Status, Expr::value("completed"))
+            .col_expr(
+                import::Column::Status,
+                Expr::value(Named(ImportStatus::Completed)),
+            )
             .col_expr(import::Column::FinishedAt, Expr::value(Utc::now()))
             .filter(import::Column::Id.eq(import_id))
             .exec(db)

@@ -1,12 +1,13 @@
 //! The system email a person added to a track gets, queued in the
 //! batch's transaction and held for the undo window.
 
+use crate::backend::entities::stored::Named;
 use crate::backend::entities::{email_template, outbox, track};
 use crate::backend::error::ServiceError;
 use crate::backend::overview::settings;
 use crate::domain::csv_upload::Person;
 use crate::domain::email_text::{self, Recipient};
-use crate::domain::SystemEmail;
+use crate::domain::{OutboxStatus, SystemEmail};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Value};
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 pub(super) async fn track_templates(
     txn: &DatabaseTransaction,
     track_id: i64,
-) -> Result<(String, HashMap<String, email_template::Model>), ServiceError> {
+) -> Result<(String, HashMap<SystemEmail, email_template::Model>), ServiceError> {
     let name = track::Entity::find_by_id(track_id)
         .one(txn)
         .await?
@@ -26,7 +27,7 @@ pub(super) async fn track_templates(
         .all(txn)
         .await?
         .into_iter()
-        .map(|t| (t.template.clone(), t))
+        .map(|t| (*t.template, t))
         .collect();
     Ok((name, templates))
 }
@@ -63,7 +64,7 @@ pub(super) const QUEUED_EMAIL: [outbox::Column; 11] = [
 
 /// The outbox row for a person added to a track, unless the template is off.
 pub(super) fn system_email(
-    (track_name, templates): &(String, HashMap<String, email_template::Model>),
+    (track_name, templates): &(String, HashMap<SystemEmail, email_template::Model>),
     track_id: i64,
     import_id: i64,
     (user_id, address): (i64, &str),
@@ -72,7 +73,7 @@ pub(super) fn system_email(
     mail: &MailSettings,
 ) -> Option<[Value; 11]> {
     let kind = SystemEmail::for_roles(p.roles)?;
-    let (subject, body) = match templates.get(kind.key()) {
+    let (subject, body) = match templates.get(&kind) {
         Some(t) if !t.enabled => return None,
         Some(t) => (t.subject.as_str(), t.body.as_str()),
         None => kind.default_text(),
@@ -89,11 +90,11 @@ pub(super) fn system_email(
         track_id.into(),
         user_id.into(),
         Some(import_id).into(),
-        kind.key().into(),
+        Named(kind).into(),
         address.into(),
         render(subject).into(),
         render(body).into(),
-        "queued".into(),
+        Named(OutboxStatus::Queued).into(),
         // Held so that an import can still be undone before anyone is mailed.
         (now + Duration::minutes(mail.hold_minutes)).into(),
         0i32.into(),

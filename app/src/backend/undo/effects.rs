@@ -1,9 +1,11 @@
 //! Writing an undo that was worked out: chunked multi-row statements in
 //! the caller's transaction.
 
+use crate::backend::entities::stored::Named;
 use crate::backend::entities::{membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
 use crate::backend::imports::{upsert_answers, CHUNK};
+use crate::domain::OutboxStatus;
 use chrono::Utc;
 use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -16,13 +18,16 @@ impl Effects {
     pub(super) async fn apply(&self, txn: &impl ConnectionTrait) -> Result<(), ServiceError> {
         for chunk in self.cancel_emails.chunks(CHUNK) {
             outbox::Entity::update_many()
-                .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+                .col_expr(
+                    outbox::Column::Status,
+                    Expr::value(Named(OutboxStatus::Cancelled)),
+                )
                 .col_expr(
                     outbox::Column::LastError,
                     Expr::value("Cancelled: the import was undone."),
                 )
                 .filter(outbox::Column::Id.is_in(chunk.iter().copied()))
-                .filter(outbox::Column::Status.eq("queued"))
+                .filter(outbox::Column::Status.eq(Named(OutboxStatus::Queued)))
                 .exec(txn)
                 .await?;
         }

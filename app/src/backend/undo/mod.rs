@@ -1,4 +1,4 @@
-//! Undoing an import (SPEC §9), from what each row recorded at apply time:
+//! Undoing an import (docs/history-and-undo.md), from what each row recorded at apply time:
 //! what is still the import's own is taken back; what a later import
 //! changed stays as that import left it.
 
@@ -7,13 +7,14 @@ mod plan;
 
 use crate::api::undo::{UndoCounts, UndoPlan, UndoWindow};
 use crate::backend::db::begin_write;
+use crate::backend::entities::stored::Named;
 use crate::backend::entities::{import, import_row, outbox, track};
 use crate::backend::error::ServiceError;
 use crate::backend::history::visible_import;
 use crate::backend::imports::write_people_alone;
 use crate::backend::overview::{license_use, settings};
 use crate::domain::text::thousands;
-use crate::domain::Admin;
+use crate::domain::{Admin, ImportStatus, OutboxStatus};
 use crate::AppError;
 use chrono::{DateTime, Duration, Utc};
 use plan::plan;
@@ -36,7 +37,7 @@ pub(crate) fn window(
     hold_minutes: i32,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, String> {
-    if imp.status == "undone" {
+    if imp.status == ImportStatus::Undone {
         let at = imp.undone_at.map(minute).unwrap_or_default();
         return Err(format!("This import was already undone, at {at} UTC."));
     }
@@ -84,7 +85,7 @@ pub(crate) async fn window_of(
     imp: &import::Model,
     undone_by: Option<String>,
 ) -> Result<UndoWindow, ServiceError> {
-    if let (Some(at), "undone") = (imp.undone_at, imp.status.as_str()) {
+    if let (Some(at), ImportStatus::Undone) = (imp.undone_at, *imp.status) {
         return Ok(UndoWindow::Undone {
             at: minute(at),
             by: undone_by,
@@ -114,6 +115,7 @@ async fn undoable(
     Ok((imp, until))
 }
 
+#[tracing::instrument(skip_all, fields(import = id))]
 pub async fn preview(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -136,6 +138,7 @@ pub async fn preview(
     })
 }
 
+#[tracing::instrument(skip_all, fields(import = id))]
 pub async fn undo(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -150,7 +153,7 @@ pub async fn undo(
         // The outbox worker skips locked rows: none of these goes out meanwhile.
         outbox::Entity::find()
             .filter(outbox::Column::ImportId.eq(id))
-            .filter(outbox::Column::Status.eq("queued"))
+            .filter(outbox::Column::Status.eq(Named(OutboxStatus::Queued)))
             .lock_exclusive()
             .all(&txn)
             .await?;
@@ -173,7 +176,10 @@ pub async fn undo(
     }
     effects.apply(&txn).await?;
     import::Entity::update_many()
-        .col_expr(import::Column::Status, Expr::value("undone"))
+        .col_expr(
+            import::Column::Status,
+            Expr::value(Named(ImportStatus::Undone)),
+        )
         .col_expr(import::Column::UndoneAt, Expr::value(Utc::now()))
         .col_expr(import::Column::UndoneBy, Expr::value(admin.id))
         .filter(import::Column::Id.eq(id))
@@ -187,15 +193,16 @@ pub async fn undo(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ImportKind;
 
-    fn import(status: &str, created: i32) -> import::Model {
+    fn import(status: ImportStatus, created: i32) -> import::Model {
         let at = Utc::now();
         import::Model {
             id: 1,
-            kind: "csv_track".into(),
+            kind: Named(ImportKind::CsvTrack),
             track_id: Some(1),
             admin_id: Some(1),
-            status: status.into(),
+            status: Named(status),
             file_name: None,
             file_hash: None,
             mapping: None,
@@ -209,7 +216,7 @@ mod tests {
             skipped_count: 0,
             started_at: at,
             finished_at: Some(at),
-            undone_at: (status == "undone").then_some(at),
+            undone_at: (status == ImportStatus::Undone).then_some(at),
             undone_by: None,
         }
     }
@@ -217,7 +224,7 @@ mod tests {
     #[test]
     fn the_window_is_the_hold_time_after_the_last_write() {
         let wrote = Utc::now();
-        let imp = import("completed", 1);
+        let imp = import(ImportStatus::Completed, 1);
         let until = window(&imp, wrote, 10, wrote + Duration::minutes(9)).unwrap();
         assert_eq!(until, wrote + Duration::minutes(10));
         let late = window(&imp, wrote, 10, wrote + Duration::minutes(11)).unwrap_err();
@@ -228,11 +235,11 @@ mod tests {
     #[test]
     fn undone_empty_or_unheld_imports_cannot_be_undone() {
         let now = Utc::now();
-        let twice = window(&import("undone", 1), now, 10, now).unwrap_err();
+        let twice = window(&import(ImportStatus::Undone, 1), now, 10, now).unwrap_err();
         assert!(twice.contains("already undone"), "{twice}");
-        let empty = window(&import("completed", 0), now, 10, now).unwrap_err();
+        let empty = window(&import(ImportStatus::Completed, 0), now, 10, now).unwrap_err();
         assert!(empty.contains("nothing to undo"), "{empty}");
-        let unheld = window(&import("completed", 1), now, 0, now).unwrap_err();
+        let unheld = window(&import(ImportStatus::Completed, 1), now, 0, now).unwrap_err();
         assert!(unheld.contains("without holding"), "{unheld}");
     }
 }

@@ -3,13 +3,16 @@
 
 use super::minute;
 use crate::api::undo::{LaterImport, UndoCounts};
+use crate::backend::entities::import_row::Previous;
+use crate::backend::entities::stored::Named;
 use crate::backend::entities::{
     import, import_row, membership, outbox, profile_answer, profile_field, user,
 };
 use crate::backend::error::ServiceError;
-use crate::backend::imports::{joined_track, Previous, CHUNK};
+use crate::backend::imports::{joined_track, CHUNK};
 use crate::domain::text::search_key;
-use chrono::Utc;
+use crate::domain::{ImportStatus, OutboxStatus};
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -55,24 +58,22 @@ async fn written_rows(
     db: &impl ConnectionTrait,
     import_id: i64,
 ) -> Result<Vec<Written>, ServiceError> {
-    import_row::Entity::find()
+    let written = import_row::Entity::find()
         .filter(import_row::Column::ImportId.eq(import_id))
         .filter(import_row::Column::UserId.is_not_null())
         .order_by_asc(import_row::Column::Line)
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|r| Some((r.user_id?, r.write_order, r.previous?)))
-        .map(|(user_id, write_order, previous)| {
-            serde_json::from_str(&previous)
-                .map(|previous| Written {
-                    user_id,
-                    write_order,
-                    previous,
-                })
-                .map_err(|e| ServiceError::Data(e.to_string()))
+        .filter_map(|r| {
+            Some(Written {
+                user_id: r.user_id?,
+                write_order: r.write_order,
+                previous: r.previous?.0,
+            })
         })
-        .collect()
+        .collect::<Vec<_>>();
+    Ok(written)
 }
 
 /// What other imports, not undone, wrote of these people after this one
@@ -111,7 +112,7 @@ async fn later_changes(
     for chunk in ids.chunks(CHUNK) {
         for imp in import::Entity::find()
             .filter(import::Column::Id.is_in(chunk.iter().copied()))
-            .filter(import::Column::Status.ne("undone"))
+            .filter(import::Column::Status.ne(Named(ImportStatus::Undone)))
             .all(db)
             .await?
         {
@@ -125,8 +126,7 @@ async fn later_changes(
         let (Some(user_id), Some((_, joins))) = (r.user_id, imports.get(&r.import_id)) else {
             continue;
         };
-        let previous: Previous = serde_json::from_str(r.previous.as_deref().unwrap_or("{}"))
-            .map_err(|e| ServiceError::Data(e.to_string()))?;
+        let previous = r.previous.unwrap_or_default().0;
         let entry = changes.entry(user_id).or_default();
         entry
             .fields
@@ -147,6 +147,70 @@ async fn later_changes(
     Ok((changes, later))
 }
 
+/// What the database holds now of the people an import wrote.
+#[derive(Default)]
+struct Current {
+    memberships: HashMap<i64, Vec<membership::Model>>,
+    names: HashMap<i64, (String, String)>,
+    email_of: HashMap<i64, String>,
+    /// (user, field) → value.
+    answers: HashMap<(i64, i64), String>,
+    field_ids: HashMap<String, i64>,
+    /// The import's own emails, by user.
+    emails: HashMap<i64, Vec<outbox::Model>>,
+    /// When this was read: the time restored answers are written at.
+    read_at: DateTime<Utc>,
+}
+
+async fn current(
+    db: &impl ConnectionTrait,
+    import_id: i64,
+    user_ids: &[i64],
+) -> Result<Current, ServiceError> {
+    let mut now = Current {
+        read_at: Utc::now(),
+        ..Current::default()
+    };
+    for chunk in user_ids.chunks(CHUNK) {
+        for m in membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            now.memberships.entry(m.user_id).or_default().push(m);
+        }
+        for u in user::Entity::find()
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            now.names.insert(u.id, (u.first_name, u.last_name));
+            now.email_of.insert(u.id, u.email_normalized);
+        }
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            now.answers.insert((a.user_id, a.field_id), a.value);
+        }
+    }
+    now.field_ids = profile_field::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.key, f.id))
+        .collect();
+    for e in outbox::Entity::find()
+        .filter(outbox::Column::ImportId.eq(import_id))
+        .all(db)
+        .await?
+    {
+        now.emails.entry(e.user_id).or_default().push(e);
+    }
+    Ok(now)
+}
+
 pub(super) async fn plan(
     db: &impl ConnectionTrait,
     imp: &import::Model,
@@ -155,77 +219,48 @@ pub(super) async fn plan(
     let rows = written_rows(db, imp.id).await?;
     let user_ids: Vec<i64> = rows.iter().map(|w| w.user_id).collect();
     let (later, later_imports) = later_changes(db, imp.id, &rows).await?;
-
-    let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
-    let mut names: HashMap<i64, (String, String)> = HashMap::new();
-    let mut email_of: HashMap<i64, String> = HashMap::new();
-    let mut answers: HashMap<(i64, i64), String> = HashMap::new();
-    for chunk in user_ids.chunks(CHUNK) {
-        for m in membership::Entity::find()
-            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            memberships.entry(m.user_id).or_default().push(m);
-        }
-        for u in user::Entity::find()
-            .filter(user::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            names.insert(u.id, (u.first_name, u.last_name));
-            email_of.insert(u.id, u.email_normalized);
-        }
-        for a in profile_answer::Entity::find()
-            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            answers.insert((a.user_id, a.field_id), a.value);
-        }
-    }
-    let field_ids: HashMap<String, i64> = profile_field::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.key, f.id))
-        .collect();
-    let mut emails: HashMap<i64, Vec<outbox::Model>> = HashMap::new();
-    for e in outbox::Entity::find()
-        .filter(outbox::Column::ImportId.eq(imp.id))
-        .all(db)
-        .await?
-    {
-        emails.entry(e.user_id).or_default().push(e);
-    }
-
-    let no_later = LaterChanges::default();
+    let current = current(db, imp.id, &user_ids).await?;
     let mut fx = Effects {
         later: later_imports,
         track_id: joined,
         ..Effects::default()
     };
-    let now = Utc::now();
-    for Written {
-        user_id, previous, ..
-    } in rows
-    {
-        let Some(current_names) = names.get(&user_id) else {
-            continue; // deleted meanwhile: nothing of theirs is left
+    for written in rows {
+        let later = later.get(&written.user_id);
+        fx.undo_person(&current, written, later);
+    }
+    Ok(fx)
+}
+
+impl Effects {
+    /// What undoing the import does to one person it wrote.
+    fn undo_person(&mut self, current: &Current, written: Written, later: Option<&LaterChanges>) {
+        let Written {
+            user_id, previous, ..
+        } = written;
+        let Some(current_names) = current.names.get(&user_id) else {
+            return; // deleted meanwhile: nothing of theirs is left
         };
-        let later_import = later.get(&user_id);
-        let changed_later = later_import.is_some();
-        let later_import = later_import.unwrap_or(&no_later);
+        let changed_later = later.is_some();
+        let no_later = LaterChanges::default();
+        let later = later.unwrap_or(&no_later);
         if changed_later {
-            fx.counts.kept_for_later_imports += 1;
+            self.counts.kept_for_later_imports += 1;
         }
-        let held = memberships.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
+        let joined = self.track_id;
+        let held = current
+            .memberships
+            .get(&user_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let in_track = joined.and_then(|t| held.iter().find(|m| m.track_id == t));
-        let track_kept_later = joined.is_some_and(|t| later_import.tracks.contains(&t));
-        let their_emails = emails.get(&user_id).map(Vec::as_slice).unwrap_or(&[]);
-        let emailed = their_emails
-            .iter()
-            .any(|e| matches!(e.status.as_str(), "sent" | "sending"));
+        let track_kept_later = joined.is_some_and(|t| later.tracks.contains(&t));
+        let their_emails = current
+            .emails
+            .get(&user_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let emailed = their_emails.iter().any(|e| e.status.left_roster());
 
         // The track: leave it if the import brought them, else lose its roles.
         let leaves_track = previous.membership_created && !track_kept_later;
@@ -234,73 +269,92 @@ pub(super) async fn plan(
             if previous.membership_created {
                 removed = Some(m.id);
             } else if let Some(before) = previous.roles.filter(|b| *b != m.roles) {
-                fx.restore_roles.push((m.id, before));
-                fx.counts.roles_removed += 1;
+                self.restore_roles.push((m.id, before));
+                self.counts.roles_removed += 1;
             }
         }
         let memberships_left = held.len() - usize::from(removed.is_some());
         let deleted = previous.user_created && !changed_later && memberships_left == 0 && !emailed;
         if deleted {
-            fx.delete_users.push(user_id);
-            fx.counts.users_deleted += 1;
+            self.delete_users.push(user_id);
+            self.counts.users_deleted += 1;
         } else if let Some(id) = removed {
-            fx.remove_memberships.push(id);
+            self.remove_memberships.push(id);
             if previous.user_created && emailed {
-                fx.counts.emailed_kept_dormant += 1;
+                self.counts.emailed_kept_dormant += 1;
             } else {
-                fx.counts.memberships_removed += 1;
+                self.counts.memberships_removed += 1;
             }
         }
         if !held.is_empty() && (deleted || removed.is_some()) && memberships_left == 0 {
-            fx.leaving += 1;
+            self.leaving += 1;
         }
-
-        // The profile: what was there before, where no later import wrote since.
         if !previous.user_created {
-            let mut restored = false;
-            if let Some((first, last)) = previous
+            let names = previous
                 .names
-                .filter(|n| !changed_later && n != current_names)
-            {
-                let email = email_of.get(&user_id).map_or("", String::as_str);
-                let key = search_key(&first, &last, email);
-                fx.restore_names.push((user_id, first, last, key));
-                restored = true;
-            }
-            for (key, before) in previous.answers {
-                let Some(&field_id) = field_ids.get(&key) else {
-                    continue;
-                };
-                if later_import.fields.contains(&key)
-                    || answers.get(&(user_id, field_id)) == before.as_ref()
-                {
-                    continue;
-                }
-                match before {
-                    Some(value) => fx.restore_answers.push(profile_answer::Model {
-                        user_id,
-                        field_id,
-                        value,
-                        updated_at: now,
-                    }),
-                    None => fx.delete_answers.entry(field_id).or_default().push(user_id),
-                }
-                restored = true;
-            }
-            fx.counts.profiles_restored += u64::from(restored);
+                .clone()
+                .filter(|n| !changed_later && n != current_names);
+            self.restore_profile(current, user_id, names, previous.answers, later);
         }
+        self.settle_emails(their_emails, leaves_track || deleted);
+    }
 
+    /// The profile: what was there before, where no later import wrote since.
+    fn restore_profile(
+        &mut self,
+        current: &Current,
+        user_id: i64,
+        names: Option<(String, String)>,
+        answers_before: Vec<(String, Option<String>)>,
+        later: &LaterChanges,
+    ) {
+        let mut restored = false;
+        if let Some((first, last)) = names {
+            let email = current.email_of.get(&user_id).map_or("", String::as_str);
+            let key = search_key(&first, &last, email);
+            self.restore_names.push((user_id, first, last, key));
+            restored = true;
+        }
+        for (key, before) in answers_before {
+            let Some(&field_id) = current.field_ids.get(&key) else {
+                continue;
+            };
+            if later.fields.contains(&key)
+                || current.answers.get(&(user_id, field_id)) == before.as_ref()
+            {
+                continue;
+            }
+            match before {
+                Some(value) => self.restore_answers.push(profile_answer::Model {
+                    user_id,
+                    field_id,
+                    value,
+                    updated_at: current.read_at,
+                }),
+                None => self
+                    .delete_answers
+                    .entry(field_id)
+                    .or_default()
+                    .push(user_id),
+            }
+            restored = true;
+        }
+        self.counts.profiles_restored += u64::from(restored);
+    }
+
+    /// The import's emails to one person: those still waiting are called
+    /// off when the person leaves the track or goes; the rest are counted.
+    fn settle_emails(&mut self, their_emails: &[outbox::Model], cancel: bool) {
         for e in their_emails {
-            match e.status.as_str() {
-                "queued" if leaves_track || deleted => {
-                    fx.cancel_emails.push(e.id);
-                    fx.counts.emails_cancelled += 1;
+            match *e.status {
+                OutboxStatus::Queued if cancel => {
+                    self.cancel_emails.push(e.id);
+                    self.counts.emails_cancelled += 1;
                 }
-                "queued" => fx.counts.emails_kept += 1,
-                "sent" | "sending" => fx.counts.emails_sent += 1,
-                _ => {}
+                OutboxStatus::Queued => self.counts.emails_kept += 1,
+                OutboxStatus::Sent | OutboxStatus::Sending => self.counts.emails_sent += 1,
+                OutboxStatus::Failed | OutboxStatus::Cancelled => {}
             }
         }
     }
-    Ok(fx)
 }

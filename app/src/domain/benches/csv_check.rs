@@ -1,7 +1,7 @@
 #![allow(clippy::expect_used)]
 //! `cargo bench -p domain --bench csv_check`: reading and
 //! checking a 20-column file natively (decode + table + pre-match + every
-//! row check), 1,000 and 100,000 rows. Prints medians; SPEC §10 has the bars.
+//! row check), 1,000 and 100,000 rows. Prints medians; docs/performance.md has the bars.
 
 use domain::csv_upload::{
     check_file, decode, read_table, Delimiter, Mapping, RoleChoice, RowChecker,

@@ -1,4 +1,4 @@
-//! Turning an uploaded file's bytes into text (SPEC §4 "File").
+//! Turning an uploaded file's bytes into text (docs/importing.md, step 1).
 //!
 //! UTF-8 (with or without a byte-order mark) is read as is. What Excel
 //! writes otherwise — Windows-1252 "CSV" and UTF-16 "Unicode text" — is

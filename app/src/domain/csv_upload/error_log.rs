@@ -1,4 +1,4 @@
-//! The downloadable error log (SPEC §5 "Download error log").
+//! The downloadable error log (docs/importing.md, "The error log").
 
 use super::row_check::CellError;
 

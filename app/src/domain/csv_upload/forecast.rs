@@ -1,4 +1,4 @@
-//! What applying checked rows does to each person (SPEC §5 semantics), and
+//! What applying checked rows does to each person (docs/importing.md, "What applying does"), and
 //! the preview's forecast of it: the same rule decides a row's outcome on
 //! the server and predicts it in the browser.
 

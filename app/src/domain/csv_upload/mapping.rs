@@ -1,4 +1,4 @@
-//! Pairing CSV columns with profile fields (SPEC §5 "Map").
+//! Pairing CSV columns with profile fields (docs/importing.md, step 2).
 
 use crate::ProfileField;
 use serde::{Deserialize, Serialize};

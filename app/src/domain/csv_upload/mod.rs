@@ -1,4 +1,4 @@
-//! CSV uploads (SPEC §4): from a file's bytes to checked rows, the same
+//! CSV uploads (docs/importing.md): from a file's bytes to checked rows, the same
 //! code in the browser and on the server.
 //!
 //! [`decode`] reads the bytes as text, [`read_table`] splits it into a

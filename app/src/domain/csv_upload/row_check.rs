@@ -1,5 +1,5 @@
 //! The checks every data row goes through, in the browser and again on the
-//! server (SPEC §4 "Per row"). A row either yields a [`Person`] or the
+//! server (docs/importing.md, "The checks, row by row"). A row either yields a [`Person`] or the
 //! errors that say what to fix, each with its line, column and value.
 
 use super::answers::Answers;
@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// How the people of an import get their roles (SPEC §5 step 1, §6).
+/// How the people of an import get their roles (docs/importing.md, step 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoleChoice {
     /// Everyone in the file gets these roles.
@@ -135,26 +135,10 @@ impl<'a> RowChecker<'a> {
 
     pub fn check(&mut self, row: &CsvRow) -> RowCheck {
         let line = row.line;
-        let mut errors = Vec::new();
         if row.cells.len() != self.headers.len() {
-            errors.push(CellError {
-                line,
-                column: String::new(),
-                value: row.cells.iter().collect::<Vec<_>>().join(", "),
-                message: format!(
-                    "This row has {} cells but the header has {} columns: look for a missing or extra separator, \
-                     often a comma inside a value that is not in quotes.",
-                    thousands(row.cells.len()),
-                    thousands(self.headers.len())
-                ),
-                suggestion: None,
-            });
-            return RowCheck {
-                line,
-                person: None,
-                errors,
-            };
+            return self.ragged(row);
         }
+        let mut errors = Vec::new();
         let headers = self.headers;
         let cell = |column: Option<usize>| -> Option<(&'a str, &str)> {
             let index = column?;
@@ -182,49 +166,98 @@ impl<'a> RowChecker<'a> {
             "a last name",
             &mut fail,
         );
+        let email = self.unique_email(cell(self.columns.email), line, &mut fail);
+        let roles = self.roles_in(cell(self.columns.roles), &mut fail);
+        let answers = self.answers(cell, &mut fail);
 
-        let email = match cell(self.columns.email) {
-            None => {
-                fail(
-                    "Email",
-                    "",
-                    "Map a column to Email: every person needs an email.".into(),
-                    None,
-                );
-                None
-            }
-            Some((column, value)) => match Email::parse(value) {
-                Err(e) => {
-                    fail(column, value, e.to_string(), None);
-                    None
-                }
-                Ok(email) => {
-                    let key = email.normalized();
-                    match self.first_line_of.0.get(&key) {
-                        Some(&first) => {
-                            fail(
-                                column,
-                                value,
-                                format!(
-                                    "Email has to be unique: {value} is also on line {first}. Keep one row per person."
-                                ),
-                                None,
-                            );
-                            None
-                        }
-                        None => {
-                            self.first_line_of.0.insert(key, line);
-                            Some(email)
-                        }
-                    }
-                }
-            },
+        let person = match (errors.is_empty(), email, first_name, last_name) {
+            (true, Some(email), Some(first_name), Some(last_name)) => Some(Person {
+                line,
+                email,
+                first_name,
+                last_name,
+                roles,
+                answers,
+            }),
+            _ => None,
         };
+        RowCheck {
+            line,
+            person,
+            errors,
+        }
+    }
 
-        let roles = match self.roles {
+    /// A row whose cells do not line up with the header: one error for the
+    /// whole row, since no cell can be trusted to be what its column says.
+    fn ragged(&self, row: &CsvRow) -> RowCheck {
+        RowCheck {
+            line: row.line,
+            person: None,
+            errors: vec![CellError {
+                line: row.line,
+                column: String::new(),
+                value: row.cells.iter().collect::<Vec<_>>().join(", "),
+                message: format!(
+                    "This row has {} cells but the header has {} columns: look for a missing or extra separator, \
+                     often a comma inside a value that is not in quotes.",
+                    thousands(row.cells.len()),
+                    thousands(self.headers.len())
+                ),
+                suggestion: None,
+            }],
+        }
+    }
+
+    /// The row's email, if it is one and no earlier row of the file had it.
+    fn unique_email(
+        &mut self,
+        cell: Option<(&str, &str)>,
+        line: u64,
+        fail: &mut impl FnMut(&str, &str, String, Option<String>),
+    ) -> Option<Email> {
+        let Some((column, value)) = cell else {
+            fail(
+                "Email",
+                "",
+                "Map a column to Email: every person needs an email.".into(),
+                None,
+            );
+            return None;
+        };
+        let email = match Email::parse(value) {
+            Ok(email) => email,
+            Err(e) => {
+                fail(column, value, e.to_string(), None);
+                return None;
+            }
+        };
+        let key = email.normalized();
+        if let Some(&first) = self.first_line_of.0.get(&key) {
+            fail(
+                column,
+                value,
+                format!(
+                    "Email has to be unique: {value} is also on line {first}. Keep one row per person."
+                ),
+                None,
+            );
+            return None;
+        }
+        self.first_line_of.0.insert(key, line);
+        Some(email)
+    }
+
+    /// The roles the row's person gets, by the import's role choice.
+    fn roles_in(
+        &self,
+        cell: Option<(&str, &str)>,
+        fail: &mut impl FnMut(&str, &str, String, Option<String>),
+    ) -> Roles {
+        match self.roles {
             RoleChoice::Everyone(roles) => *roles,
             RoleChoice::Dormant => Roles::empty(),
-            RoleChoice::FromColumn => match cell(self.columns.roles) {
+            RoleChoice::FromColumn => match cell {
                 None => {
                     fail(
                         "Role",
@@ -234,16 +267,20 @@ impl<'a> RowChecker<'a> {
                     );
                     Roles::empty()
                 }
-                Some((column, value)) => match parse_roles(value) {
-                    Ok(roles) => roles,
-                    Err(message) => {
-                        fail(column, value, message, None);
-                        Roles::empty()
-                    }
-                },
+                Some((column, value)) => parse_roles(value).unwrap_or_else(|message| {
+                    fail(column, value, message, None);
+                    Roles::empty()
+                }),
             },
-        };
+        }
+    }
 
+    /// The row's profile answers, each in its field's canonical form.
+    fn answers<'r>(
+        &mut self,
+        cell: impl Fn(Option<usize>) -> Option<(&'a str, &'r str)>,
+        fail: &mut impl FnMut(&str, &str, String, Option<String>),
+    ) -> Answers {
         let mapped = self.columns.fields.iter().filter_map(|&index| cell(index));
         let mut answers = Answers::with_capacity(
             mapped.clone().count(),
@@ -275,23 +312,7 @@ impl<'a> RowChecker<'a> {
                 }
             }
         }
-
-        let person = match (errors.is_empty(), email, first_name, last_name) {
-            (true, Some(email), Some(first_name), Some(last_name)) => Some(Person {
-                line,
-                email,
-                first_name,
-                last_name,
-                roles,
-                answers,
-            }),
-            _ => None,
-        };
-        RowCheck {
-            line,
-            person,
-            errors,
-        }
+        answers
     }
 }
 

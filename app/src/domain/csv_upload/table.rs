@@ -1,5 +1,5 @@
 //! Reading decoded text as a table: delimiter, header row, data rows
-//! (SPEC §4 "File", "Header row", "Row limit").
+//! (docs/importing.md, step 1: file, header row, row limit).
 
 pub use super::cells::Cells;
 use crate::text::thousands;

@@ -1,4 +1,4 @@
-//! Add users manually (SPEC §7): email and roles, then the profile, then
+//! Add users manually (docs/adding.md): email and roles, then the profile, then
 //! Publish and finish or Publish and add another. The form is checked with
 //! the same rules as a CSV row, in the browser and again on the server.
 

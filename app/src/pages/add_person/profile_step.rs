@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 pub(super) fn ProfileStep(state: AddState) -> impl IntoView {
     let navigate = use_navigate();
@@ -221,6 +222,8 @@ fn FieldInput(
 
 /// Several options: a checkbox each; for ordered options, the chosen ones
 /// in order with buttons to move them.
+///
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn Choices(
     options: Vec<String>,

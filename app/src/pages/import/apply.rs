@@ -1,5 +1,5 @@
 //! Steps 4 and 5: the rows go to the server in batches with a progress
-//! bar, then the counts (SPEC §5 steps 4 and 5).
+//! bar, then the counts (docs/importing.md, steps 4 and 5).
 
 use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, error_place, import_context, wizard, Steps};
@@ -17,6 +17,7 @@ use leptos_router::NavigateOptions;
 /// twice is applied once, so trying again is always safe.
 const TRIES: usize = 3;
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 pub fn CompletePage() -> impl IntoView {
     let wizard = wizard();
@@ -59,9 +60,11 @@ pub fn CompletePage() -> impl IntoView {
         });
     }
     let progress = move || match wizard.run.get() {
-        RunState::Running { sent, total } | RunState::Failed { sent, total, .. } => (sent, total),
+        RunState::Running { sent, total, .. } | RunState::Failed { sent, total, .. } => {
+            (sent, total)
+        }
         RunState::NotStarted => (0, 1),
-        RunState::Finished => (1, 1),
+        RunState::Finished { .. } => (1, 1),
     };
     view! {
         <Title text="Importing"/>
@@ -90,7 +93,7 @@ pub fn CompletePage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                RunState::Finished => {
+                RunState::Finished { .. } => {
                     view! { <a href=wizard.url("done")>"See the result"</a> }.into_any()
                 }
                 _ => view! { <p class="hint">"Keep this page open until the import is complete."</p> }.into_any(),
@@ -106,23 +109,31 @@ async fn send_rows(wizard: Wizard) -> bool {
     };
     let rows = wizard.rows.get_untracked();
     let total = rows.len();
-    let mut sent = match wizard.run.get_untracked() {
-        RunState::Failed { sent, .. } => sent,
-        _ => 0,
+    let (mut sent, import_id) = match wizard.run.get_untracked() {
+        RunState::Failed {
+            sent, import_id, ..
+        } => (sent, import_id),
+        _ => (0, None),
     };
-    let fail = |error: AppError, sent: usize| {
-        wizard.run.set(RunState::Failed { error, sent, total });
+    let fail = |error: AppError, import_id: Option<i64>, sent: usize| {
+        wizard.run.set(RunState::Failed {
+            import_id,
+            error,
+            sent,
+            total,
+        });
         false
     };
-    wizard.run.set(RunState::Running { sent, total });
-    let id = match wizard.import_id.get_untracked() {
+    wizard.run.set(RunState::Running {
+        import_id,
+        sent,
+        total,
+    });
+    let id = match import_id {
         Some(id) => id,
         None => match start_import(plan).await {
-            Ok(id) => {
-                wizard.import_id.set(Some(id));
-                id
-            }
-            Err(error) => return fail(error, sent),
+            Ok(id) => id,
+            Err(error) => return fail(error, None, sent),
         },
     };
     for batch in rows[sent.min(total)..].chunks(BATCH_ROWS) {
@@ -131,23 +142,30 @@ async fn send_rows(wizard: Wizard) -> bool {
             match apply_batch(id, batch.to_vec()).await {
                 Ok(results) => break results,
                 Err(AppError::Unreachable | AppError::Internal) if tries < TRIES => tries += 1,
-                Err(error) => return fail(error, sent),
+                Err(error) => return fail(error, Some(id), sent),
             }
         };
         wizard.results.update(|r| r.extend(results));
         sent += batch.len();
-        wizard.run.set(RunState::Running { sent, total });
+        wizard.run.set(RunState::Running {
+            import_id: Some(id),
+            sent,
+            total,
+        });
     }
     match finish_import(id).await {
         Ok(counts) => {
-            wizard.counts.set(Some(counts));
-            wizard.run.set(RunState::Finished);
+            wizard.run.set(RunState::Finished {
+                import_id: id,
+                counts,
+            });
             true
         }
-        Err(error) => fail(error, sent),
+        Err(error) => fail(error, Some(id), sent),
     }
 }
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 pub fn DonePage() -> impl IntoView {
     let wizard = wizard();
@@ -159,7 +177,12 @@ pub fn DonePage() -> impl IntoView {
         view! {
             <li data-count=key>
                 <strong>
-                    {move || thousands(wizard.counts.with(|c| c.as_ref().map_or(0, get))).to_string()}
+                    {move || {
+                        wizard.run.with(|run| match run {
+                            RunState::Finished { counts, .. } => thousands(get(counts)).to_string(),
+                            _ => "0".to_owned(),
+                        })
+                    }}
                 </strong>
                 " "
                 {label}
@@ -226,8 +249,8 @@ pub fn DonePage() -> impl IntoView {
             }}
             {move || {
                 wizard
-                    .import_id
-                    .get()
+                    .run
+                    .with(RunState::import_id)
                     .map(|id| view! { <a href=format!("/imports/{id}")>"This import in the history"</a> })
             }}
             <a href=wizard.url("") on:click=move |_| wizard.clear()>"Add more users"</a>

@@ -1,4 +1,4 @@
-//! Step 2: pair the file's columns with profile fields (SPEC §5 step 2).
+//! Step 2: pair the file's columns with profile fields (docs/importing.md, step 2).
 //! First Name, Last Name and Email come first; each field takes at most one
 //! column, and columns left unpaired are listed as not imported.
 

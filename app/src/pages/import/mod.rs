@@ -1,4 +1,4 @@
-//! Add users from CSV (SPEC §5, §6): a wizard with one URL per step, so
+//! Add users from CSV (docs/importing.md): a wizard with one URL per step, so
 //! the browser's Back button works. The parent route keeps the state; each
 //! step is a page under it. The same wizard adds active members at a track
 //! and dormant users at the global level (or at the track of a single-track
@@ -37,14 +37,14 @@ pub fn TrackImportWizard() -> impl IntoView {
     import_wizard(format!("/tracks/{slug}/import"), Some(slug), false)
 }
 
-/// The dormant import from a single-track program's page (SPEC §6).
+/// The dormant import from a single-track program's page (docs/importing.md).
 #[component]
 pub fn TrackDormantImportWizard() -> impl IntoView {
     let slug = track_slug();
     import_wizard(format!("/tracks/{slug}/dormant-import"), Some(slug), true)
 }
 
-/// The dormant import at the global level (SPEC §6).
+/// The dormant import at the global level (docs/importing.md).
 #[component]
 pub fn GlobalImportWizard() -> impl IntoView {
     import_wizard("/import".to_owned(), None, true)

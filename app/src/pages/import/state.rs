@@ -37,21 +37,63 @@ const READ_STEP: usize = 256;
 /// Bytes fingerprinted between two looks at the clock.
 const HASH_STEP: usize = 1 << 20;
 
-/// Where sending the rows stands (SPEC §5 step 4).
+/// Where the chosen file stands: one of these at a time, so a file being
+/// read has neither a table nor an error yet.
+#[derive(Debug, Clone)]
+pub enum FileState {
+    NoFile,
+    /// Being fingerprinted and read: the rows read so far.
+    Reading {
+        rows: usize,
+    },
+    /// Cannot be used as a whole: why.
+    Unusable(String),
+    /// Read as a table (its headers and rows are the wizard's, where the
+    /// preview edits them).
+    Read(Arc<LoadedFile>),
+}
+
+impl FileState {
+    fn read(&self) -> Option<Arc<LoadedFile>> {
+        match self {
+            FileState::Read(file) => Some(file.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Where sending the rows stands (docs/importing.md, step 4). The import exists on the
+/// server from the first batch on; only a finished run has counts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunState {
     NotStarted,
     Running {
+        import_id: Option<i64>,
         sent: usize,
         total: usize,
     },
     /// Stopped at a batch; trying again resumes there (batches are idempotent).
     Failed {
+        import_id: Option<i64>,
         error: AppError,
         sent: usize,
         total: usize,
     },
-    Finished,
+    Finished {
+        import_id: i64,
+        counts: ImportCounts,
+    },
+}
+
+impl RunState {
+    /// The import on the server, once started.
+    pub fn import_id(&self) -> Option<i64> {
+        match self {
+            RunState::NotStarted => None,
+            RunState::Running { import_id, .. } | RunState::Failed { import_id, .. } => *import_id,
+            RunState::Finished { import_id, .. } => Some(*import_id),
+        }
+    }
 }
 
 /// Everything the steps share; `Copy`, so each handler takes its own.
@@ -62,13 +104,9 @@ pub struct Wizard {
     pub track_slug: StoredValue<Option<String>>,
     /// Dormant: nobody joins a track, so there are no roles to choose.
     dormant: bool,
-    pub file: RwSignal<Option<Arc<LoadedFile>>>,
-    /// Rows read so far, while a file is being read.
-    pub reading: RwSignal<Option<usize>>,
+    file: RwSignal<FileState>,
     /// Bumped by every new reading, so that an outdated one stops.
     reading_number: StoredValue<u64>,
-    /// Why the chosen file cannot be used as a whole.
-    pub file_error: RwSignal<Option<String>>,
     /// The admin confirmed a converted (non-UTF-8) file reads right.
     pub confirmed: RwSignal<bool>,
     pub detected: RwSignal<Delimiter>,
@@ -89,9 +127,8 @@ pub struct Wizard {
     pub lookup_error: RwSignal<Option<AppError>>,
     asked: StoredValue<HashSet<String>>,
     pub run: RwSignal<RunState>,
-    pub import_id: RwSignal<Option<i64>>,
+    /// Each row's outcome, as the batches come back.
     pub results: RwSignal<Vec<RowResult>>,
-    pub counts: RwSignal<Option<ImportCounts>>,
 }
 
 impl Wizard {
@@ -100,10 +137,8 @@ impl Wizard {
             base: StoredValue::new(base),
             track_slug: StoredValue::new(track_slug),
             dormant,
-            file: RwSignal::new(None),
-            reading: RwSignal::new(None),
+            file: RwSignal::new(FileState::NoFile),
             reading_number: StoredValue::new(0),
-            file_error: RwSignal::new(None),
             confirmed: RwSignal::new(false),
             detected: RwSignal::new(Delimiter::Comma),
             delimiter: RwSignal::new(None),
@@ -118,9 +153,7 @@ impl Wizard {
             lookup_error: RwSignal::new(None),
             asked: StoredValue::new(HashSet::new()),
             run: RwSignal::new(RunState::NotStarted),
-            import_id: RwSignal::new(None),
             results: RwSignal::new(Vec::new()),
-            counts: RwSignal::new(None),
         }
     }
 
@@ -141,9 +174,34 @@ impl Wizard {
 
     /// A file is loaded and read as a table.
     pub fn has_table(&self) -> bool {
-        self.file.with(Option::is_some)
-            && self.file_error.with(Option::is_none)
-            && self.reading.with(Option::is_none)
+        self.file.with(|f| matches!(f, FileState::Read(_)))
+    }
+
+    /// The file read as a table.
+    pub fn table_file(&self) -> Option<Arc<LoadedFile>> {
+        self.file.with(FileState::read)
+    }
+
+    /// The rows read so far, while the file is being read.
+    pub fn reading(&self) -> Option<usize> {
+        self.file.with(|f| match f {
+            FileState::Reading { rows } => Some(*rows),
+            _ => None,
+        })
+    }
+
+    /// Why the chosen file cannot be used.
+    pub fn file_error(&self) -> Option<String> {
+        self.file.with(|f| match f {
+            FileState::Unusable(why) => Some(why.clone()),
+            _ => None,
+        })
+    }
+
+    /// A file that could not be taken at all (unreadable, too large).
+    pub fn refuse_file(&self, why: String) {
+        self.clear();
+        self.file.set(FileState::Unusable(why));
     }
 
     pub fn role_choice(&self) -> RoleChoice {
@@ -162,7 +220,6 @@ impl Wizard {
     pub fn load(&self, name: String, bytes: Vec<u8>, context: &ImportContext) {
         self.confirmed.set(false);
         self.delimiter.set(None);
-        self.file.set(None);
         let reading = self.start_reading();
         let (wizard, context) = (*self, context.clone());
         leptos::task::spawn_local(async move {
@@ -176,10 +233,7 @@ impl Wizard {
                 return;
             }
             match decode(&bytes) {
-                Err(e) => {
-                    wizard.reading.set(None);
-                    wizard.file_error.set(Some(e.to_string()));
-                }
+                Err(e) => wizard.file.set(FileState::Unusable(e.to_string())),
                 Ok(decoded) => {
                     wizard.detected.set(Delimiter::detect(&decoded.text));
                     let file = Arc::new(LoadedFile {
@@ -187,7 +241,6 @@ impl Wizard {
                         hash: fingerprint.finish(),
                         decoded,
                     });
-                    wizard.file.set(Some(file.clone()));
                     wizard.read_table(reading, file, context).await;
                 }
             }
@@ -196,7 +249,7 @@ impl Wizard {
 
     /// Reads the table again, with the separator the admin chose.
     pub fn read(&self, context: &ImportContext) {
-        let Some(file) = self.file.get_untracked() else {
+        let Some(file) = self.file.with_untracked(FileState::read) else {
             return;
         };
         let reading = self.start_reading();
@@ -207,12 +260,8 @@ impl Wizard {
     /// Drops what an earlier reading found (edits and results too) and
     /// numbers the new one.
     fn start_reading(&self) -> u64 {
-        self.stop_reading();
-        self.reset_progress();
-        self.file_error.set(None);
-        self.headers.set(Vec::new());
-        self.rows.set(Vec::new());
-        self.reading.set(Some(0));
+        self.clear();
+        self.file.set(FileState::Reading { rows: 0 });
         self.reading_number.get_value()
     }
 
@@ -229,24 +278,24 @@ impl Wizard {
             .unwrap_or(self.detected.get_untracked());
         let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
         let read = read_in_slices(
-            TableReader::new(FileText(file), delimiter, limit),
+            TableReader::new(FileText(file.clone()), delimiter, limit),
             || self.is_current(reading),
             |rows| {
-                self.reading.try_set(Some(rows));
+                self.file.try_set(FileState::Reading { rows });
             },
         )
         .await;
         if !self.is_current(reading) {
             return;
         }
-        self.reading.set(None);
         match read {
             Ok(table) => {
                 self.headers.set(table.headers);
                 self.rows.set(table.rows);
                 self.suggest_mapping(&context);
+                self.file.set(FileState::Read(file));
             }
-            Err(e) => self.file_error.set(Some(e.to_string())),
+            Err(e) => self.file.set(FileState::Unusable(e.to_string())),
         }
     }
 
@@ -261,32 +310,19 @@ impl Wizard {
         self.mapping.set(mapping);
     }
 
-    /// Starts over, for another file.
+    /// Starts over, for another file: a reading in progress is abandoned,
+    /// and what the preview and the apply step learnt is forgotten.
     pub fn clear(&self) {
-        self.stop_reading();
-        self.reset_progress();
-        self.file.set(None);
-        self.file_error.set(None);
+        self.reading_number.update_value(|n| *n += 1);
+        self.file.set(FileState::NoFile);
         self.headers.set(Vec::new());
         self.rows.set(Vec::new());
-    }
-
-    /// Abandons a reading in progress.
-    fn stop_reading(&self) {
-        self.reading_number.update_value(|n| *n += 1);
-        self.reading.set(None);
-    }
-
-    /// Forgets what the preview and the apply step learnt.
-    fn reset_progress(&self) {
         self.edited.set(HashSet::new());
         self.known.set(HashMap::new());
         self.asked.set_value(HashSet::new());
         self.lookup_error.set(None);
         self.run.set(RunState::NotStarted);
-        self.import_id.set(None);
         self.results.set(Vec::new());
-        self.counts.set(None);
     }
 
     /// Sets one cell, as typed in the preview.
@@ -322,7 +358,7 @@ impl Wizard {
 
     /// What `start_import` is told.
     pub fn plan(&self) -> Option<ImportPlan> {
-        let file = self.file.get_untracked()?;
+        let file = self.file.with_untracked(FileState::read)?;
         Some(ImportPlan {
             track_slug: self.track_slug.get_value(),
             file_name: file.name.clone(),

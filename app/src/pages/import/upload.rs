@@ -1,4 +1,4 @@
-//! Step 1: choose the file and the roles (SPEC §5 step 1; a dormant import
+//! Step 1: choose the file and the roles (docs/importing.md, step 1; a dormant import
 //! has no roles). The file is read and checked in the browser as soon as it
 //! is chosen.
 
@@ -22,6 +22,7 @@ pub fn UploadPage() -> impl IntoView {
     step_page(title, 0, |context| view! { <UploadForm context/> })
 }
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn UploadForm(context: ImportContext) -> impl IntoView {
     let wizard = wizard();
@@ -29,19 +30,16 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
     let context = StoredValue::new(context);
     let take = move |picked: Result<PickedFile, String>| match picked {
         Ok(file) => context.with_value(|c| wizard.load(file.name, file.bytes, c)),
-        Err(message) => {
-            wizard.file.set(None);
-            wizard.file_error.set(Some(message));
-        }
+        Err(message) => wizard.refuse_file(message),
     };
     let dragging = RwSignal::new(false);
     let needs_confirmation = move || {
         wizard
-            .file
-            .with(|f| f.as_ref().is_some_and(|f| f.decoded.needs_confirmation()))
+            .table_file()
+            .is_some_and(|f| f.decoded.needs_confirmation())
     };
     let missing = move || {
-        if wizard.reading.with(Option::is_some) {
+        if wizard.reading().is_some() {
             Some("Reading the file…")
         } else if !wizard.has_table() {
             Some("Choose a CSV file to continue.")
@@ -94,8 +92,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
             <div aria-live="polite">
                 {move || {
                     wizard
-                        .file_error
-                        .get()
+                        .file_error()
                         .map(|message| {
                             view! {
                                 <div class="alert error file-error" role="alert">
@@ -106,8 +103,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                 }}
                 {move || {
                     wizard
-                        .reading
-                        .get()
+                        .reading()
                         .map(|rows| {
                             view! {
                                 <p id="file-reading" class="hint" role="status">
@@ -141,8 +137,8 @@ fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
     let delimiter = move || wizard.delimiter.get().unwrap_or(wizard.detected.get());
     let summary = move || {
         let name = wizard
-            .file
-            .with(|f| f.as_ref().map(|f| f.name.clone()))
+            .table_file()
+            .map(|f| f.name.clone())
             .unwrap_or_default();
         let people = wizard.rows.with(Vec::len);
         let columns = wizard.headers.with(Vec::len);
@@ -158,11 +154,7 @@ fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
             thousands(columns)
         )
     };
-    let notice = move || {
-        wizard
-            .file
-            .with(|f| f.as_ref().and_then(|f| f.decoded.notice()))
-    };
+    let notice = move || wizard.table_file().and_then(|f| f.decoded.notice());
     let change_delimiter = move |ev| {
         let label = event_target_value(&ev);
         let chosen = Delimiter::ALL.into_iter().find(|d| d.label() == label);
@@ -256,7 +248,7 @@ fn Sample() -> impl IntoView {
     }
 }
 
-/// Roles for everyone, or from a column (SPEC §5 step 1).
+/// Roles for everyone, or from a column (docs/importing.md, step 1).
 #[component]
 fn RoleChoice(context: StoredValue<ImportContext>) -> impl IntoView {
     let wizard = wizard();
@@ -294,7 +286,7 @@ fn RoleChoice(context: StoredValue<ImportContext>) -> impl IntoView {
     }
 }
 
-/// What a dormant import does, in place of the roles (SPEC §6).
+/// What a dormant import does, in place of the roles (docs/importing.md).
 #[component]
 fn DormantNote() -> impl IntoView {
     view! {

@@ -1,5 +1,5 @@
 //! Step 3: every row checked, what the import will do, and the errors to
-//! fix — in place, re-checked as you type (SPEC §5 step 3).
+//! fix — in place, re-checked as you type (docs/importing.md, step 3).
 
 mod counts;
 mod rows;
@@ -38,6 +38,7 @@ type Checks = RwSignal<Vec<RowCheck>>;
 /// Rows checked between two looks at the clock.
 const CHECK_STEP: usize = 128;
 
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn PreviewBody(context: ImportContext) -> impl IntoView {
     let wizard = wizard();
@@ -94,8 +95,8 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     let complete = move |_| navigate(&wizard.url("complete"), Default::default());
     let download = move |_| {
         let name = wizard
-            .file
-            .with(|f| f.as_ref().map(|f| f.name.clone()))
+            .table_file()
+            .map(|f| f.name.clone())
             .unwrap_or_default();
         let log = checks.with(|c| error_log_csv(c.iter().flat_map(|c| &c.errors)));
         download_csv(&format!("errors-{name}"), &log);

@@ -11,6 +11,8 @@ use leptos::prelude::*;
 /// The rows, errors in red and editable. Only the rows in view (and a
 /// margin around them) are drawn, so a file of any size scrolls smoothly
 /// and the page holds a few dozen rows at a time.
+///
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 pub(super) fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView {
     let wizard = wizard();
@@ -130,6 +132,8 @@ fn text_of(rows: &[CsvRow], index: usize, column: usize) -> String {
 
 /// One row: text when clean, inputs when it has (or had) errors, and its
 /// messages below it.
+///
+/// Long because most of it is the view's markup, which reads best in one piece.
 #[component]
 fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
     let wizard = wizard();

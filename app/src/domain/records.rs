@@ -1,0 +1,206 @@
+//! The states Roster's records move through: what kind of import made
+//! people, where it stands, and where each system email is on its way out.
+//! Each has one stored name (its `key`); a name the database holds that is
+//! none of these is an error where it is read, never a silent default.
+
+use serde::{Deserialize, Serialize};
+
+/// A state kept in the database by a name of its own, which never changes
+/// once stored (renaming a variant must not rename the stored name).
+pub trait StoredName: Copy + 'static {
+    fn key(self) -> &'static str;
+    fn from_key(key: &str) -> Option<Self>;
+}
+
+/// Gives an enum of unit variants its stored names: `key`, `from_key` and
+/// `ALL`, in the order written.
+macro_rules! stored_names {
+    ($name:ident { $($variant:ident => $key:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name stored in the database.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key),+
+                }
+            }
+
+            pub fn from_key(key: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.key() == key)
+            }
+        }
+
+        impl StoredName for $name {
+            fn key(self) -> &'static str {
+                $name::key(self)
+            }
+
+            fn from_key(key: &str) -> Option<Self> {
+                $name::from_key(key)
+            }
+        }
+    };
+}
+
+/// For states whose names were written by hand before this trait.
+macro_rules! stored_by {
+    ($name:ty) => {
+        impl StoredName for $name {
+            fn key(self) -> &'static str {
+                <$name>::key(self)
+            }
+
+            fn from_key(key: &str) -> Option<Self> {
+                <$name>::from_key(key)
+            }
+        }
+    };
+}
+
+stored_by!(crate::csv_upload::RowOutcome);
+stored_by!(crate::SystemEmail);
+
+impl StoredName for crate::FieldKind {
+    fn key(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        crate::FieldKind::parse(key)
+    }
+}
+
+/// How the people of an import came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// A CSV file imported into a track.
+    CsvTrack,
+    /// A CSV file imported as dormant users (no track).
+    CsvDormant,
+    /// One person added by hand.
+    Manual,
+    /// People added to a track from the global pool.
+    Pool,
+}
+
+stored_names!(ImportKind {
+    CsvTrack => "csv_track",
+    CsvDormant => "csv_dormant",
+    Manual => "manual",
+    Pool => "pool",
+});
+
+impl ImportKind {
+    /// How the history names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportKind::CsvTrack => "CSV file",
+            ImportKind::CsvDormant => "Dormant CSV file",
+            ImportKind::Manual => "Added manually",
+            ImportKind::Pool => "From the global pool",
+        }
+    }
+
+    pub fn is_file(self) -> bool {
+        matches!(self, ImportKind::CsvTrack | ImportKind::CsvDormant)
+    }
+}
+
+/// Where an import stands. Batches are accepted only `InProgress`; undo
+/// only once, from `Completed` or `InProgress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    InProgress,
+    Completed,
+    Undone,
+}
+
+stored_names!(ImportStatus {
+    InProgress => "in_progress",
+    Completed => "completed",
+    Undone => "undone",
+});
+
+impl ImportStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportStatus::InProgress => "In progress",
+            ImportStatus::Completed => "Completed",
+            ImportStatus::Undone => "Undone",
+        }
+    }
+}
+
+/// Where a system email is: waiting its hold time, being sent by a worker,
+/// delivered, given up on, or called off (undo, a template switched off, a
+/// person who left the track).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+stored_names!(OutboxStatus {
+    Queued => "queued",
+    Sending => "sending",
+    Sent => "sent",
+    Failed => "failed",
+    Cancelled => "cancelled",
+});
+
+impl OutboxStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "Queued",
+            OutboxStatus::Sending => "Sending",
+            OutboxStatus::Sent => "Sent",
+            OutboxStatus::Failed => "Failed",
+            OutboxStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Sent, or perhaps sent: a worker may be talking to the SMTP server.
+    pub fn left_roster(self) -> bool {
+        matches!(self, OutboxStatus::Sent | OutboxStatus::Sending)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_name_reads_back_as_its_state_and_no_other_name_does() {
+        for &kind in ImportKind::ALL {
+            assert_eq!(ImportKind::from_key(kind.key()), Some(kind));
+        }
+        for &status in ImportStatus::ALL {
+            assert_eq!(ImportStatus::from_key(status.key()), Some(status));
+        }
+        for &status in OutboxStatus::ALL {
+            assert_eq!(OutboxStatus::from_key(status.key()), Some(status));
+        }
+        assert_eq!(ImportStatus::from_key("Completed"), None);
+        assert_eq!(OutboxStatus::from_key("delivered"), None);
+        assert_eq!(ImportKind::from_key(""), None);
+    }
+
+    #[test]
+    fn the_json_names_are_the_stored_names() {
+        for &status in OutboxStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.key()));
+        }
+        for &kind in ImportKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.key()));
+        }
+    }
+}
