@@ -165,4 +165,39 @@ mod default_text_tests {
             assert!(body.contains("{sign_in_link}"), "{email:?}");
         }
     }
+    /// What each person gets by default, as text and as HTML, filled for a
+    /// person whose name needs escaping: a change to any wording shows up
+    /// here for review (`cargo insta review`, or `INSTA_UPDATE=always`).
+    #[test]
+    fn the_default_emails_as_a_person_receives_them() {
+        use crate::email_text::{fill, html_body, Recipient};
+        use crate::{Role, Roles};
+        for email in SystemEmail::ALL {
+            let roles: Roles = match email {
+                SystemEmail::NewMentor => [Role::Mentor].into_iter().collect(),
+                SystemEmail::NewMentee => [Role::Mentee].into_iter().collect(),
+                SystemEmail::NewAdministrator => [Role::Admin, Role::Mentor].into_iter().collect(),
+                SystemEmail::NewTeacherOrSeveralRoles => {
+                    [Role::Mentor, Role::Mentee].into_iter().collect()
+                }
+            };
+            let to = Recipient {
+                first_name: "Zoë",
+                last_name: "O'Neil <Ops>",
+                track_name: "Engineering & Design",
+                roles,
+                sign_in_link: "https://platform.example.org/sign-in?from=roster&track=1",
+            };
+            let (subject, body) = email.default_text();
+            let body = fill(body, &to);
+            insta::assert_snapshot!(
+                email.key(),
+                format!(
+                    "Subject: {}\n\n{body}\n---- HTML part ----\n{}",
+                    fill(subject, &to),
+                    html_body(&body)
+                )
+            );
+        }
+    }
 }

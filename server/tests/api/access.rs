@@ -2,17 +2,24 @@
 //! anonymous callers (401) and to the admin of another track (403), and a
 //! refused call changes nothing — on SQLite and PostgreSQL.
 
-use crate::helpers::{import, signed_in, TestApp};
-use app::api::emails::EmailTemplate;
-use app::api::undo::UndoCounts;
+use crate::helpers::{import_at, roles, signed_in, user_by_email, ServerCall, TestApp};
+use app::api::adds::{AddFromPool, AddPerson, FindPerson, PoolMatchingIds};
+use app::api::auth::{CompleteSetup, GetViewer, Login, Logout, SetupInfo};
+use app::api::emails::{EmailTemplate, LoadTrackEmails, SaveEmailTemplate};
+use app::api::history::{ImportHistory, LoadImportDetail};
+use app::api::imports::{ApplyBatch, FinishImport, KnownPeople, LoadImportContext, StartImport};
+use app::api::overview::{GlobalOverview, InstanceOverview, TrackOverview};
+use app::api::undo::{PreviewUndo, UndoCounts, UndoImport};
+use app::api::users::{ListUsers, LoadUserDetail};
 use app::backend::entities::{
     email_template, import as imports, membership, outbox, profile_answer, session, user,
 };
 use app::domain::csv_upload::{Mapping, RoleChoice};
-use app::domain::{PersonForm, Role, Roles, SystemEmail};
+use app::domain::{PersonForm, Role, SystemEmail};
 use app::{ImportPlan, UserQuery};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{json, Value};
+use leptos::server_fn::ServerFn;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use std::collections::BTreeSet;
 
 on_both_databases!(every_server_function_refuses_callers_without_rights_and_changes_nothing,);
 
@@ -30,10 +37,11 @@ async fn tables(app: &TestApp) -> [u64; 6] {
 
 /// Every server function that needs a signed-in admin, asked about the
 /// Leadership track or the global level, with arguments it would accept.
-fn calls(import_id: i64, user_id: i64) -> Vec<(&'static str, Value)> {
-    let mentee = Roles::empty().with(Role::Mentee);
+fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
+    let mentee = roles(&[Role::Mentee]);
+    let leadership = || "leadership".to_owned();
     let plan = ImportPlan {
-        track_slug: Some("leadership".into()),
+        track_slug: Some(leadership()),
         file_name: "people.csv".into(),
         file_hash: "x".into(),
         headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
@@ -58,112 +66,118 @@ fn calls(import_id: i64, user_id: i64) -> Vec<(&'static str, Value)> {
         answers: Vec::new(),
     };
     vec![
-        (
-            "find_person",
-            json!({ "track_slug": "leadership", "email": "x@example.com" }),
-        ),
-        (
-            "add_person",
-            json!({ "track_slug": "leadership", "roles": mentee, "form": form }),
-        ),
-        (
-            "add_from_pool",
-            json!({ "track_slug": "leadership", "user_ids": [user_id], "roles": mentee }),
-        ),
-        ("track_emails", json!({ "track_slug": "leadership" })),
-        (
-            "save_email_template",
-            json!({ "track_slug": "leadership", "template": template }),
-        ),
-        (
-            "import_history",
-            json!({ "track_slug": "leadership", "page": 0 }),
-        ),
-        ("import_history", json!({ "track_slug": null, "page": 0 })),
-        ("import_detail", json!({ "id": import_id })),
-        (
-            "import_context",
-            json!({ "track_slug": "leadership", "dormant": false }),
-        ),
-        (
-            "import_context",
-            json!({ "track_slug": null, "dormant": true }),
-        ),
-        (
-            "known_people",
-            json!({ "track_slug": "leadership", "emails": ["x@example.com"] }),
-        ),
-        ("start_import", json!({ "plan": plan })),
-        ("apply_batch", json!({ "import_id": import_id, "rows": [] })),
-        ("finish_import", json!({ "import_id": import_id })),
-        ("preview_undo", json!({ "id": import_id })),
-        (
-            "undo_import",
-            json!({ "id": import_id, "expected": UndoCounts::default() }),
-        ),
-        ("users", json!({ "query": UserQuery::default() })),
-        ("user", json!({ "id": user_id })),
+        ServerCall::new(FindPerson {
+            track_slug: leadership(),
+            email: "x@example.com".into(),
+        }),
+        ServerCall::new(AddPerson {
+            track_slug: leadership(),
+            roles: mentee,
+            form,
+        }),
+        ServerCall::new(AddFromPool {
+            track_slug: leadership(),
+            user_ids: vec![user_id],
+            roles: mentee,
+        }),
+        ServerCall::new(LoadTrackEmails {
+            track_slug: leadership(),
+        }),
+        ServerCall::new(SaveEmailTemplate {
+            track_slug: leadership(),
+            template,
+        }),
+        ServerCall::new(ImportHistory {
+            track_slug: Some(leadership()),
+            page: 0,
+        }),
+        ServerCall::new(ImportHistory {
+            track_slug: None,
+            page: 0,
+        }),
+        ServerCall::new(LoadImportDetail { id: import_id }),
+        ServerCall::new(LoadImportContext {
+            track_slug: Some(leadership()),
+            dormant: false,
+        }),
+        ServerCall::new(LoadImportContext {
+            track_slug: None,
+            dormant: true,
+        }),
+        ServerCall::new(KnownPeople {
+            track_slug: Some(leadership()),
+            emails: vec!["x@example.com".into()],
+        }),
+        ServerCall::new(StartImport { plan }),
+        ServerCall::new(ApplyBatch {
+            import_id,
+            rows: Vec::new(),
+        }),
+        ServerCall::new(FinishImport { import_id }),
+        ServerCall::new(PreviewUndo { id: import_id }),
+        ServerCall::new(UndoImport {
+            id: import_id,
+            expected: UndoCounts::default(),
+        }),
+        ServerCall::new(ListUsers {
+            query: UserQuery::default(),
+        }),
+        ServerCall::new(LoadUserDetail { id: user_id }),
     ]
 }
 
-/// The form-encoded ones.
-const FORM_CALLS: [(&str, &[(&str, &str)]); 3] = [
-    ("global_overview", &[]),
-    ("track_overview", &[("slug", "leadership")]),
-    ("instance_overview", &[]),
-];
+/// The form-encoded ones; a track admin may ask for the instance's
+/// overview (of their own tracks), so only the first two refuse them.
+fn form_calls() -> [ServerCall; 3] {
+    [
+        ServerCall::new(GlobalOverview {}),
+        ServerCall::new(TrackOverview {
+            slug: "leadership".into(),
+        }),
+        ServerCall::new(InstanceOverview {}),
+    ]
+}
 
 async fn every_server_function_refuses_callers_without_rights_and_changes_nothing(app: TestApp) {
     signed_in(&app).await;
-    let imported = import(
+    let imported = import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         "First Name,Last Name,Email\nLea,Lead,lea@example.com\n",
-        RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
-        10,
+        &[Role::Mentee],
     )
     .await;
-    let lea = user::Entity::find()
-        .filter(user::Column::EmailNormalized.eq("lea@example.com"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let lea = user_by_email(&app, "lea@example.com").await.unwrap();
     let before = tables(&app).await;
 
     let anonymous = TestApp::anonymous_like(&app);
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
     let sessions = session::Entity::find().count(&app.db).await.unwrap();
-    for (name, args) in calls(imported.id, lea.id) {
-        let answer = anonymous.call_json(name, args.clone()).await;
-        assert_eq!(
-            answer.status, 401,
-            "anonymous {name} {args}: {}",
-            answer.body
-        );
-        let answer = tara.call_json(name, args.clone()).await;
+    for call in calls(imported.id, lea.id) {
+        let answer = anonymous.send_call(&call).await;
+        assert_eq!(answer.status, 401, "anonymous {call}: {}", answer.body);
+        let answer = tara.send_call(&call).await;
         assert_eq!(
             answer.status, 403,
-            "Engineering's admin: {name} {args}: {}",
+            "Engineering's admin: {call}: {}",
             answer.body
         );
     }
     // The pool is open to track admins in the demo instance (docs/adding.md);
     // nobody signed out may search it.
-    let pool = json!({ "query": UserQuery::default() });
-    assert_eq!(
-        anonymous.call_json("pool_matching_ids", pool).await.status,
-        401
-    );
-    for (name, form) in FORM_CALLS {
-        let answer = anonymous.call(name, form).await;
-        assert_eq!(answer.status, 401, "anonymous {name}: {}", answer.body);
+    let pool = PoolMatchingIds {
+        query: UserQuery::default(),
+    };
+    assert_eq!(anonymous.send(pool).await.status, 401);
+    for call in form_calls() {
+        let answer = anonymous.send_call(&call).await;
+        assert_eq!(answer.status, 401, "anonymous {call}: {}", answer.body);
     }
-    for (name, form) in &FORM_CALLS[..2] {
-        let answer = tara.call(name, form).await;
+    for call in &form_calls()[..2] {
+        let answer = tara.send_call(call).await;
         assert_eq!(
             answer.status, 403,
-            "Engineering's admin: {name}: {}",
+            "Engineering's admin: {call}: {}",
             answer.body
         );
     }
@@ -172,6 +186,27 @@ async fn every_server_function_refuses_callers_without_rights_and_changes_nothin
         before,
         "no refused call changed anything"
     );
+
+    // Every server function the app serves is checked above, or is one of
+    // those open to anyone: a new one fails here until it is listed.
+    let open = [
+        GetViewer::PATH,
+        Login::PATH,
+        Logout::PATH,
+        SetupInfo::PATH,
+        CompleteSetup::PATH,
+    ];
+    let listed: BTreeSet<&str> = calls(imported.id, lea.id)
+        .iter()
+        .chain(&form_calls())
+        .map(|call| call.path)
+        .chain([PoolMatchingIds::PATH])
+        .chain(open)
+        .collect();
+    let served: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(listed, served, "every server function is listed here");
     assert_eq!(
         session::Entity::find().count(&app.db).await.unwrap(),
         sessions

@@ -1,7 +1,9 @@
 //! Admin accounts over HTTP (docs/access-and-security.md): the setup link, sign-in, sessions,
 //! and rights on every server function — on SQLite and PostgreSQL.
 
-use crate::helpers::TestApp;
+use crate::helpers::{login, signs_in_from_elsewhere, ServerCall, TestApp};
+use app::api::auth::{CompleteSetup, GetViewer, Logout, SetupInfo};
+use app::api::overview::{GlobalOverview, InstanceOverview, TrackOverview};
 use app::backend::entities::{admin, session};
 use chrono::{Duration, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -25,7 +27,11 @@ on_both_databases!(
 
 async fn setup_link_creates_the_first_global_admin_and_works_once(app: TestApp) {
     let token = app.setup_token();
-    let info = app.call("setup_info", &[("token", &token)]).await;
+    let info = app
+        .send(SetupInfo {
+            token: token.clone(),
+        })
+        .await;
     assert_eq!(info.status, 200, "{}", info.body);
     assert_eq!(
         info.json()["email"],
@@ -41,20 +47,17 @@ async fn setup_link_creates_the_first_global_admin_and_works_once(app: TestApp) 
             .any(|c| c.starts_with("roster_session=")),
         "signed in at once"
     );
-    let viewer = app.call("get_viewer", &[]).await.json();
+    let viewer = app.send(GetViewer {}).await.json();
     assert_eq!(viewer["email"], "Ann@Example.com");
     assert_eq!(viewer["is_global"], true);
 
     let again = app
-        .call(
-            "complete_setup",
-            &[
-                ("token", &token),
-                ("email", "eve@example.com"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .send(CompleteSetup {
+            token,
+            email: Some("eve@example.com".into()),
+            password: PASSWORD.into(),
+            confirm: PASSWORD.into(),
+        })
         .await;
     assert_eq!(again.status, 422);
     assert!(again.body.contains("already been used"), "{}", again.body);
@@ -71,15 +74,12 @@ async fn setup_link_checks_the_email_and_password_before_using_the_link(app: Tes
     ];
     for (email, password, confirm, expected) in cases {
         let answer = app
-            .call(
-                "complete_setup",
-                &[
-                    ("token", &token),
-                    ("email", email),
-                    ("password", password),
-                    ("confirm", confirm),
-                ],
-            )
+            .send(CompleteSetup {
+                token: token.clone(),
+                email: Some(email.into()),
+                password: password.into(),
+                confirm: confirm.into(),
+            })
             .await;
         assert_eq!(answer.status, 422, "{email} {password}: {}", answer.body);
         assert!(
@@ -101,24 +101,28 @@ async fn create_admin_invite_sets_the_password_of_that_admin(app: TestApp) {
     let token = created.invite_token.expect("no password given, so a link");
     // The first start's link is void once an admin exists.
     let first = app
-        .call("setup_info", &[("token", &app.setup_token())])
+        .send(SetupInfo {
+            token: app.setup_token(),
+        })
         .await;
     assert_eq!(first.status, 422);
 
-    let info = app.call("setup_info", &[("token", &token)]).await;
+    let info = app
+        .send(SetupInfo {
+            token: token.clone(),
+        })
+        .await;
     assert_eq!(info.json()["email"], "tara@example.com");
     let done = app
-        .call(
-            "complete_setup",
-            &[
-                ("token", &token),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+        .send(CompleteSetup {
+            token,
+            email: None,
+            password: PASSWORD.into(),
+            confirm: PASSWORD.into(),
+        })
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
-    let viewer = app.call("get_viewer", &[]).await.json();
+    let viewer = app.send(GetViewer {}).await.json();
     assert_eq!(viewer["is_global"], false);
     assert_eq!(viewer["tracks"][0]["slug"], "engineering");
     assert_eq!(viewer["tracks"].as_array().unwrap().len(), 1);
@@ -136,31 +140,13 @@ async fn create_admin_invite_sets_the_password_of_that_admin(app: TestApp) {
 
 async fn sign_in_failure_says_the_same_for_unknown_email_and_wrong_password(app: TestApp) {
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
-    let wrong = app
-        .call(
-            "login",
-            &[
-                ("email", "ann@example.com"),
-                ("password", "wrong password!"),
-            ],
-        )
-        .await;
-    let unknown = app
-        .call(
-            "login",
-            &[("email", "nobody@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let wrong = app.send(login("ann@example.com", "wrong password!")).await;
+    let unknown = app.send(login("nobody@example.com", PASSWORD)).await;
     assert_eq!(wrong.status, 401);
     assert_eq!(unknown.status, 401);
     assert_eq!(wrong.body, unknown.body);
     assert_eq!(wrong.json(), "SignInFailed");
-    let right = app
-        .call(
-            "login",
-            &[("email", " ANN@example.com "), ("password", PASSWORD)],
-        )
-        .await;
+    let right = app.send(login(" ANN@example.com ", PASSWORD)).await;
     assert_eq!(
         right.status, 200,
         "emails are compared trimmed and case-insensitively: {}",
@@ -184,18 +170,15 @@ async fn session_cookie_is_http_only_and_same_site_strict(app: TestApp) {
 async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 1);
-    let out = app.call("logout", &[]).await;
+    let out = app.send(Logout {}).await;
     assert_eq!(out.status, 200, "{}", out.body);
     assert_eq!(
         session::Entity::find().count(&app.db).await.unwrap(),
         0,
         "deleted, not just forgotten by the browser"
     );
-    assert_eq!(
-        app.call("get_viewer", &[]).await.json(),
-        serde_json::Value::Null
-    );
-    assert_eq!(app.call("instance_overview", &[]).await.status, 401);
+    assert_eq!(app.send(GetViewer {}).await.json(), serde_json::Value::Null);
+    assert_eq!(app.send(InstanceOverview {}).await.status, 401);
 }
 
 async fn an_expired_session_is_told_to_sign_in_again(app: TestApp) {
@@ -209,7 +192,7 @@ async fn an_expired_session_is_told_to_sign_in_again(app: TestApp) {
         .exec(&app.db)
         .await
         .unwrap();
-    let answer = app.call("get_viewer", &[]).await;
+    let answer = app.send(GetViewer {}).await;
     assert_eq!(answer.status, 401);
     assert!(answer.body.contains("SessionExpired"), "{}", answer.body);
     let page = app.get("/").await;
@@ -222,18 +205,17 @@ async fn an_expired_session_is_told_to_sign_in_again(app: TestApp) {
 }
 
 async fn anonymous_callers_are_refused_everything(app: TestApp) {
-    for (name, form) in [
-        ("instance_overview", vec![]),
-        ("global_overview", vec![]),
-        ("track_overview", vec![("slug", "engineering")]),
+    for call in [
+        ServerCall::new(InstanceOverview {}),
+        ServerCall::new(GlobalOverview {}),
+        ServerCall::new(TrackOverview {
+            slug: "engineering".into(),
+        }),
     ] {
-        let answer = app.call(name, &form).await;
-        assert_eq!(answer.status, 401, "{name}: {}", answer.body);
+        let answer = app.send_call(&call).await;
+        assert_eq!(answer.status, 401, "{call}: {}", answer.body);
     }
-    assert_eq!(
-        app.call("get_viewer", &[]).await.json(),
-        serde_json::Value::Null
-    );
+    assert_eq!(app.send(GetViewer {}).await.json(), serde_json::Value::Null);
     let (status, headers, _) = app.get("/tracks/engineering/members").await;
     assert_eq!(status, 302);
     assert_eq!(
@@ -244,16 +226,15 @@ async fn anonymous_callers_are_refused_everything(app: TestApp) {
 
 async fn track_admins_see_only_their_tracks(app: TestApp) {
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
-    let own = tara
-        .call("track_overview", &[("slug", "engineering")])
-        .await;
+    let track = |slug: &str| TrackOverview { slug: slug.into() };
+    let own = tara.send(track("engineering")).await;
     assert_eq!(own.status, 200, "{}", own.body);
-    let other = tara.call("track_overview", &[("slug", "leadership")]).await;
+    let other = tara.send(track("leadership")).await;
     assert_eq!(other.status, 403, "{}", other.body);
     assert!(other.body.contains("Forbidden"));
-    assert_eq!(tara.call("global_overview", &[]).await.status, 403);
+    assert_eq!(tara.send(GlobalOverview {}).await.status, 403);
 
-    let overview = tara.call("instance_overview", &[]).await.json();
+    let overview = tara.send(InstanceOverview {}).await.json();
     let slugs: Vec<&str> = overview["tracks"]
         .as_array()
         .unwrap()
@@ -277,25 +258,24 @@ async fn track_admins_see_only_their_tracks(app: TestApp) {
 
 async fn global_admins_see_every_track_and_the_global_level(app: TestApp) {
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
-    let overview = app.call("global_overview", &[]).await.json();
+    let overview = app.send(GlobalOverview {}).await.json();
     assert_eq!(overview["tracks"].as_array().unwrap().len(), 2);
     assert_eq!(overview["license"]["limit"], 250);
     assert_eq!(overview["dormant_users"], 0);
     assert_eq!(overview["profile_fields"].as_array().unwrap().len(), 8);
-    let missing = app.call("track_overview", &[("slug", "nope")]).await;
+    let missing = app
+        .send(TrackOverview {
+            slug: "nope".into(),
+        })
+        .await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("no track called"), "{}", missing.body);
 }
 
 async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
-    let try_sign_in = |email: &'static str, password: &'static str| {
-        let app = &app;
-        async move {
-            app.call("login", &[("email", email), ("password", password)])
-                .await
-        }
-    };
+    let try_sign_in =
+        |email: &'static str, password: &'static str| app.send(login(email, password));
     for email in ["ann@example.com", "nobody@example.com"] {
         for _ in 0..app::backend::sign_in_throttle::MAX_PER_EMAIL {
             assert_eq!(try_sign_in(email, "wrong password!").await.status, 401);
@@ -317,17 +297,7 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while(app: TestApp) {
     // Other admins are not locked out by someone guessing Ann's password,
     // nor is Ann herself from anywhere else.
     app.admin_client("bo@example.com", &["engineering"]).await;
-    let elsewhere = reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
-        .build()
-        .unwrap();
-    let ann = elsewhere
-        .post(format!("{}/api/login", app.base))
-        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ann.status(), 200, "{}", ann.text().await.unwrap());
+    signs_in_from_elsewhere(&app.base, "ann@example.com", PASSWORD).await;
 }
 
 async fn signing_in_again_starts_a_new_session_and_ends_the_old(app: TestApp) {
@@ -341,12 +311,7 @@ async fn signing_in_again_starts_a_new_session_and_ends_the_old(app: TestApp) {
             .unwrap()
             .to_owned()
     };
-    let again = app
-        .call(
-            "login",
-            &[("email", "ann@example.com"), ("password", PASSWORD)],
-        )
-        .await;
+    let again = app.send(login("ann@example.com", PASSWORD)).await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_ne!(token(&first), token(&again), "a new session id");
     assert_eq!(

@@ -1,18 +1,19 @@
 //! Adding people manually and from the global pool at a track (docs/adding.md),
 //! and the members list — on SQLite and PostgreSQL.
 
-use crate::helpers::{import, roles_in, signed_in, TestApp};
-use app::api::adds::{AddPersonResult, ExistingPerson, FoundPerson, PoolAddSummary};
+use crate::helpers::{import, import_at, roles, roles_in, signed_in, user_by_email, TestApp};
+use app::api::adds::{
+    AddFromPool, AddPerson, AddPersonResult, ExistingPerson, FindPerson, FoundPerson,
+    PoolAddSummary, PoolMatchingIds,
+};
+use app::api::overview::TrackOverview;
+use app::api::users::ListUsers;
 use app::backend::entities::{import as import_entity, outbox, user};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::{ImportKind, PersonForm, Role, Roles};
-use app::UserPage;
+use app::{UserPage, UserQuery, UserScope};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::LazyLock;
-
-fn roles(list: &[Role]) -> Roles {
-    list.iter().copied().collect()
-}
 
 fn form(first: &str, last: &str, email: &str, answers: &[(&str, &str)]) -> PersonForm {
     PersonForm {
@@ -27,14 +28,12 @@ fn form(first: &str, last: &str, email: &str, answers: &[(&str, &str)]) -> Perso
 }
 
 async fn add(app: &TestApp, track: &str, held: Roles, person: PersonForm) -> AddPersonResult {
-    let answer = app
-        .call_json(
-            "add_person",
-            serde_json::json!({ "track_slug": track, "roles": held, "form": person }),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    app.send_ok(AddPerson {
+        track_slug: track.into(),
+        roles: held,
+        form: person,
+    })
+    .await
 }
 
 fn added(result: AddPersonResult) -> RowOutcome {
@@ -45,14 +44,13 @@ fn added(result: AddPersonResult) -> RowOutcome {
 }
 
 async fn find(app: &TestApp, track: &str, email: &str) -> Option<ExistingPerson> {
-    let answer = app
-        .call_json(
-            "find_person",
-            serde_json::json!({ "track_slug": track, "email": email }),
-        )
+    let found = app
+        .send_ok(FindPerson {
+            track_slug: track.into(),
+            email: email.into(),
+        })
         .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    match serde_json::from_str(&answer.body).unwrap() {
+    match found {
         Some(FoundPerson::Known(person)) => Some(person),
         Some(FoundPerson::InPlatform) => panic!("{email} was hidden from a global admin"),
         None => None,
@@ -125,20 +123,18 @@ async fn existing_people_join_or_gain_roles_instead_of_failing(app: TestApp) {
     signed_in(&app).await;
     let text = "First Name,Last Name,Email\nDora,Dormant,dora@example.com\nOtto,Other,otto@example.com\nMia,Member,mia@example.com\n";
     import(&app, None, text, RoleChoice::Dormant, 10).await;
-    import(
+    import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         "First Name,Last Name,Email\nOtto,Other,otto@example.com\n",
-        RoleChoice::Everyone(roles(&[Role::Mentor])),
-        10,
+        &[Role::Mentor],
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nMia,Member,mia@example.com\n",
-        RoleChoice::Everyone(roles(&[Role::Mentor])),
-        10,
+        &[Role::Mentor],
     )
     .await;
     let emails_before = outbox::Entity::find().count(&app.db).await.unwrap();
@@ -203,22 +199,15 @@ async fn a_form_with_errors_writes_nothing(app: TestApp) {
         0
     );
 
-    let no_roles = app
-        .call_json(
-            "add_person",
-            serde_json::json!({ "track_slug": "engineering", "roles": 0,
-                "form": form("Al", "Bo", "al@example.com", &[]) }),
-        )
-        .await;
+    let al = |held: Roles| AddPerson {
+        track_slug: "engineering".into(),
+        roles: held,
+        form: form("Al", "Bo", "al@example.com", &[]),
+    };
+    let no_roles = app.send(al(Roles::empty())).await;
     assert_eq!(no_roles.status, 422, "{}", no_roles.body);
     let tara = app.admin_client("tara@example.com", &["leadership"]).await;
-    let elsewhere = tara
-        .call_json(
-            "add_person",
-            serde_json::json!({ "track_slug": "engineering", "roles": 1,
-                "form": form("Al", "Bo", "al@example.com", &[]) }),
-        )
-        .await;
+    let elsewhere = tara.send(al(roles(&[Role::Mentor]))).await;
     assert_eq!(elsewhere.status, 403);
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 0);
 }
@@ -230,33 +219,37 @@ async fn pool(app: &TestApp) -> Vec<i64> {
         text.push_str(&format!("P{i},Pool,p{i}@example.com\n"));
     }
     import(app, None, &text, RoleChoice::Dormant, 10).await;
-    import(
+    import_at(
         app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nP1,Pool,p1@example.com\nP2,Pool,p2@example.com\n",
-        RoleChoice::Everyone(roles(&[Role::Mentor])),
-        10,
+        &[Role::Mentor],
     )
     .await;
     let mut ids = Vec::new();
     for i in 1..=5 {
-        let u = user::Entity::find()
-            .filter(user::Column::EmailNormalized.eq(format!("p{i}@example.com")))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        ids.push(u.id);
+        let u = user_by_email(app, &format!("p{i}@example.com")).await;
+        ids.push(u.unwrap().id);
     }
     ids
 }
 
 async fn add_from_pool(app: &TestApp, ids: &[i64], held: Roles) -> crate::helpers::Answer {
-    app.call_json(
-        "add_from_pool",
-        serde_json::json!({ "track_slug": "engineering", "user_ids": ids, "roles": held }),
-    )
+    app.send(AddFromPool {
+        track_slug: "engineering".into(),
+        user_ids: ids.to_vec(),
+        roles: held,
+    })
     .await
+}
+
+/// A list of the users of engineering's pool (`Pool`) or members (`Members`).
+fn at_engineering(scope: fn(String) -> UserScope, search: &str) -> UserQuery {
+    UserQuery {
+        scope: scope("engineering".into()),
+        search: search.into(),
+        ..UserQuery::default()
+    }
 }
 
 async fn the_pool_adds_the_selected_and_reports_who_already_was_a_member(app: TestApp) {
@@ -264,8 +257,7 @@ async fn the_pool_adds_the_selected_and_reports_who_already_was_a_member(app: Te
     let ids = pool(&app).await;
     let emails_before = outbox::Entity::find().count(&app.db).await.unwrap();
     let answer = add_from_pool(&app, &ids[..4], roles(&[Role::Mentee])).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let summary: PoolAddSummary = serde_json::from_str(&answer.body).unwrap();
+    let summary: PoolAddSummary = answer.ok();
     assert_eq!(summary.added, ["P3 Pool", "P4 Pool"]);
     assert_eq!(summary.already, ["P1 Pool", "P2 Pool"]);
     assert_eq!(summary.emails_queued, 2);
@@ -301,31 +293,25 @@ async fn the_pool_adds_the_selected_and_reports_who_already_was_a_member(app: Te
 async fn select_all_matching_leaves_out_members_of_the_track(app: TestApp) {
     signed_in(&app).await;
     let ids = pool(&app).await;
-    let matching = |query: serde_json::Value| {
+    let matching = |query: UserQuery| {
         let app = &app;
         async move {
-            let answer = app
-                .call_json("pool_matching_ids", serde_json::json!({ "query": query }))
-                .await;
-            assert_eq!(answer.status, 200, "{}", answer.body);
-            let mut found: Vec<i64> = serde_json::from_str(&answer.body).unwrap();
+            let mut found = app.send_ok(PoolMatchingIds { query }).await;
             found.sort();
             found
         }
     };
-    let everyone = matching(serde_json::json!({ "scope": { "Pool": "engineering" } })).await;
-    assert_eq!(everyone, ids[2..].to_vec());
-    let searched =
-        matching(serde_json::json!({ "scope": { "Pool": "engineering" }, "search": "p4" })).await;
+    let all = matching(at_engineering(UserScope::Pool, "")).await;
+    assert_eq!(all, ids[2..].to_vec());
+    let searched = matching(at_engineering(UserScope::Pool, "p4")).await;
     assert_eq!(searched, vec![ids[3]]);
 
     // The list marks members, filters by role, and pages like the others.
-    let answer = app
-        .call_json(
-            "users",
-            serde_json::json!({ "query": { "scope": { "Pool": "engineering" }, "role": "mentor" } }),
-        )
-        .await;
+    let query = UserQuery {
+        role: Some(Role::Mentor),
+        ..at_engineering(UserScope::Pool, "")
+    };
+    let answer = app.send(ListUsers { query }).await;
     let page: UserPage = serde_json::from_str(&answer.body).unwrap();
     let emails: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["p1@example.com", "p2@example.com"]);
@@ -335,18 +321,21 @@ async fn the_members_list_is_for_the_tracks_admins(app: TestApp) {
     signed_in(&app).await;
     pool(&app).await;
     let eve = app.admin_client("eve@example.com", &["engineering"]).await;
-    let query = |slug: &str| serde_json::json!({ "query": { "scope": { "Members": slug }, "search": "pool" } });
-    let answer = eve.call_json("users", query("engineering")).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+    let members = |slug: &str| ListUsers {
+        query: UserQuery {
+            scope: UserScope::Members(slug.into()),
+            search: "pool".into(),
+            ..UserQuery::default()
+        },
+    };
+    let page = eve.send_ok(members("engineering")).await;
     assert_eq!(page.total, 2);
-    assert_eq!(
-        eve.call_json("users", query("leadership")).await.status,
-        403
-    );
+    assert_eq!(eve.send(members("leadership")).await.status, 403);
     // The pool is open to track admins here (the demo instance allows it).
-    let pool_query = serde_json::json!({ "query": { "scope": { "Pool": "engineering" } } });
-    assert_eq!(eve.call_json("users", pool_query).await.status, 200);
+    let pool = ListUsers {
+        query: at_engineering(UserScope::Pool, ""),
+    };
+    assert_eq!(eve.send(pool).await.status, 200);
 }
 
 static POOL_CLOSED: LazyLock<String> =
@@ -362,18 +351,18 @@ async fn track_admins_are_refused_the_pool_when_the_instance_closes_it(app: Test
     let ids = pool(&app).await;
     let eve = app.admin_client("eve@example.com", &["engineering"]).await;
     let overview = eve
-        .call("track_overview", &[("slug", "engineering")])
+        .send(TrackOverview {
+            slug: "engineering".into(),
+        })
         .await
         .json();
     assert_eq!(overview["pool_allowed"], false, "the entry is hidden");
-    let pool_query = serde_json::json!({ "query": { "scope": { "Pool": "engineering" } } });
-    assert_eq!(eve.call_json("users", pool_query.clone()).await.status, 403);
-    assert_eq!(
-        eve.call_json("pool_matching_ids", pool_query.clone())
-            .await
-            .status,
-        403
-    );
+    let query = at_engineering(UserScope::Pool, "");
+    let pool = ListUsers {
+        query: query.clone(),
+    };
+    assert_eq!(eve.send(pool.clone()).await.status, 403);
+    assert_eq!(eve.send(PoolMatchingIds { query }).await.status, 403);
     assert_eq!(
         add_from_pool(&eve, &ids[2..], roles(&[Role::Mentee]))
             .await
@@ -382,7 +371,7 @@ async fn track_admins_are_refused_the_pool_when_the_instance_closes_it(app: Test
     );
     assert_eq!(roles_in(&app, "p3@example.com", "engineering").await, None);
     // A global admin still may.
-    assert_eq!(app.call_json("users", pool_query).await.status, 200);
+    assert_eq!(app.send(pool).await.status, 200);
     // Adding one person by hand stays open to the track's admin.
     let person = form("Nia", "New", "nia@example.com", &[]);
     assert_eq!(

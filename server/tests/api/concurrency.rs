@@ -1,9 +1,8 @@
 //! Imports at the same time (issue 9, docs/access-and-security.md): eight imports of
 //! overlapping people, applied at once, on SQLite and PostgreSQL.
 
-use crate::helpers::{import, roles_in, signed_in, Imported, TestApp};
+use crate::helpers::{import_at, roles_in, signed_in, Imported, TestApp};
 use app::backend::entities::{outbox, user};
-use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -38,14 +37,7 @@ fn file(i: usize) -> String {
 }
 
 async fn run(app: &TestApp, i: usize) -> Imported {
-    import(
-        app,
-        Some("engineering"),
-        &file(i),
-        RoleChoice::Everyone(Roles::empty().with(role_of(i))),
-        10,
-    )
-    .await
+    import_at(app, "engineering", &file(i), &[role_of(i)]).await
 }
 
 async fn eight_imports_at_once_create_each_person_once_with_every_role_asked(app: TestApp) {

@@ -7,11 +7,13 @@
 
 use crate::helpers::server_binary::{start_server, Server};
 use crate::helpers::smtp_sink::SmtpSink;
-use crate::helpers::Db;
+use crate::helpers::{create_admin, everyone, login, Db, Encoding, ServerCall};
+use app::api::imports::{ApplyBatch, FinishImport, LoadImportContext, StartImport};
 use app::backend::entities::{import_row, membership, outbox, user};
-use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{Email, NewPassword, OutboxStatus, Role, Roles};
+use app::domain::csv_upload::{read_table, Delimiter, Mapping};
+use app::domain::{OutboxStatus, Role};
 use app::{ImportCounts, ImportPlan};
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,9 +39,8 @@ async fn signed_in_client(base: &str) -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap();
-    let answer = client
-        .post(format!("{base}/api/login"))
-        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+    let answer = ServerCall::new(login("ann@example.com", PASSWORD))
+        .request(&client, base)
         .send()
         .await
         .unwrap();
@@ -47,20 +48,17 @@ async fn signed_in_client(base: &str) -> reqwest::Client {
     client
 }
 
-async fn call(
-    client: &reqwest::Client,
-    base: &str,
-    name: &str,
-    body: serde_json::Value,
-) -> reqwest::Result<String> {
-    let answer = client
-        .post(format!("{base}/api/{name}"))
-        .json(&body)
-        .send()
-        .await?;
+/// Calls a server function of the server at `base` as `client`: its
+/// answer, which must be a 200, or the error of a server that went away.
+async fn call<F>(client: &reqwest::Client, base: &str, args: F) -> reqwest::Result<String>
+where
+    F: ServerFn + serde::Serialize + Sync + 'static,
+    F::Protocol: Encoding,
+{
+    let answer = ServerCall::new(args).request(client, base).send().await?;
     let status = answer.status();
     let text = answer.text().await?;
-    assert_eq!(status, 200, "{name}: {text}");
+    assert_eq!(status, 200, "{}: {text}", F::PATH);
     Ok(text)
 }
 
@@ -92,7 +90,7 @@ async fn started_import(
     Server,
     DatabaseConnection,
     reqwest::Client,
-    Vec<serde_json::Value>,
+    Vec<ApplyBatch>,
     i64,
 ) {
     write_instance(dir, 10);
@@ -123,60 +121,38 @@ fn write_instance(dir: &Path, hold_minutes: u32) {
 /// global admin.
 async fn with_admin(server: &Server, url: &str) -> (DatabaseConnection, reqwest::Client) {
     let db = server::db::connect(url).await.unwrap();
-    app::backend::accounts::create_admin(
-        &db,
-        &Email::parse("ann@example.com").unwrap(),
-        &[],
-        Some(NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
-    )
-    .await
-    .unwrap();
+    create_admin(&db, "ann@example.com", &[], PASSWORD).await;
     (db, signed_in_client(&server.base).await)
 }
 
 /// Starts importing `text` into Engineering, everyone a mentee: the
 /// batches as `apply_batch` takes them, and the import's id.
-async fn start_import(
-    client: &reqwest::Client,
-    base: &str,
-    text: &str,
-) -> (Vec<serde_json::Value>, i64) {
+async fn start_import(client: &reqwest::Client, base: &str, text: &str) -> (Vec<ApplyBatch>, i64) {
     let table = read_table(text, Delimiter::Comma, ROWS).unwrap();
-    let context: app::ImportContext = serde_json::from_str(
-        &call(
-            client,
-            base,
-            "import_context",
-            serde_json::json!({ "track_slug": "engineering", "dormant": false }),
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let ask = LoadImportContext {
+        track_slug: Some("engineering".into()),
+        dormant: false,
+    };
+    let context: app::ImportContext =
+        serde_json::from_str(&call(client, base, ask).await.unwrap()).unwrap();
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "people.csv".into(),
         file_hash: "crash".into(),
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &context.fields, false),
-        roles: RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
+        roles: everyone(&[Role::Mentee]),
         rows_total: table.rows.len() as u32,
     };
-    let import_id: i64 = serde_json::from_str(
-        &call(
-            client,
-            base,
-            "start_import",
-            serde_json::json!({ "plan": plan }),
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
-    let batches: Vec<serde_json::Value> = table
+    let import_id: i64 =
+        serde_json::from_str(&call(client, base, StartImport { plan }).await.unwrap()).unwrap();
+    let batches: Vec<ApplyBatch> = table
         .rows
         .chunks(BATCH)
-        .map(|rows| serde_json::json!({ "import_id": import_id, "rows": rows }))
+        .map(|rows| ApplyBatch {
+            import_id,
+            rows: rows.to_vec(),
+        })
         .collect();
     (batches, import_id)
 }
@@ -203,7 +179,7 @@ async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: D
         );
         tokio::spawn(async move {
             for batch in batches {
-                if call(&client, &base, "apply_batch", batch).await.is_err() {
+                if call(&client, &base, batch).await.is_err() {
                     return;
                 }
                 applied.fetch_add(1, Ordering::SeqCst);
@@ -247,21 +223,11 @@ async fn killed_mid_import_leaves_whole_batches_and_a_retry_completes_it(kind: D
     let server = start_server(dir.path(), &url, None);
     let client = signed_in_client(&server.base).await;
     for batch in batches {
-        call(&client, &server.base, "apply_batch", batch)
-            .await
-            .unwrap();
+        call(&client, &server.base, batch).await.unwrap();
     }
-    let counts: ImportCounts = serde_json::from_str(
-        &call(
-            &client,
-            &server.base,
-            "finish_import",
-            serde_json::json!({ "import_id": import_id }),
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let finish = FinishImport { import_id };
+    let counts: ImportCounts =
+        serde_json::from_str(&call(&client, &server.base, finish).await.unwrap()).unwrap();
     assert_eq!(counts.created as usize, ROWS);
     assert_eq!(
         totals(&db).await,
@@ -295,13 +261,16 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
     let big: Vec<_> = batches
         .iter()
         .take(4)
-        .flat_map(|b| b["rows"].as_array().unwrap().clone())
+        .flat_map(|b| b.rows.clone())
         .collect();
     let in_flight = {
         let (client, base) = (client.clone(), server.base.clone());
-        let batch = serde_json::json!({ "import_id": import_id, "rows": big });
+        let batch = ApplyBatch {
+            import_id,
+            rows: big,
+        };
         tokio::spawn(async move {
-            let answer = call(&client, &base, "apply_batch", batch).await;
+            let answer = call(&client, &base, batch).await;
             (answer, Instant::now())
         })
     };
@@ -357,18 +326,11 @@ async fn stopped_while_mailing_every_email_goes_once(kind: Db) {
     }
     let (batches, import_id) = start_import(&client, &server.base, &text).await;
     for batch in batches {
-        call(&client, &server.base, "apply_batch", batch)
-            .await
-            .unwrap();
+        call(&client, &server.base, batch).await.unwrap();
     }
-    call(
-        &client,
-        &server.base,
-        "finish_import",
-        serde_json::json!({ "import_id": import_id }),
-    )
-    .await
-    .unwrap();
+    call(&client, &server.base, FinishImport { import_id })
+        .await
+        .unwrap();
 
     assert!(
         !sink.wait_for(1).await.is_empty(),

@@ -1,22 +1,21 @@
 //! Import history (docs/history-and-undo.md): what is listed, to whom, and one import's
 //! rows — on SQLite and PostgreSQL.
 
-use crate::helpers::{import, signed_in, TestApp};
-use app::api::history::{HistoryPage, ImportDetail};
+use crate::helpers::{everyone, import, import_at, signed_in, TestApp};
+use app::api::history::{HistoryPage, ImportDetail, ImportHistory, LoadImportDetail};
 use app::domain::csv_upload::{RoleChoice, RowOutcome};
 use app::domain::Role;
 
 async fn history(app: &TestApp, track: Option<&str>) -> crate::helpers::Answer {
-    app.call_json(
-        "import_history",
-        serde_json::json!({ "track_slug": track, "page": 0 }),
-    )
+    app.send(ImportHistory {
+        track_slug: track.map(str::to_owned),
+        page: 0,
+    })
     .await
 }
 
 fn page(answer: crate::helpers::Answer) -> HistoryPage {
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    answer.ok()
 }
 
 on_both_databases!(
@@ -32,12 +31,11 @@ async fn a_state_the_code_does_not_know_is_an_error_not_a_guess(app: TestApp) {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     signed_in(&app).await;
-    let done = import(
+    let done = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nA,One,a@example.com\n",
-        RoleChoice::Everyone([Role::Mentee].into_iter().collect()),
-        10,
+        &[Role::Mentee],
     )
     .await;
     assert_eq!(page(history(&app, None).await).imports.len(), 1);
@@ -47,9 +45,7 @@ async fn a_state_the_code_does_not_know_is_an_error_not_a_guess(app: TestApp) {
         .exec(&app.db)
         .await
         .unwrap();
-    let detail = app
-        .call_json("import_detail", serde_json::json!({ "id": done.id }))
-        .await;
+    let detail = app.send(LoadImportDetail { id: done.id }).await;
     assert_eq!(detail.status, 500, "{}", detail.body);
     import_entity::Entity::update_many()
         .col_expr(import_entity::Column::Status, Expr::value("paused"))
@@ -63,7 +59,7 @@ async fn a_state_the_code_does_not_know_is_an_error_not_a_guess(app: TestApp) {
 
 async fn every_import_is_listed_newest_first_for_those_with_rights(app: TestApp) {
     signed_in(&app).await;
-    let mentees = RoleChoice::Everyone([Role::Mentee].into_iter().collect());
+    let mentees = everyone(&[Role::Mentee]);
     import(
         &app,
         None,
@@ -127,30 +123,14 @@ async fn every_import_is_listed_newest_first_for_those_with_rights(app: TestApp)
         "the global history is for global admins"
     );
     let other = everything.imports[0].id;
-    assert_eq!(
-        eve.call_json("import_detail", serde_json::json!({ "id": other }))
-            .await
-            .status,
-        403
-    );
+    assert_eq!(eve.send(LoadImportDetail { id: other }).await.status, 403);
 }
 
 async fn one_import_shows_each_row_with_its_outcome_and_errors(app: TestApp) {
     signed_in(&app).await;
     let text = "First Name,Last Name,Email,Department\nA,One,a@example.com,Sales\nB,,b@example.com,\nC,Three,c@,engineering\n";
-    let done = import(
-        &app,
-        Some("engineering"),
-        text,
-        RoleChoice::Everyone([Role::Mentor].into_iter().collect()),
-        10,
-    )
-    .await;
-    let answer = app
-        .call_json("import_detail", serde_json::json!({ "id": done.id }))
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let detail: ImportDetail = serde_json::from_str(&answer.body).unwrap();
+    let done = import_at(&app, "engineering", text, &[Role::Mentor]).await;
+    let detail: ImportDetail = app.send_ok(LoadImportDetail { id: done.id }).await;
     let outcomes: Vec<(u64, RowOutcome, usize)> = detail
         .rows
         .iter()
@@ -166,10 +146,6 @@ async fn one_import_shows_each_row_with_its_outcome_and_errors(app: TestApp) {
     );
     assert_eq!(detail.rows[0].email.as_deref(), Some("a@example.com"));
     assert_eq!(detail.summary.counts.skipped, 2);
-    assert_eq!(
-        app.call_json("import_detail", serde_json::json!({ "id": done.id + 99 }))
-            .await
-            .status,
-        404
-    );
+    let missing = LoadImportDetail { id: done.id + 99 };
+    assert_eq!(app.send(missing).await.status, 404);
 }

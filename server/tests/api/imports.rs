@@ -1,42 +1,40 @@
 //! Applying CSV imports on the server (docs/importing.md, step 4): semantics,
 //! retries, errors inside a batch and rights — on SQLite and PostgreSQL.
 
-use crate::helpers::{import, roles_in, signed_in, TestApp};
+use crate::helpers::{
+    everyone, import, import_at, profile_answer, roles, roles_in, signed_in, user_by_email, TestApp,
+};
+use app::api::imports::{ApplyBatch, FinishImport, KnownPeople, LoadImportContext, StartImport};
+use app::api::overview::{GlobalOverview, InstanceOverview, TrackOverview};
 use app::backend::entities::stored::Named;
-use app::backend::entities::{membership, outbox, profile_answer, profile_field, user};
-use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::{ImportKind, Role, Roles, SystemEmail};
+use app::backend::entities::{membership, outbox, user};
+use app::domain::csv_upload::{read_table, CsvRow, Delimiter, Mapping, RoleChoice, Target};
+use app::domain::{ImportKind, Role, SystemEmail};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 const HEADER: &str = "First Name,Last Name,Email,Department,Job Title\n";
 
-fn roles(list: &[Role]) -> RoleChoice {
-    RoleChoice::Everyone(list.iter().copied().collect())
-}
-
-async fn user_named(app: &TestApp, email: &str) -> user::Model {
-    user::Entity::find()
-        .filter(user::Column::EmailNormalized.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn answer_of(app: &TestApp, email: &str, key: &str) -> Option<String> {
-    let u = user_named(app, email).await;
-    let f = profile_field::Entity::find()
-        .filter(profile_field::Column::Key.eq(key))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    profile_answer::Entity::find_by_id((u.id, f.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .map(|a| a.value)
+/// A plan for a one-line file of first name, last name and email, mapped
+/// as such, to start at `track` with `roles`.
+fn one_line_plan(track: Option<&str>, roles: RoleChoice) -> StartImport {
+    StartImport {
+        plan: ImportPlan {
+            track_slug: track.map(str::to_owned),
+            file_name: "x.csv".into(),
+            file_hash: "x".into(),
+            headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
+            mapping: Mapping {
+                columns: vec![
+                    Some(Target::FirstName),
+                    Some(Target::LastName),
+                    Some(Target::Email),
+                ],
+            },
+            roles,
+            rows_total: 1,
+        },
+    }
 }
 
 on_both_databases!(
@@ -74,7 +72,7 @@ async fn roles_can_come_from_a_column(app: TestApp) {
 async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: TestApp) {
     signed_in(&app).await;
     let text = format!("{HEADER}Zoë,Lee, Zoe@Example.com ,Engineering,Engineer\n");
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentee]).await;
     assert_eq!(done.outcome(2), RowOutcome::Created);
     assert_eq!(
         (
@@ -84,7 +82,7 @@ async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: Te
         ),
         (1, 1, 1)
     );
-    let u = user_named(&app, "zoe@example.com").await;
+    let u = user_by_email(&app, "zoe@example.com").await.unwrap();
     assert_eq!(
         (u.email.as_str(), u.first_name.as_str()),
         ("Zoe@Example.com", "Zoë"),
@@ -92,10 +90,10 @@ async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: Te
     );
     assert_eq!(
         roles_in(&app, "zoe@example.com", "engineering").await,
-        Some(Roles::empty().with(Role::Mentee))
+        Some(roles(&[Role::Mentee]))
     );
     assert_eq!(
-        answer_of(&app, "zoe@example.com", "department")
+        profile_answer(&app, "zoe@example.com", "department")
             .await
             .as_deref(),
         Some("Engineering")
@@ -111,8 +109,7 @@ async fn a_new_email_creates_the_user_their_membership_answers_and_email(app: Te
         mail.not_before > mail.created_at,
         "held for the undo window"
     );
-    let license =
-        app.call("instance_overview", &[]).await.json()["license"]["active_users"].clone();
+    let license = app.send(InstanceOverview {}).await.json()["license"]["active_users"].clone();
     assert_eq!(license, 1);
 }
 
@@ -121,10 +118,10 @@ async fn a_dormant_user_and_a_member_of_another_track_join(app: TestApp) {
     let dormant = format!("{HEADER}Dee,Orm,dee@example.com,,\n");
     import(&app, None, &dormant, RoleChoice::Dormant, 10).await;
     let other = format!("{HEADER}Lea,Der,lea@example.com,,\n");
-    import(&app, Some("leadership"), &other, roles(&[Role::Mentor]), 10).await;
+    import_at(&app, "leadership", &other, &[Role::Mentor]).await;
 
     let text = format!("{HEADER}Dee,Orm,dee@example.com,,\nLea,Der,LEA@example.com,,\n");
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentor]).await;
     assert_eq!(done.outcome(2), RowOutcome::Added);
     assert_eq!(done.outcome(3), RowOutcome::Added);
     assert_eq!(
@@ -149,8 +146,8 @@ async fn a_dormant_user_and_a_member_of_another_track_join(app: TestApp) {
 async fn an_existing_member_gains_roles_and_keeps_the_old_ones(app: TestApp) {
     signed_in(&app).await;
     let text = format!("{HEADER}Mo,Lee,mo@example.com,,\n");
-    import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    import_at(&app, "engineering", &text, &[Role::Mentor]).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentee]).await;
     assert_eq!(done.outcome(2), RowOutcome::RolesAdded);
     assert_eq!(done.counts.roles_added, 1);
     assert_eq!(
@@ -161,41 +158,38 @@ async fn an_existing_member_gains_roles_and_keeps_the_old_ones(app: TestApp) {
         .await
         .unwrap();
     assert!(held.contains(Role::Mentor) && held.contains(Role::Mentee));
-    let again = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let again = import_at(&app, "engineering", &text, &[Role::Mentor]).await;
     assert_eq!(again.outcome(2), RowOutcome::Updated, "nothing new to add");
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 1);
 }
 
 async fn mapped_values_overwrite_and_unmapped_fields_are_left_alone(app: TestApp) {
     signed_in(&app).await;
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}Al,Lee,al@example.com,Sales,Clerk\n"),
-        roles(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     let update = "Email,First Name,Last Name,Department\nal@example.com,Albert,Lee,Finance\n";
     let done = import(&app, None, update, RoleChoice::Dormant, 10).await;
     assert_eq!(done.outcome(2), RowOutcome::Updated);
     assert_eq!(
-        answer_of(&app, "al@example.com", "department")
+        profile_answer(&app, "al@example.com", "department")
             .await
             .as_deref(),
         Some("Finance")
     );
     assert_eq!(
-        answer_of(&app, "al@example.com", "job_title")
+        profile_answer(&app, "al@example.com", "job_title")
             .await
             .as_deref(),
         Some("Clerk"),
         "unmapped: untouched"
     );
-    assert_eq!(
-        user_named(&app, "al@example.com").await.first_name,
-        "Albert"
-    );
+    let al = user_by_email(&app, "al@example.com").await.unwrap();
+    assert_eq!(al.first_name, "Albert");
     assert!(
         roles_in(&app, "al@example.com", "engineering")
             .await
@@ -208,7 +202,7 @@ async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
     signed_in(&app).await;
     let text = format!("{HEADER}A,One,a@example.com,,\nB,Two,b@example.com,,\n");
     let table = read_table(&text, Delimiter::Comma, 10).unwrap();
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentor]).await;
     // The same batch again, as a browser retries after a lost answer.
     let reopened = app::backend::entities::import::Entity::update_many()
         .col_expr(
@@ -220,10 +214,10 @@ async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
         .unwrap();
     assert_eq!(reopened.rows_affected, 1);
     let retry = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": done.id, "rows": table.rows }),
-        )
+        .send(ApplyBatch {
+            import_id: done.id,
+            rows: table.rows,
+        })
         .await;
     let rows: Vec<RowResult> = serde_json::from_str(&retry.body).unwrap();
     assert_eq!(
@@ -233,10 +227,7 @@ async fn a_retried_batch_creates_nothing_twice(app: TestApp) {
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 2);
     assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 2);
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 2);
-    let counts = app
-        .call_json("finish_import", serde_json::json!({ "import_id": done.id }))
-        .await
-        .json();
+    let counts = app.send(FinishImport { import_id: done.id }).await.json();
     assert_eq!(counts["created"], 2, "counted once");
 }
 
@@ -245,7 +236,7 @@ async fn a_failing_row_leaves_the_rest_of_its_batch_written(app: TestApp) {
     let text = format!(
         "{HEADER}A,One,a@example.com,,\nB,Two,john@,,\nC,Three,c@example.com,engineering,\n"
     );
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentor]).await;
     assert_eq!(done.outcome(2), RowOutcome::Created);
     assert_eq!(done.outcome(3), RowOutcome::Skipped);
     assert_eq!(done.outcome(4), RowOutcome::Skipped);
@@ -263,7 +254,14 @@ async fn a_repeated_email_in_a_later_batch_is_refused(app: TestApp) {
     signed_in(&app).await;
     let text =
         format!("{HEADER}A,One,a@example.com,,\nB,Two,b@example.com,,\nA,Again,A@example.com,,\n");
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 2).await;
+    let done = import(
+        &app,
+        Some("engineering"),
+        &text,
+        everyone(&[Role::Mentor]),
+        2,
+    )
+    .await;
     let repeat = done.rows.iter().find(|r| r.line == 4).unwrap();
     assert_eq!(repeat.outcome, RowOutcome::Skipped);
     assert!(
@@ -271,7 +269,8 @@ async fn a_repeated_email_in_a_later_batch_is_refused(app: TestApp) {
         "{:?}",
         repeat.errors
     );
-    assert_eq!(user_named(&app, "a@example.com").await.last_name, "One");
+    let a = user_by_email(&app, "a@example.com").await.unwrap();
+    assert_eq!(a.last_name, "One");
 }
 
 async fn a_dormant_import_adds_no_membership_and_sends_nothing(app: TestApp) {
@@ -281,7 +280,7 @@ async fn a_dormant_import_adds_no_membership_and_sends_nothing(app: TestApp) {
     assert_eq!(done.counts.created, 2);
     assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 0);
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 0);
-    let overview = app.call("global_overview", &[]).await.json();
+    let overview = app.send(GlobalOverview {}).await.json();
     assert_eq!(
         (
             overview["license"]["active_users"].clone(),
@@ -294,46 +293,29 @@ async fn a_dormant_import_adds_no_membership_and_sends_nothing(app: TestApp) {
 async fn nobody_applies_an_import_they_have_no_rights_to(app: TestApp) {
     signed_in(&app).await;
     let tara = app.admin_client("tara@example.com", &["leadership"]).await;
-    let plan = serde_json::json!({ "plan": {
-        "track_slug": "engineering", "file_name": "x.csv", "file_hash": "x",
-        "headers": ["First Name", "Last Name", "Email"],
-        "mapping": { "columns": ["FirstName", "LastName", "Email"] },
-        "roles": { "Everyone": 1 }, "rows_total": 1 } });
+    let plan = one_line_plan(Some("engineering"), everyone(&[Role::Mentor]));
+    assert_eq!(tara.send(plan.clone()).await.status, 403);
+    let dormant = one_line_plan(None, RoleChoice::Dormant);
     assert_eq!(
-        tara.call_json("start_import", plan.clone()).await.status,
-        403
-    );
-    let dormant = serde_json::json!({ "plan": { "track_slug": null, "file_name": "x.csv", "file_hash": "x",
-        "headers": ["First Name", "Last Name", "Email"],
-        "mapping": { "columns": ["FirstName", "LastName", "Email"] }, "roles": "Dormant", "rows_total": 1 } });
-    assert_eq!(
-        tara.call_json("start_import", dormant).await.status,
+        tara.send(dormant).await.status,
         403,
         "dormant imports are for global admins"
     );
 
     // An import of Ann's at engineering cannot be fed by Tara.
-    let started = app.call_json("start_import", plan).await;
+    let started = app.send(plan).await;
     let id: i64 = serde_json::from_str(&started.body).unwrap();
-    let rows = serde_json::json!([{ "line": 2, "cells": ["A", "B", "a@example.com"] }]);
-    let answer = tara
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": rows }),
-        )
-        .await;
+    let batch = ApplyBatch {
+        import_id: id,
+        rows: vec![CsvRow {
+            line: 2,
+            cells: ["A", "B", "a@example.com"].into_iter().collect(),
+        }],
+    };
+    let answer = tara.send(batch.clone()).await;
     assert_eq!(answer.status, 403);
     let anonymous = TestApp::anonymous_like(&app);
-    assert_eq!(
-        anonymous
-            .call_json(
-                "apply_batch",
-                serde_json::json!({ "import_id": id, "rows": rows })
-            )
-            .await
-            .status,
-        401
-    );
+    assert_eq!(anonymous.send(batch).await.status, 401);
     assert_eq!(
         user::Entity::find().count(&app.db).await.unwrap(),
         0,
@@ -353,29 +335,34 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
         10,
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         &format!("{HEADER}L,Ead,lea@example.com,,\n"),
-        roles(&[Role::Mentor]),
-        10,
+        &[Role::Mentor],
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}E,Ng,eng@example.com,,\n"),
-        roles(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
 
-    let ask = serde_json::json!({
-        "track_slug": "engineering",
-        "emails": [" DEE@example.com", "lea@example.com", "eng@example.com", "new@example.com"],
-    });
+    let ask = |track: Option<&str>, emails: &[&str]| KnownPeople {
+        track_slug: track.map(str::to_owned),
+        emails: emails.iter().map(|e| e.to_string()).collect(),
+    };
+    let emails = [
+        " DEE@example.com",
+        "lea@example.com",
+        "eng@example.com",
+        "new@example.com",
+    ];
+    let engineering = ask(Some("engineering"), &emails);
     let known: Vec<app::KnownPerson> =
-        serde_json::from_str(&app.call_json("known_people", ask.clone()).await.body).unwrap();
+        serde_json::from_str(&app.send(engineering.clone()).await.body).unwrap();
     let by_email: std::collections::HashMap<_, _> =
         known.iter().map(|k| (k.email.as_str(), k)).collect();
     assert_eq!(by_email.len(), 3, "unknown emails are left out");
@@ -387,22 +374,22 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
     );
     assert_eq!(
         by_email["eng@example.com"].roles_in_track,
-        Some(Roles::empty().with(Role::Mentee))
+        Some(roles(&[Role::Mentee]))
     );
 
     let tara = app.admin_client("tara@example.com", &["leadership"]).await;
-    assert_eq!(tara.call_json("known_people", ask).await.status, 403);
-    let global = serde_json::json!({ "track_slug": null, "emails": ["dee@example.com"] });
-    assert_eq!(tara.call_json("known_people", global).await.status, 403);
+    assert_eq!(tara.send(engineering).await.status, 403);
+    let global = ask(None, &["dee@example.com"]);
+    assert_eq!(tara.send(global).await.status, 403);
 
     // The preview asks in chunks; one call asking about more is refused.
     let most = app::api::imports::KNOWN_PEOPLE_PER_CALL;
     let many: Vec<String> = (0..=most).map(|i| format!("p{i}@example.com")).collect();
     let too_many = app
-        .call_json(
-            "known_people",
-            serde_json::json!({ "track_slug": "engineering", "emails": many }),
-        )
+        .send(KnownPeople {
+            track_slug: Some("engineering".into()),
+            emails: many.clone(),
+        })
         .await;
     assert_eq!(too_many.status, 422, "{}", too_many.body);
     assert!(
@@ -411,10 +398,10 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
         too_many.body
     );
     let enough = app
-        .call_json(
-            "known_people",
-            serde_json::json!({ "track_slug": "engineering", "emails": &many[..most] }),
-        )
+        .send(KnownPeople {
+            track_slug: Some("engineering".into()),
+            emails: many[..most].to_vec(),
+        })
         .await;
     assert_eq!(enough.status, 200, "{}", enough.body);
 }
@@ -436,20 +423,15 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
         file_hash: "x".into(),
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &[], false),
-        roles: roles(&[Role::Mentee]),
+        roles: everyone(&[Role::Mentee]),
         rows_total: n as u32,
     };
-    let id: i64 = serde_json::from_str(
-        &app.call_json("start_import", serde_json::json!({ "plan": plan }))
-            .await
-            .body,
-    )
-    .unwrap();
-    let batch = serde_json::json!({ "import_id": id, "rows": table.rows });
-    let (first, second) = tokio::join!(
-        app.call_json("apply_batch", batch.clone()),
-        app.call_json("apply_batch", batch)
-    );
+    let id: i64 = serde_json::from_str(&app.send(StartImport { plan }).await.body).unwrap();
+    let batch = ApplyBatch {
+        import_id: id,
+        rows: table.rows,
+    };
+    let (first, second) = tokio::join!(app.send(batch.clone()), app.send(batch));
     assert_eq!(
         (first.status, second.status),
         (200, 200),
@@ -463,10 +445,7 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
         n,
         "one email each, not two"
     );
-    let counts = app
-        .call_json("finish_import", serde_json::json!({ "import_id": id }))
-        .await
-        .json();
+    let counts = app.send(FinishImport { import_id: id }).await.json();
     assert_eq!(counts["created"], n, "counted once");
 }
 
@@ -493,11 +472,10 @@ async fn start(app: &TestApp, text: &str) -> crate::helpers::Answer {
         file_hash: "test".into(),
         mapping: Mapping::suggest(&table.headers, &[], false),
         headers: table.headers,
-        roles: roles(&[Role::Mentee]),
+        roles: everyone(&[Role::Mentee]),
         rows_total: table.rows.len() as u32,
     };
-    app.call_json("start_import", serde_json::json!({ "plan": plan }))
-        .await
+    app.send(StartImport { plan }).await
 }
 
 on_both_databases!(
@@ -511,10 +489,11 @@ async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
     signed_in(&app).await;
     crate::helpers::switch_off(&app, "engineering", app::domain::SystemEmail::NewMentor).await;
 
-    let ask = serde_json::json!({ "track_slug": "engineering", "dormant": false });
-    let answer = app.call_json("import_context", ask.clone()).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let context: app::ImportContext = serde_json::from_str(&answer.body).unwrap();
+    let ask = LoadImportContext {
+        track_slug: Some("engineering".into()),
+        dormant: false,
+    };
+    let context: app::ImportContext = app.send_ok(ask.clone()).await;
     assert_eq!(context.track.unwrap().slug, "engineering");
     assert_eq!(context.row_limit, 1_000);
     assert_eq!(context.license.limit, 250);
@@ -525,7 +504,7 @@ async fn the_wizard_learns_fields_limits_and_switched_off_emails(app: TestApp) {
     );
 
     let tara = app.admin_client("tara@example.com", &["leadership"]).await;
-    assert_eq!(tara.call_json("import_context", ask).await.status, 403);
+    assert_eq!(tara.send(ask).await.status, 403);
 }
 
 async fn an_import_over_the_licence_is_refused_and_writes_nothing(app: TestApp) {
@@ -535,12 +514,11 @@ async fn an_import_over_the_licence_is_refused_and_writes_nothing(app: TestApp) 
     let started = start(&app, &text).await;
     let id: i64 = serde_json::from_str(&started.body).unwrap();
     let table = read_table(&text, Delimiter::Comma, 1_000).unwrap();
-    let answer = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": table.rows }),
-        )
-        .await;
+    let batch = ApplyBatch {
+        import_id: id,
+        rows: table.rows,
+    };
+    let answer = app.send(batch.clone()).await;
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert!(
         answer.body.contains("over the licence of 2 by 1"),
@@ -552,12 +530,7 @@ async fn an_import_over_the_licence_is_refused_and_writes_nothing(app: TestApp) 
 
     // Within the licence the same import goes through.
     set_limits(&app, 3, 1_000).await;
-    let answer = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": table.rows }),
-        )
-        .await;
+    let answer = app.send(batch).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 3);
 }
@@ -588,11 +561,11 @@ async fn an_import_takes_no_more_rows_than_it_was_started_for(app: TestApp) {
     let id: i64 = serde_json::from_str(&started.body).unwrap();
     let more = format!("{two}C,C,c@example.com,,\nD,D,d@example.com,,\n");
     let rows = read_table(&more, Delimiter::Comma, 1_000).unwrap().rows;
-    let apply = |rows: &[app::domain::csv_upload::CsvRow]| {
-        app.call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": rows }),
-        )
+    let apply = |rows: &[CsvRow]| {
+        app.send(ApplyBatch {
+            import_id: id,
+            rows: rows.to_vec(),
+        })
     };
 
     // All four at once, or the two it declared and then two more.
@@ -624,7 +597,7 @@ async fn a_dormant_import_updates_an_active_users_profile_and_leaves_their_membe
 ) {
     signed_in(&app).await;
     let text = format!("{HEADER}Ann,Lee,ann.lee@example.com,Sales,\n");
-    import(&app, Some("engineering"), &text, roles(&[Role::Mentor]), 10).await;
+    import_at(&app, "engineering", &text, &[Role::Mentor]).await;
     let memberships = membership::Entity::find().all(&app.db).await.unwrap();
     let emails = outbox::Entity::find().count(&app.db).await.unwrap();
 
@@ -643,10 +616,10 @@ async fn a_dormant_import_updates_an_active_users_profile_and_leaves_their_membe
     assert_eq!(done.outcome(2), RowOutcome::Updated);
     assert_eq!(done.outcome(3), RowOutcome::Created);
 
-    let ann = user_named(&app, "ann.lee@example.com").await;
+    let ann = user_by_email(&app, "ann.lee@example.com").await.unwrap();
     assert_eq!(ann.last_name, "Lee-Park");
     assert_eq!(
-        answer_of(&app, "ann.lee@example.com", "department")
+        profile_answer(&app, "ann.lee@example.com", "department")
             .await
             .as_deref(),
         Some("Engineering")
@@ -657,7 +630,7 @@ async fn a_dormant_import_updates_an_active_users_profile_and_leaves_their_membe
         "memberships untouched"
     );
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), emails);
-    let overview = app.call("global_overview", &[]).await.json();
+    let overview = app.send(GlobalOverview {}).await.json();
     assert_eq!(overview["license"]["active_users"], 1);
     assert_eq!(overview["dormant_users"], 1);
 }
@@ -665,16 +638,18 @@ async fn a_dormant_import_updates_an_active_users_profile_and_leaves_their_membe
 async fn one_track_of_several_refuses_a_dormant_import(app: TestApp) {
     signed_in(&app).await;
     let overview = app
-        .call("track_overview", &[("slug", "engineering")])
+        .send(TrackOverview {
+            slug: "engineering".into(),
+        })
         .await
         .json();
     assert_eq!(overview["single_track"], false, "not offered");
 
     let context = app
-        .call_json(
-            "import_context",
-            serde_json::json!({ "track_slug": "engineering", "dormant": true }),
-        )
+        .send(LoadImportContext {
+            track_slug: Some("engineering".into()),
+            dormant: true,
+        })
         .await;
     assert_eq!(context.status, 422, "{}", context.body);
     assert!(
@@ -683,12 +658,8 @@ async fn one_track_of_several_refuses_a_dormant_import(app: TestApp) {
         context.body
     );
 
-    let plan = serde_json::json!({ "plan": {
-        "track_slug": "engineering", "file_name": "x.csv", "file_hash": "x",
-        "headers": ["First Name", "Last Name", "Email"],
-        "mapping": { "columns": ["FirstName", "LastName", "Email"] },
-        "roles": "Dormant", "rows_total": 1 } });
-    let started = app.call_json("start_import", plan).await;
+    let plan = one_line_plan(Some("engineering"), RoleChoice::Dormant);
+    let started = app.send(plan).await;
     assert_eq!(started.status, 422, "{}", started.body);
     assert_eq!(
         app::backend::entities::import::Entity::find()
@@ -726,10 +697,10 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
     signed_in(&app).await;
     // Its track admin, not only a global one, may use it.
     let tom = app.admin_client("tom@example.com", &["mentoring"]).await;
-    let overview = tom
-        .call("track_overview", &[("slug", "mentoring")])
-        .await
-        .json();
+    let mentoring = TrackOverview {
+        slug: "mentoring".into(),
+    };
+    let overview = tom.send(mentoring.clone()).await.json();
     assert_eq!(overview["single_track"], true, "offered");
 
     let text =
@@ -741,7 +712,7 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
     assert_eq!(membership::Entity::find().count(&app.db).await.unwrap(), 0);
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 0);
     assert_eq!(
-        answer_of(&app, "a@example.com", "department")
+        profile_answer(&app, "a@example.com", "department")
             .await
             .as_deref(),
         Some("Sales")
@@ -754,10 +725,7 @@ async fn a_single_track_program_offers_the_dormant_import_at_its_track(app: Test
         .unwrap();
     assert_eq!(*recorded.kind, ImportKind::CsvDormant);
     assert!(recorded.track_id.is_some());
-    let overview = tom
-        .call("track_overview", &[("slug", "mentoring")])
-        .await
-        .json();
+    let overview = tom.send(mentoring).await.json();
     assert_eq!(overview["license"]["active_users"], 0);
     assert_eq!(overview["members"], 0);
 }
@@ -769,7 +737,7 @@ async fn an_hr_export_is_applied_with_its_leading_zeros_and_its_repeat_skipped(a
         "/../fixtures/files/hris-export.csv"
     );
     let text = std::fs::read_to_string(path).unwrap();
-    let done = import(&app, Some("engineering"), &text, roles(&[Role::Mentee]), 10).await;
+    let done = import_at(&app, "engineering", &text, &[Role::Mentee]).await;
     assert_eq!(done.outcome(2), RowOutcome::Created);
     assert_eq!(
         done.outcome(3),
@@ -777,14 +745,14 @@ async fn an_hr_export_is_applied_with_its_leading_zeros_and_its_repeat_skipped(a
         "the same address as line 2"
     );
     assert_eq!(
-        answer_of(&app, "ann@example.com", "employee_id")
+        profile_answer(&app, "ann@example.com", "employee_id")
             .await
             .as_deref(),
         Some("000123"),
         "stored as written, zeros and all"
     );
     assert_eq!(
-        answer_of(&app, "ann@example.com", "years_experience")
+        profile_answer(&app, "ann@example.com", "years_experience")
             .await
             .as_deref(),
         Some("3.5")

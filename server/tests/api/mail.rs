@@ -3,10 +3,12 @@
 //! on SQLite and PostgreSQL.
 
 use crate::helpers::smtp_sink::SmtpSink;
-use crate::helpers::{import, signed_in, Db, TestApp};
+use crate::helpers::{everyone, import, import_at, signed_in, Db, TestApp};
+use app::api::emails::{EmailTemplate, LoadTrackEmails, SaveEmailTemplate};
+use app::api::undo::{PreviewUndo, UndoImport, UndoPlan};
 use app::backend::entities::outbox;
 use app::domain::csv_upload::RoleChoice;
-use app::domain::{OutboxStatus, Role, Roles};
+use app::domain::{OutboxStatus, Role, SystemEmail};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -23,10 +25,6 @@ async fn app_mailing_to(kind: Db, sink: Option<&SmtpSink>) -> Option<TestApp> {
         crate::helpers::spawn_app_with(kind, Some(&no_hold()), sink.map(|s| s.url.clone())).await?;
     signed_in(&app).await;
     Some(app)
-}
-
-fn everyone(list: &[Role]) -> RoleChoice {
-    RoleChoice::Everyone(list.iter().copied().collect::<Roles>())
 }
 
 async fn statuses(app: &TestApp) -> Vec<(String, OutboxStatus, i32)> {
@@ -89,23 +87,20 @@ async fn emails_go_to_the_address_on_file_with_international_domains_encoded(kin
         return;
     };
     let header = "First Name,Last Name,Email\n";
-    import(
+    import_at(
         &app,
-        Some("engineering"),
-        // The second Kate, with a full-width k, is the first one twice.
+        "engineering", // The second Kate, with a full-width k, is the first one twice.
         &format!(
             "{header}Kate,One,kate@x.org\nKate,Two,\u{FF4B}ate@x.org\nUli,Ünal,uli@bücher.de\n"
         ),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         &format!("{header}Kate,One,\u{FF4B}ate@x.org\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     sink.wait_for(3).await;
@@ -196,12 +191,11 @@ async fn a_refused_email_is_sent_again_later(kind: Db) {
     let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
         return;
     };
-    import(
+    import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         "First Name,Last Name,Email\nRe,Try,retry@example.com\n",
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     let received = sink.wait_for(1).await;
@@ -253,12 +247,11 @@ async fn without_smtp_each_email_is_an_eml_file(kind: Db) {
     let Some(app) = app_mailing_to(kind, None).await else {
         return;
     };
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nEm,Ell,eml@example.com\n",
-        everyone(&[Role::Mentor]),
-        10,
+        &[Role::Mentor],
     )
     .await;
     assert_eq!(settled(&app).await[0].1, OutboxStatus::Sent);
@@ -287,12 +280,11 @@ async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind:
         return;
     };
     signed_in(&app).await;
-    let imported = import(
+    let imported = import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         "First Name,Last Name,Email\nUn,Done,undone@example.com\n",
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     outbox::Entity::update_many()
@@ -310,17 +302,13 @@ async fn an_email_being_sent_when_its_import_is_undone_is_never_sent_again(kind:
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(statuses(&app).await[0].1, OutboxStatus::Sending);
-    let preview = app
-        .call_json("preview_undo", serde_json::json!({ "id": imported.id }))
-        .await;
-    assert_eq!(preview.status, 200, "{}", preview.body);
-    let plan: app::api::undo::UndoPlan = serde_json::from_str(&preview.body).unwrap();
+    let plan: UndoPlan = app.send_ok(PreviewUndo { id: imported.id }).await;
     assert_eq!(plan.counts.emails_sent, 1, "counted as possibly gone");
     let undone = app
-        .call_json(
-            "undo_import",
-            serde_json::json!({ "id": imported.id, "expected": plan.counts }),
-        )
+        .send(UndoImport {
+            id: imported.id,
+            expected: plan.counts,
+        })
         .await;
     assert_eq!(undone.status, 200, "{}", undone.body);
     // The refusal comes back, then the worker polls again several times.
@@ -338,37 +326,29 @@ async fn templates_are_checked_before_saving_and_used_after(kind: Db) {
     let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
         return;
     };
-    let save = |subject: &str, enabled: bool| {
-        serde_json::json!({ "track_slug": "engineering", "template": {
-            "email": "new_mentee", "subject": subject,
-            "body": "Hi {first_name} {last_name}, see {sign_in_link}", "enabled": enabled, "edited": true } })
+    let save = |subject: &str| SaveEmailTemplate {
+        track_slug: "engineering".into(),
+        template: EmailTemplate {
+            email: SystemEmail::NewMentee,
+            subject: subject.into(),
+            body: "Hi {first_name} {last_name}, see {sign_in_link}".into(),
+            enabled: true,
+            edited: true,
+        },
     };
-    let typo = app
-        .call_json("save_email_template", save("Hi {firstname}", true))
-        .await;
+    let typo = app.send(save("Hi {firstname}")).await;
     assert_eq!(typo.status, 422, "{}", typo.body);
     assert!(typo.body.contains("firstname"), "{}", typo.body);
     let tara = app.admin_client("tara@example.com", &["leadership"]).await;
-    assert_eq!(
-        tara.call_json("save_email_template", save("Hi", true))
-            .await
-            .status,
-        403
-    );
-    let saved = app
-        .call_json(
-            "save_email_template",
-            save("Welcome aboard, {first_name}!", true),
-        )
-        .await;
+    assert_eq!(tara.send(save("Hi")).await.status, 403);
+    let saved = app.send(save("Welcome aboard, {first_name}!")).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
 
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nAda,Lovelace,ada@example.com\n",
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     let received = sink.wait_for(1).await;
@@ -379,10 +359,9 @@ async fn templates_are_checked_before_saving_and_used_after(kind: Db) {
     assert!(received[0].text().contains("Hi Ada Lovelace, see https://"));
 
     let page = app
-        .call_json(
-            "track_emails",
-            serde_json::json!({ "track_slug": "engineering" }),
-        )
+        .send(LoadTrackEmails {
+            track_slug: "engineering".into(),
+        })
         .await
         .json();
     let mentee = page["templates"]
@@ -406,12 +385,11 @@ async fn a_permanent_refusal_fails_at_once_and_says_why(kind: Db) {
     let Some(app) = app_mailing_to(kind, Some(&sink)).await else {
         return;
     };
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         "First Name,Last Name,Email\nGo,Ne,gone@example.com\nSt,Ay,stay@example.com\n",
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     sink.wait_for(1).await;

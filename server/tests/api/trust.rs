@@ -1,12 +1,18 @@
 //! Holes a hostile caller or an unlucky moment could open (issue 18), each
 //! closed and shown closed on SQLite and PostgreSQL.
 
-use crate::helpers::{import, signed_in, start_import, TestApp};
-use app::api::adds::FoundPerson;
+use crate::helpers::{
+    create_admin, everyone, import, login, signed_in, signs_in_from_elsewhere, start_import,
+    ServerCall, TestApp,
+};
+use app::api::adds::{FindPerson, FoundPerson};
+use app::api::auth::{GetViewer, Login};
+use app::api::imports::ApplyBatch;
+use app::api::users::ListUsers;
 use app::backend::entities::{import_row, membership, session, track, user};
-use app::domain::csv_upload::{RoleChoice, RowOutcome};
-use app::domain::{Role, Roles};
-use app::UserPage;
+use app::domain::csv_upload::{CsvRow, RoleChoice, RowOutcome};
+use app::domain::Role;
+use app::{UserPage, UserQuery, UserScope, UserState};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
@@ -66,15 +72,14 @@ async fn after_sign_in_only_a_plain_path_on_this_site_is_followed(app: TestApp) 
         ("/%09/x\r\n", "/"),
         ("//evil.example", "/"),
     ] {
-        let answer = app
-            .client
-            .post(format!("{}/api/login", app.base))
+        let sign_in = Login {
+            next: Some(next.into()),
+            ..login("ann@example.com", PASSWORD)
+        };
+        // As a browser's form does, so that the answer is a redirect.
+        let answer = ServerCall::new(sign_in)
+            .request(&app.client, &app.base)
             .header(reqwest::header::ACCEPT, "text/html")
-            .form(&[
-                ("email", "ann@example.com"),
-                ("password", PASSWORD),
-                ("next", next),
-            ])
             .send()
             .await
             .unwrap();
@@ -87,7 +92,7 @@ const TWO: &str = "First Name,Last Name,Email\nAnn,Lee,ann@example.org\nBo,Li,bo
 
 async fn a_batch_with_a_line_twice_is_refused_and_writes_nothing(app: TestApp) {
     signed_in(&app).await;
-    let mentees = RoleChoice::Everyone(Roles::empty().with(Role::Mentee));
+    let mentees = everyone(&[Role::Mentee]);
     let (id, table) = start_import(&app, Some("engineering"), TWO, mentees).await;
     let mut twice = table.rows.clone();
     twice[1].line = twice[0].line;
@@ -101,17 +106,12 @@ async fn a_batch_with_a_line_twice_is_refused_and_writes_nothing(app: TestApp) {
 
 /// Sends `rows` as a batch of import `id`, which must be refused with a
 /// sentence holding `said`, and nothing written.
-async fn refused_batch(
-    app: &TestApp,
-    id: i64,
-    rows: &[app::domain::csv_upload::CsvRow],
-    said: &str,
-) {
+async fn refused_batch(app: &TestApp, id: i64, rows: &[CsvRow], said: &str) {
     let answer = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": id, "rows": rows }),
-        )
+        .send(ApplyBatch {
+            import_id: id,
+            rows: rows.to_vec(),
+        })
         .await;
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert!(answer.body.contains(said), "{}", answer.body);
@@ -124,7 +124,7 @@ async fn a_name_of_kilobytes_is_a_row_error_not_a_failed_batch(app: TestApp) {
         "First Name,Last Name,Email\n{},Lee,ann@example.org\nBo,Li,bo@example.org\n",
         "N".repeat(5_000)
     );
-    let mentees = RoleChoice::Everyone(Roles::empty().with(Role::Mentee));
+    let mentees = everyone(&[Role::Mentee]);
     let done = import(&app, Some("engineering"), &text, mentees, 250).await;
     assert_eq!(done.counts.created, 1);
     assert_eq!(done.counts.skipped, 1);
@@ -146,6 +146,7 @@ async fn roles_that_do_not_exist_are_refused_from_the_wire(app: TestApp) {
         .iter()
         .map(|u| u.id)
         .collect();
+    // Raw JSON: `Roles` cannot hold the bit 16, which is the point.
     let answer = app
         .call_json(
             "add_from_pool",
@@ -160,30 +161,26 @@ const ANN_EVERYWHERE: &str =
     "First Name,Last Name,Email,Department\nAnn,Lee,ann@example.org,Sales\n";
 
 fn mentors() -> RoleChoice {
-    RoleChoice::Everyone(Roles::empty().with(Role::Mentor))
+    everyone(&[Role::Mentor])
+}
+
+/// Looks `email` up at engineering, as the add-a-person form does.
+fn find_at_engineering(email: &str) -> FindPerson {
+    FindPerson {
+        track_slug: "engineering".into(),
+        email: email.into(),
+    }
 }
 
 async fn find(client: &TestApp, email: &str) -> Option<FoundPerson> {
-    let answer = client
-        .call_json(
-            "find_person",
-            serde_json::json!({ "track_slug": "engineering", "email": email }),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    client.send_ok(find_at_engineering(email)).await
 }
 
 async fn with_the_pool_closed_add_a_person_says_only_that_the_email_is_taken(app: TestApp) {
     signed_in(&app).await;
     import(&app, Some("leadership"), ANN_EVERYWHERE, mentors(), 250).await;
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
-    let answer = tara
-        .call_json(
-            "find_person",
-            serde_json::json!({ "track_slug": "engineering", "email": "ann@example.org" }),
-        )
-        .await;
+    let answer = tara.send(find_at_engineering("ann@example.org")).await;
     assert_eq!(answer.status, 200);
     for secret in ["Ann", "Lee", "Sales", "Leadership", "leadership"] {
         assert!(!answer.body.contains(secret), "{secret} in {}", answer.body);
@@ -214,37 +211,33 @@ async fn a_track_admin_sees_only_their_own_tracks_of_a_person(app: TestApp) {
     import(&app, Some("leadership"), ANN_EVERYWHERE, mentors(), 250).await;
     import(&app, Some("engineering"), ANN_EVERYWHERE, mentors(), 250).await;
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
-    let list = |scope: serde_json::Value, track: Option<&str>, role: Option<&str>| {
-        serde_json::json!({ "query": {
-            "scope": scope, "search": "", "state": "All", "track": track, "role": role, "page": 0
-        } })
+    let list = |scope: &UserScope, track: Option<&str>, role: Option<Role>| ListUsers {
+        query: UserQuery {
+            scope: scope.clone(),
+            track: track.map(str::to_owned),
+            role,
+            ..UserQuery::default()
+        },
     };
     for scope in [
-        serde_json::json!({ "Members": "engineering" }),
-        serde_json::json!({ "Pool": "engineering" }),
+        UserScope::Members("engineering".into()),
+        UserScope::Pool("engineering".into()),
     ] {
-        let answer = tara
-            .call_json("users", list(scope.clone(), None, None))
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+        let page: UserPage = tara.send_ok(list(&scope, None, None)).await;
         let ann = &page.users[0];
         let tracks: Vec<&str> = ann
             .memberships
             .iter()
             .map(|m| m.track.slug.as_str())
             .collect();
-        assert_eq!(tracks, ["engineering"], "{scope}");
+        assert_eq!(tracks, ["engineering"], "{scope:?}");
         let offered: Vec<&str> = page.tracks.iter().map(|t| t.slug.as_str()).collect();
-        assert_eq!(offered, ["engineering"], "{scope}");
+        assert_eq!(offered, ["engineering"], "{scope:?}");
         // A filter that names another track is refused.
         let other = tara
-            .call_json(
-                "users",
-                list(scope.clone(), Some("leadership"), Some("mentor")),
-            )
+            .send(list(&scope, Some("leadership"), Some(Role::Mentor)))
             .await;
-        assert_eq!(other.status, 403, "{scope}: {}", other.body);
+        assert_eq!(other.status, 403, "{scope:?}: {}", other.body);
     }
     // A role filter alone is about Tara's own track: Ann mentors in both,
     // Bo only in Leadership, so Bo is no Mentor as far as Tara can see.
@@ -256,18 +249,8 @@ async fn a_track_admin_sees_only_their_own_tracks_of_a_person(app: TestApp) {
         250,
     )
     .await;
-    let answer = tara
-        .call_json(
-            "users",
-            list(
-                serde_json::json!({ "Pool": "engineering" }),
-                None,
-                Some("mentor"),
-            ),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+    let pool = UserScope::Pool("engineering".into());
+    let page: UserPage = tara.send_ok(list(&pool, None, Some(Role::Mentor))).await;
     let emails: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["ann@example.org"]);
 }
@@ -310,20 +293,12 @@ async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(
     let server =
         crate::helpers::server_binary::start_server(dir.path(), &config.database_url, None);
     let db = server::db::connect(&config.database_url).await.unwrap();
-    app::backend::accounts::create_admin(
-        &db,
-        &app::domain::Email::parse("ann@example.com").unwrap(),
-        &[],
-        Some(app::domain::NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
-    )
-    .await
-    .unwrap();
+    create_admin(&db, "ann@example.com", &[], PASSWORD).await;
 
     let attacker = reqwest::Client::new();
     let sign_in = |email: String| {
-        let request = attacker
-            .post(format!("{}/api/login", server.base))
-            .form(&[("email", email.as_str()), ("password", "not the password")]);
+        let request =
+            ServerCall::new(login(&email, "not the password")).request(&attacker, &server.base);
         async move { request.send().await.unwrap().status().as_u16() }
     };
     let long = (0..60).map(|i| format!("{i}{}@example.com", "x".repeat(100_000)));
@@ -378,17 +353,7 @@ async fn a_flood_of_failed_sign_ins_holds_memory_and_locks_out_nobody_else(
     assert!(peak_kb / 1024 < FLOOD_PEAK_MB, "peak {} MB", peak_kb / 1024);
 
     // Ann, from another address, is not held up by the flood.
-    let elsewhere = reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
-        .build()
-        .unwrap();
-    let ann = elsewhere
-        .post(format!("{}/api/login", server.base))
-        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ann.status(), 200, "{}", ann.text().await.unwrap());
+    signs_in_from_elsewhere(&server.base, "ann@example.com", PASSWORD).await;
 }
 
 /// Three servers started at the same moment on one fresh PostgreSQL
@@ -485,7 +450,7 @@ async fn a_session_unused_for_two_hours_has_ended(app: TestApp) {
         Utc::now() - Duration::minutes(30),
     )
     .await;
-    assert_eq!(app.call("get_viewer", &[]).await.status, 200);
+    assert_eq!(app.send(GetViewer {}).await.status, 200);
     let seen = session::Entity::find()
         .one(&app.db)
         .await
@@ -500,7 +465,7 @@ async fn a_session_unused_for_two_hours_has_ended(app: TestApp) {
         Utc::now() - Duration::hours(3),
     )
     .await;
-    let answer = app.call("get_viewer", &[]).await;
+    let answer = app.send(GetViewer {}).await;
     assert_eq!(answer.status, 401);
     assert!(answer.body.contains("SessionExpired"), "{}", answer.body);
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
@@ -567,20 +532,12 @@ async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_p
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let db = server::db::connect(&db_url).await.unwrap();
-    app::backend::accounts::create_admin(
-        &db,
-        &app::domain::Email::parse("ann@example.com").unwrap(),
-        &[],
-        Some(app::domain::NewPassword::parse(PASSWORD, PASSWORD).unwrap()),
-    )
-    .await
-    .unwrap();
+    create_admin(&db, "ann@example.com", &[], PASSWORD).await;
     let client = reqwest::Client::new();
     let sign_in = |origin: &str| {
-        client
-            .post(format!("{base}/api/login"))
+        ServerCall::new(login("ann@example.com", PASSWORD))
+            .request(&client, &base)
             .header(reqwest::header::ORIGIN, origin)
-            .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
             .send()
     };
     // The address the request was sent to is not Roster's public one.
@@ -595,8 +552,9 @@ async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_p
     );
     assert!(!cookie.contains("Domain"), "{cookie}");
     let pair = cookie.split(';').next().unwrap();
-    let viewer = client
-        .post(format!("{base}/api/get_viewer"))
+    let get_viewer = ServerCall::new(GetViewer {});
+    let viewer = get_viewer
+        .request(&client, &base)
         .header(reqwest::header::COOKIE, pair)
         .send()
         .await
@@ -604,8 +562,8 @@ async fn over_https_the_cookie_is_host_prefixed_and_changes_come_only_from_the_p
     assert_eq!(viewer.status(), 200);
     assert!(viewer.text().await.unwrap().contains("ann@example.com"));
     // The plain name is not read when served over https.
-    let plain = client
-        .post(format!("{base}/api/get_viewer"))
+    let plain = get_viewer
+        .request(&client, &base)
         .header(reqwest::header::COOKIE, pair.trim_start_matches("__Host-"))
         .send()
         .await
@@ -653,23 +611,22 @@ async fn members_of_archived_tracks_only_are_dormant_and_take_no_licence(app: Te
     import(&app, Some("engineering"), ANN_EVERYWHERE, mentors(), 250).await;
     archive(&app, "leadership", true).await;
     // Ann is still in Engineering; Bo was only in Leadership.
-    let page = |state: &str| {
-        serde_json::json!({ "query": {
-            "scope": "Global", "search": "", "state": state, "track": null, "role": null, "page": 0
-        } })
+    let page = |state: UserState| ListUsers {
+        query: UserQuery {
+            state,
+            ..UserQuery::default()
+        },
     };
-    let emails = |answer: crate::helpers::Answer| -> (Vec<String>, u64) {
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+    let emails = |page: UserPage| -> (Vec<String>, u64) {
         (
             page.users.into_iter().map(|u| u.email).collect(),
             page.license.active_users,
         )
     };
-    let (active, licence) = emails(app.call_json("users", page("Active")).await);
+    let (active, licence) = emails(app.send_ok(page(UserState::Active)).await);
     assert_eq!(active, ["ann@example.org"]);
     assert_eq!(licence, 1, "the meter counts the same people");
-    let (dormant, _) = emails(app.call_json("users", page("Dormant")).await);
+    let (dormant, _) = emails(app.send_ok(page(UserState::Dormant)).await);
     assert_eq!(dormant, ["bo@example.org"]);
 }
 
@@ -684,16 +641,11 @@ async fn accented_names_are_found_in_any_case(app: TestApp) {
     )
     .await;
     for search in ["émile", "ÉMILE", "çelik", "ÇELIK", "émile çelik"] {
-        let answer = app
-            .call_json(
-                "users",
-                serde_json::json!({ "query": {
-                    "scope": "Global", "search": search, "state": "All", "track": null, "role": null, "page": 0
-                } }),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let page: UserPage = serde_json::from_str(&answer.body).unwrap();
+        let query = UserQuery {
+            search: search.into(),
+            ..UserQuery::default()
+        };
+        let page: UserPage = app.send_ok(ListUsers { query }).await;
         let found: Vec<&str> = page.users.iter().map(|u| u.email.as_str()).collect();
         assert_eq!(found, ["emile@example.org"], "{search}");
     }
@@ -748,12 +700,7 @@ async fn look_alike_and_invisible_addresses_make_no_second_person(app: TestApp) 
     );
 
     // Adding by hand: the look-alike is found as Kate, the invisible refused.
-    let found = app
-        .call_json(
-            "find_person",
-            serde_json::json!({ "track_slug": "engineering", "email": "\u{FF4B}ate@x.org" }),
-        )
-        .await;
+    let found = app.send(find_at_engineering("\u{FF4B}ate@x.org")).await;
     assert_eq!(found.status, 200, "{}", found.body);
     assert!(found.body.contains("kate@x.org"), "{}", found.body);
 }

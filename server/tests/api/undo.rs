@@ -3,79 +3,47 @@
 //! PostgreSQL.
 
 use crate::helpers::smtp_sink::SmtpSink;
-use crate::helpers::{apply_and_finish, import, roles_in, signed_in, start_import, Db, TestApp};
-use app::api::adds::AddPersonResult;
-use app::api::history::ImportDetail;
-use app::api::undo::{UndoCounts, UndoPlan, UndoWindow};
-use app::backend::entities::{
-    import as import_entity, import_row, outbox, profile_answer, profile_field, user,
+use crate::helpers::{
+    apply_and_finish, everyone, import, import_at, profile_answer, roles, roles_in, signed_in,
+    start_import, user_by_email, Db, TestApp,
 };
+use app::api::adds::{AddFromPool, AddPerson, AddPersonResult};
+use app::api::history::{ImportDetail, LoadImportDetail};
+use app::api::imports::ApplyBatch;
+use app::api::overview::InstanceOverview;
+use app::api::undo::{PreviewUndo, UndoCounts, UndoImport, UndoPlan, UndoWindow};
+use app::backend::entities::{import as import_entity, import_row, outbox};
 use app::domain::csv_upload::RoleChoice;
-use app::domain::{ImportStatus, OutboxStatus, PersonForm, Role, Roles};
+use app::domain::{ImportStatus, OutboxStatus, PersonForm, Role};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-fn everyone(list: &[Role]) -> RoleChoice {
-    RoleChoice::Everyone(list.iter().copied().collect::<Roles>())
-}
-
 const HEADER: &str = "First Name,Last Name,Email,Job Title,Department\n";
 
 async fn preview(app: &TestApp, id: i64) -> crate::helpers::Answer {
-    app.call_json("preview_undo", serde_json::json!({ "id": id }))
-        .await
+    app.send(PreviewUndo { id }).await
 }
 
 fn plan(answer: crate::helpers::Answer) -> UndoPlan {
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    answer.ok()
 }
 
 async fn undo(app: &TestApp, id: i64, expected: UndoCounts) -> crate::helpers::Answer {
-    app.call_json(
-        "undo_import",
-        serde_json::json!({ "id": id, "expected": expected }),
-    )
-    .await
+    app.send(UndoImport { id, expected }).await
 }
 
 /// Previews, then undoes with the figures the preview showed.
 async fn confirm_undo(app: &TestApp, id: i64) -> UndoCounts {
     let shown = plan(preview(app, id).await).counts;
-    let answer = undo(app, id, shown).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let done: UndoCounts = serde_json::from_str(&answer.body).unwrap();
+    let done: UndoCounts = undo(app, id, shown).await.ok();
     assert_eq!(done, shown, "the undo does what the confirmation said");
     done
 }
 
-async fn person(app: &TestApp, email: &str) -> Option<user::Model> {
-    user::Entity::find()
-        .filter(user::Column::EmailNormalized.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-}
-
 async fn names(app: &TestApp, email: &str) -> (String, String) {
-    let u = person(app, email).await.expect("the user exists");
+    let u = user_by_email(app, email).await.expect("the user exists");
     (u.first_name, u.last_name)
-}
-
-async fn answer(app: &TestApp, email: &str, field: &str) -> Option<String> {
-    let u = person(app, email).await?;
-    let f = profile_field::Entity::find()
-        .filter(profile_field::Column::Key.eq(field))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    profile_answer::Entity::find_by_id((u.id, f.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .map(|a| a.value)
 }
 
 async fn email_statuses(app: &TestApp, import_id: i64) -> Vec<(String, OutboxStatus)> {
@@ -92,11 +60,7 @@ async fn email_statuses(app: &TestApp, import_id: i64) -> Vec<(String, OutboxSta
 }
 
 async fn detail(app: &TestApp, id: i64) -> ImportDetail {
-    let answer = app
-        .call_json("import_detail", serde_json::json!({ "id": id }))
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    app.send_ok(LoadImportDetail { id }).await
 }
 
 /// Moves an import's writes `minutes` into the past, as time passing would.
@@ -118,7 +82,7 @@ async fn age(app: &TestApp, import_id: i64, minutes: i64) {
 }
 
 async fn active_users(app: &TestApp) -> u64 {
-    let answer = app.call("instance_overview", &[]).await;
+    let answer = app.send(InstanceOverview {}).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.json()["license"]["active_users"].as_u64().unwrap()
 }
@@ -143,12 +107,11 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
         10,
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}Mia,Mentee,mia@example.com,,\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     let active_before = active_users(&app).await;
@@ -192,7 +155,7 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
 
     confirm_undo(&app, done.id).await;
     assert!(
-        person(&app, "new@example.com").await.is_none(),
+        user_by_email(&app, "new@example.com").await.is_none(),
         "created: deleted"
     );
     assert_eq!(
@@ -204,14 +167,14 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
         ("Dora".into(), "Dormant".into())
     );
     assert_eq!(
-        answer(&app, "dora@example.com", "job_title")
+        profile_answer(&app, "dora@example.com", "job_title")
             .await
             .as_deref(),
         Some("Analyst"),
         "the value it overwrote is back"
     );
     assert_eq!(
-        answer(&app, "dora@example.com", "department")
+        profile_answer(&app, "dora@example.com", "department")
             .await
             .as_deref(),
         Some("Sales"),
@@ -219,7 +182,7 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
     );
     assert_eq!(
         roles_in(&app, "mia@example.com", "engineering").await,
-        Some([Role::Mentee].into_iter().collect()),
+        Some(roles(&[Role::Mentee])),
         "the role it added is gone, the one before stays"
     );
     assert_eq!(active_users(&app).await, active_before);
@@ -244,10 +207,10 @@ async fn undo_takes_back_exactly_what_a_track_import_did(app: TestApp) {
     assert!(twice.body.contains("already undone"), "{}", twice.body);
     assert_eq!(undo(&app, done.id, UndoCounts::default()).await.status, 422);
     let more = app
-        .call_json(
-            "apply_batch",
-            serde_json::json!({ "import_id": done.id, "rows": [] }),
-        )
+        .send(ApplyBatch {
+            import_id: done.id,
+            rows: Vec::new(),
+        })
         .await;
     assert_eq!(more.status, 422, "an undone import takes no more batches");
 }
@@ -302,7 +265,10 @@ async fn later_means_written_later_not_a_larger_import_id(app: TestApp) {
         ("Pat".into(), "Two".into()),
         "the names go back to what the earlier write left"
     );
-    assert_eq!(answer(&app, "pat@example.com", "job_title").await, None);
+    assert_eq!(
+        profile_answer(&app, "pat@example.com", "job_title").await,
+        None
+    );
     assert_eq!(roles_in(&app, "pat@example.com", "engineering").await, None);
     assert!(roles_in(&app, "pat@example.com", "leadership")
         .await
@@ -310,40 +276,37 @@ async fn later_means_written_later_not_a_larger_import_id(app: TestApp) {
 
     confirm_undo(&app, second).await;
     assert!(
-        person(&app, "pat@example.com").await.is_none(),
+        user_by_email(&app, "pat@example.com").await.is_none(),
         "with the later write undone, the import that created Pat takes Pat back"
     );
 }
 
 async fn a_later_import_keeps_what_it_changed(app: TestApp) {
     signed_in(&app).await;
-    let first = import(
+    let first = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!(
             "{HEADER}Pat,One,pat@example.com,Designer,\n\
              Quinn,One,quinn@example.com,,\n\
              Rae,One,rae@example.com,,\n"
         ),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     // Pat is listed again at the same track, Quinn is added to another.
-    let second = import(
+    let second = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}Pat,Two,pat@example.com,,Finance\n"),
-        everyone(&[Role::Mentor]),
-        10,
+        &[Role::Mentor],
     )
     .await;
-    import(
+    import_at(
         &app,
-        Some("leadership"),
+        "leadership",
         &format!("{HEADER}Quinn,Two,quinn@example.com,,\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     // Rae was changed by an import that was then undone: Rae is the first's again.
@@ -382,7 +345,7 @@ async fn a_later_import_keeps_what_it_changed(app: TestApp) {
     assert_eq!(later, [(second.id, 1), (second.id + 1, 1)]);
 
     confirm_undo(&app, first.id).await;
-    assert!(person(&app, "rae@example.com").await.is_none());
+    assert!(user_by_email(&app, "rae@example.com").await.is_none());
     assert_eq!(
         roles_in(&app, "quinn@example.com", "engineering").await,
         None
@@ -392,7 +355,7 @@ async fn a_later_import_keeps_what_it_changed(app: TestApp) {
         .is_some());
     assert_eq!(
         roles_in(&app, "pat@example.com", "engineering").await,
-        Some([Role::Mentee, Role::Mentor].into_iter().collect()),
+        Some(roles(&[Role::Mentee, Role::Mentor])),
         "the later import listed Pat in the track: the membership stays"
     );
     assert_eq!(
@@ -400,7 +363,7 @@ async fn a_later_import_keeps_what_it_changed(app: TestApp) {
         ("Pat".into(), "Two".into())
     );
     assert_eq!(
-        answer(&app, "pat@example.com", "job_title")
+        profile_answer(&app, "pat@example.com", "job_title")
             .await
             .as_deref(),
         Some("Designer"),
@@ -418,12 +381,11 @@ async fn a_later_import_keeps_what_it_changed(app: TestApp) {
 
 async fn a_dormant_import_is_undone_at_the_global_level(app: TestApp) {
     signed_in(&app).await;
-    import(
+    import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}Sam,Member,sam@example.com,Analyst,\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     let dormant = import(
@@ -446,14 +408,17 @@ async fn a_dormant_import_is_undone_at_the_global_level(app: TestApp) {
         }
     );
     confirm_undo(&app, dormant.id).await;
-    assert!(person(&app, "dot@example.com").await.is_none());
+    assert!(user_by_email(&app, "dot@example.com").await.is_none());
     assert_eq!(
         names(&app, "sam@example.com").await,
         ("Sam".into(), "Member".into())
     );
-    assert_eq!(answer(&app, "sam@example.com", "department").await, None);
     assert_eq!(
-        answer(&app, "sam@example.com", "job_title")
+        profile_answer(&app, "sam@example.com", "department").await,
+        None
+    );
+    assert_eq!(
+        profile_answer(&app, "sam@example.com", "job_title")
             .await
             .as_deref(),
         Some("Analyst")
@@ -488,13 +453,14 @@ async fn manual_and_pool_adds_are_undone_too(app: TestApp) {
         10,
     )
     .await;
-    let pool_id = person(&app, "pool@example.com").await.unwrap().id;
-    let mentee: Roles = [Role::Mentee].into_iter().collect();
+    let pool_id = user_by_email(&app, "pool@example.com").await.unwrap().id;
+    let mentee = roles(&[Role::Mentee]);
     let pooled = app
-        .call_json(
-            "add_from_pool",
-            serde_json::json!({ "track_slug": "engineering", "user_ids": [pool_id], "roles": mentee }),
-        )
+        .send(AddFromPool {
+            track_slug: "engineering".into(),
+            user_ids: vec![pool_id],
+            roles: mentee,
+        })
         .await;
     assert_eq!(pooled.status, 200, "{}", pooled.body);
     let form = PersonForm {
@@ -504,10 +470,11 @@ async fn manual_and_pool_adds_are_undone_too(app: TestApp) {
         answers: Default::default(),
     };
     let typed = app
-        .call_json(
-            "add_person",
-            serde_json::json!({ "track_slug": "engineering", "roles": mentee, "form": form }),
-        )
+        .send(AddPerson {
+            track_slug: "engineering".into(),
+            roles: mentee,
+            form,
+        })
         .await;
     assert_eq!(typed.status, 200, "{}", typed.body);
     assert!(matches!(
@@ -531,7 +498,7 @@ async fn manual_and_pool_adds_are_undone_too(app: TestApp) {
             ..UndoCounts::default()
         }
     );
-    assert!(person(&app, "typed@example.com").await.is_none());
+    assert!(user_by_email(&app, "typed@example.com").await.is_none());
     assert_eq!(
         confirm_undo(&app, pool_add).await,
         UndoCounts {
@@ -541,7 +508,7 @@ async fn manual_and_pool_adds_are_undone_too(app: TestApp) {
         }
     );
     assert!(
-        person(&app, "pool@example.com").await.is_some(),
+        user_by_email(&app, "pool@example.com").await.is_some(),
         "left dormant"
     );
     assert_eq!(
@@ -552,20 +519,18 @@ async fn manual_and_pool_adds_are_undone_too(app: TestApp) {
 
 async fn undo_is_refused_outside_its_window_without_rights_or_after_a_change(app: TestApp) {
     signed_in(&app).await;
-    let done = import(
+    let done = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}Old,One,old@example.com,,\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
-    let fresh = import(
+    let fresh = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!("{HEADER}New,One,new@example.com,,\n"),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
 
@@ -588,12 +553,12 @@ async fn undo_is_refused_outside_its_window_without_rights_or_after_a_change(app
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("confirm again"), "{}", refused.body);
     assert!(
-        person(&app, "new@example.com").await.is_some(),
+        user_by_email(&app, "new@example.com").await.is_some(),
         "nothing undone"
     );
     let answer = undo(&track_admin, fresh.id, shown).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(person(&app, "new@example.com").await.is_none());
+    assert!(user_by_email(&app, "new@example.com").await.is_none());
 
     age(&app, done.id, 11).await;
     let late = preview(&app, done.id).await;
@@ -604,7 +569,7 @@ async fn undo_is_refused_outside_its_window_without_rights_or_after_a_change(app
         UndoWindow::Closed(_)
     ));
     assert_eq!(undo(&app, done.id, shown).await.status, 422);
-    assert!(person(&app, "old@example.com").await.is_some());
+    assert!(user_by_email(&app, "old@example.com").await.is_some());
 }
 
 /// Emails that went out before the undo stay sent; their people stay, dormant.
@@ -614,15 +579,14 @@ async fn emails_already_sent_stay_sent(kind: Db) {
         return;
     };
     signed_in(&app).await;
-    let done = import(
+    let done = import_at(
         &app,
-        Some("engineering"),
+        "engineering",
         &format!(
             "{HEADER}Sent,Already,sent@example.com,,\n\
              Held,Still,held@example.com,,\n"
         ),
-        everyone(&[Role::Mentee]),
-        10,
+        &[Role::Mentee],
     )
     .await;
     // Time passes for one email only: it becomes due and the worker sends it.
@@ -653,9 +617,9 @@ async fn emails_already_sent_stay_sent(kind: Db) {
         }
     );
     confirm_undo(&app, done.id).await;
-    assert!(person(&app, "held@example.com").await.is_none());
+    assert!(user_by_email(&app, "held@example.com").await.is_none());
     assert!(
-        person(&app, "sent@example.com").await.is_some(),
+        user_by_email(&app, "sent@example.com").await.is_some(),
         "kept, dormant"
     );
     assert_eq!(

@@ -2,29 +2,21 @@
 //! and paging, one user in full, and who may see them — on SQLite and
 //! PostgreSQL.
 
-use crate::helpers::{import, signed_in, TestApp};
+use crate::helpers::{import, import_at, roles, signed_in, TestApp};
+use app::api::users::{ListUsers, LoadUserDetail};
 use app::domain::csv_upload::RoleChoice;
 use app::domain::{Role, Roles};
-use app::{UserDetail, UserPage};
+use app::{UserDetail, UserPage, UserQuery, UserState};
 
-async fn list(app: &TestApp, query: serde_json::Value) -> UserPage {
-    let mut full = serde_json::json!({ "search": "", "state": "All", "track": null, "page": 0 });
-    for (key, value) in query.as_object().unwrap() {
-        full[key] = value.clone();
-    }
-    let answer = app
-        .call_json("users", serde_json::json!({ "query": full }))
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+/// The repository's list, asked with the default query as `set` changes it.
+async fn list(app: &TestApp, set: impl FnOnce(&mut UserQuery)) -> UserPage {
+    let mut query = UserQuery::default();
+    set(&mut query);
+    app.send_ok(ListUsers { query }).await
 }
 
 fn emails(page: &UserPage) -> Vec<&str> {
     page.users.iter().map(|u| u.email.as_str()).collect()
-}
-
-fn roles(list: &[Role]) -> RoleChoice {
-    RoleChoice::Everyone(list.iter().copied().collect())
 }
 
 /// 120 dormant people (`p000@example.com`…, last names Adams/Baker/Clark
@@ -38,16 +30,9 @@ async fn people(app: &TestApp) {
     }
     import(app, None, &text, RoleChoice::Dormant, 250).await;
     let two = "First Name,Last Name,Email\nPerson001,baker,p001@example.com\nPerson002,Clark,p002@example.com\n";
-    import(app, Some("engineering"), two, roles(&[Role::Mentor]), 10).await;
+    import_at(app, "engineering", two, &[Role::Mentor]).await;
     let one = "First Name,Last Name,Email\nPerson002,Clark,p002@example.com\n";
-    import(
-        app,
-        Some("leadership"),
-        one,
-        roles(&[Role::Mentee, Role::Teacher]),
-        10,
-    )
-    .await;
+    import_at(app, "leadership", one, &[Role::Mentee, Role::Teacher]).await;
 }
 
 on_both_databases!(
@@ -61,7 +46,7 @@ on_both_databases!(
 async fn the_list_is_ordered_by_name_and_paged_on_the_server(app: TestApp) {
     signed_in(&app).await;
     people(&app).await;
-    let first = list(&app, serde_json::json!({})).await;
+    let first = list(&app, |_| {}).await;
     assert_eq!(first.total, 120);
     assert_eq!(first.pages(), 3);
     assert_eq!(first.users.len(), 50);
@@ -74,10 +59,10 @@ async fn the_list_is_ordered_by_name_and_paged_on_the_server(app: TestApp) {
         "baker after Adams"
     );
 
-    let last = list(&app, serde_json::json!({ "page": 2 })).await;
+    let last = list(&app, |q| q.page = 2).await;
     assert_eq!((last.page, last.users.len()), (2, 20));
     assert_eq!(last.users.last().unwrap().email, "p119@example.com");
-    let past_the_end = list(&app, serde_json::json!({ "page": 40 })).await;
+    let past_the_end = list(&app, |q| q.page = 40).await;
     assert_eq!(
         past_the_end.page, 2,
         "a page past the end shows the last one"
@@ -85,7 +70,7 @@ async fn the_list_is_ordered_by_name_and_paged_on_the_server(app: TestApp) {
     assert_eq!(emails(&past_the_end), emails(&last));
 
     let mut seen: Vec<&str> = Vec::new();
-    let middle = list(&app, serde_json::json!({ "page": 1 })).await;
+    let middle = list(&app, |q| q.page = 1).await;
     for page in [&first, &middle, &last] {
         seen.extend(emails(page));
     }
@@ -97,19 +82,19 @@ async fn the_list_is_ordered_by_name_and_paged_on_the_server(app: TestApp) {
 async fn search_matches_every_word_in_names_or_emails(app: TestApp) {
     signed_in(&app).await;
     people(&app).await;
-    let found = list(&app, serde_json::json!({ "search": "  PERSON007 " })).await;
+    let found = list(&app, |q| q.search = "  PERSON007 ".into()).await;
     assert_eq!(emails(&found), ["p007@example.com"]);
-    let found = list(&app, serde_json::json!({ "search": "p01 adams" })).await;
+    let found = list(&app, |q| q.search = "p01 adams".into()).await;
     // p010–p019 whose last name is Adams: 012, 015, 018.
     assert_eq!(
         emails(&found),
         ["p012@example.com", "p015@example.com", "p018@example.com"]
     );
-    let found = list(&app, serde_json::json!({ "search": "Baker" })).await;
+    let found = list(&app, |q| q.search = "Baker".into()).await;
     assert_eq!(found.total, 40, "case does not matter");
-    let found = list(&app, serde_json::json!({ "search": "p_0" })).await;
+    let found = list(&app, |q| q.search = "p_0".into()).await;
     assert_eq!(found.total, 0, "_ is a character, not a wildcard");
-    let found = list(&app, serde_json::json!({ "search": "%" })).await;
+    let found = list(&app, |q| q.search = "%".into()).await;
     assert_eq!(found.total, 0, "% is a character, not a wildcard");
     assert!(found.users.is_empty());
 }
@@ -117,11 +102,11 @@ async fn search_matches_every_word_in_names_or_emails(app: TestApp) {
 async fn filters_pick_dormant_active_or_track_members(app: TestApp) {
     signed_in(&app).await;
     people(&app).await;
-    let dormant = list(&app, serde_json::json!({ "state": "Dormant" })).await;
+    let dormant = list(&app, |q| q.state = UserState::Dormant).await;
     assert_eq!(dormant.total, 118);
     assert!(dormant.users.iter().all(|u| u.memberships.is_empty()));
 
-    let active = list(&app, serde_json::json!({ "state": "Active" })).await;
+    let active = list(&app, |q| q.state = UserState::Active).await;
     assert_eq!(emails(&active), ["p001@example.com", "p002@example.com"]);
     let both = &active.users[1];
     let held: Vec<(&str, Roles)> = both
@@ -132,36 +117,35 @@ async fn filters_pick_dormant_active_or_track_members(app: TestApp) {
     assert_eq!(
         held,
         [
-            ("engineering", Roles::empty().with(Role::Mentor)),
-            (
-                "leadership",
-                Roles::empty().with(Role::Mentee).with(Role::Teacher)
-            ),
+            ("engineering", roles(&[Role::Mentor])),
+            ("leadership", roles(&[Role::Mentee, Role::Teacher])),
         ],
         "in track order, with roles"
     );
     assert_eq!(both.state(), "Active in 2 tracks");
 
-    let leadership = list(&app, serde_json::json!({ "track": "leadership" })).await;
+    let leadership = list(&app, |q| q.track = Some("leadership".into())).await;
     assert_eq!(emails(&leadership), ["p002@example.com"]);
-    let searched = list(
-        &app,
-        serde_json::json!({ "track": "engineering", "search": "baker" }),
-    )
+    let searched = list(&app, |q| {
+        q.track = Some("engineering".into());
+        q.search = "baker".into();
+    })
     .await;
     assert_eq!(emails(&searched), ["p001@example.com"]);
-    let nothing = list(
-        &app,
-        serde_json::json!({ "track": "engineering", "state": "Dormant" }),
-    )
+    let nothing = list(&app, |q| {
+        q.track = Some("engineering".into());
+        q.state = UserState::Dormant;
+    })
     .await;
     assert_eq!(nothing.total, 0);
 
     let unknown = app
-        .call_json(
-            "users",
-            serde_json::json!({ "query": { "search": "", "state": "All", "track": "nope", "page": 0 } }),
-        )
+        .send(ListUsers {
+            query: UserQuery {
+                track: Some("nope".into()),
+                ..UserQuery::default()
+            },
+        })
         .await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
 }
@@ -169,13 +153,8 @@ async fn filters_pick_dormant_active_or_track_members(app: TestApp) {
 async fn one_user_in_full_shows_answers_and_memberships(app: TestApp) {
     signed_in(&app).await;
     people(&app).await;
-    let id = list(&app, serde_json::json!({ "search": "p002" }))
-        .await
-        .users[0]
-        .id;
-    let answer = app.call_json("user", serde_json::json!({ "id": id })).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let detail: UserDetail = serde_json::from_str(&answer.body).unwrap();
+    let id = list(&app, |q| q.search = "p002".into()).await.users[0].id;
+    let detail: UserDetail = app.send_ok(LoadUserDetail { id }).await;
     assert_eq!(detail.user.full_name(), "Person002 Clark");
     assert_eq!(detail.user.memberships.len(), 2);
     let titles: Vec<&str> = detail.answers.iter().map(|a| a.title.as_str()).collect();
@@ -206,9 +185,7 @@ async fn one_user_in_full_shows_answers_and_memberships(app: TestApp) {
     assert_eq!(value("Job Title"), None);
     assert_eq!(detail.added_on.len(), 10, "YYYY-MM-DD: {}", detail.added_on);
 
-    let missing = app
-        .call_json("user", serde_json::json!({ "id": id + 10_000 }))
-        .await;
+    let missing = app.send(LoadUserDetail { id: id + 10_000 }).await;
     assert_eq!(missing.status, 404, "{}", missing.body);
 }
 
@@ -216,15 +193,11 @@ async fn only_global_admins_see_the_repository(app: TestApp) {
     signed_in(&app).await;
     people(&app).await;
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
-    let query =
-        serde_json::json!({ "query": { "search": "", "state": "All", "track": null, "page": 0 } });
-    assert_eq!(tara.call_json("users", query.clone()).await.status, 403);
-    assert_eq!(
-        tara.call_json("user", serde_json::json!({ "id": 1 }))
-            .await
-            .status,
-        403
-    );
+    let everyone_listed = ListUsers {
+        query: UserQuery::default(),
+    };
+    assert_eq!(tara.send(everyone_listed.clone()).await.status, 403);
+    assert_eq!(tara.send(LoadUserDetail { id: 1 }).await.status, 403);
     let anonymous = TestApp::anonymous_like(&app);
-    assert_eq!(anonymous.call_json("users", query).await.status, 401);
+    assert_eq!(anonymous.send(everyone_listed).await.status, 401);
 }

@@ -1,8 +1,11 @@
 //! Web hardening (issue 9): cross-site changes refused, a Content-Security-
 //! Policy on every response, bounded bodies, malformed calls answered 400.
 
-use crate::helpers::TestApp;
+use crate::helpers::{create_admin, login, ServerCall, TestApp};
+use app::api::auth::{Login, Logout};
+use app::api::imports::ApplyBatch;
 use app::backend::entities::session;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_databases!(
@@ -22,11 +25,10 @@ async fn a_change_from_another_site_is_refused_and_changes_nothing(app: TestApp)
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
     assert_eq!(sessions(&app).await, 1);
     // A page on another site posting a form to Roster with Ann's cookie.
-    let forged = app
-        .client
-        .post(format!("{}/api/logout", app.base))
+    let logout = ServerCall::new(Logout {});
+    let forged = logout
+        .request(&app.client, &app.base)
         .header(reqwest::header::ORIGIN, "https://evil.example")
-        .form(&[("x", "1")])
         .send()
         .await
         .unwrap();
@@ -36,11 +38,9 @@ async fn a_change_from_another_site_is_refused_and_changes_nothing(app: TestApp)
     assert_eq!(sessions(&app).await, 1, "the session was not touched");
 
     // The same call from Roster's own page goes through.
-    let own = app
-        .client
-        .post(format!("{}/api/logout", app.base))
+    let own = logout
+        .request(&app.client, &app.base)
         .header(reqwest::header::ORIGIN, &app.base)
-        .form(&[("x", "1")])
         .send()
         .await
         .unwrap();
@@ -93,7 +93,7 @@ async fn an_oversized_body_is_refused_with_a_sentence(app: TestApp) {
     let too_big = "x".repeat(server::web_guard::MAX_BODY_BYTES + 1);
     let answer = app
         .client
-        .post(format!("{}/api/apply_batch", app.base))
+        .post(format!("{}{}", app.base, ApplyBatch::PATH))
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(too_big)
         .send()
@@ -109,26 +109,31 @@ async fn an_oversized_body_is_refused_with_a_sentence(app: TestApp) {
 
 async fn a_malformed_call_is_a_bad_request_not_a_server_error(app: TestApp) {
     app.sign_up_first_admin("ann@example.com", PASSWORD).await;
-    for (name, content_type, body) in [
-        ("apply_batch", "application/json", "{not json"),
+    // Raw bodies: no value of the functions' argument types is malformed.
+    for (path, content_type, body) in [
+        (ApplyBatch::PATH, "application/json", "{not json"),
         (
-            "apply_batch",
+            ApplyBatch::PATH,
             "application/json",
             r#"{"import_id": "seven"}"#,
         ),
-        ("login", "application/x-www-form-urlencoded", "email=only"),
+        (
+            Login::PATH,
+            "application/x-www-form-urlencoded",
+            "email=only",
+        ),
     ] {
         let answer = app
             .client
-            .post(format!("{}/api/{name}", app.base))
+            .post(format!("{}{path}", app.base))
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body)
             .send()
             .await
             .unwrap();
-        assert_eq!(answer.status(), 400, "{name} {body}");
+        assert_eq!(answer.status(), 400, "{path} {body}");
         let text = answer.text().await.unwrap();
-        assert!(text.contains("malformed"), "{name} {body}: {text}");
+        assert!(text.contains("malformed"), "{path} {body}: {text}");
     }
 }
 
@@ -187,12 +192,8 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
         .build()
         .unwrap();
     for n in 0..15 {
-        let email = app::domain::Email::parse(&format!("signer{n}@example.com")).unwrap();
-        let password =
-            app::domain::NewPassword::parse("a long password", "a long password").unwrap();
-        app::backend::accounts::create_admin(&app.db, &email, &[], Some(password))
-            .await
-            .unwrap();
+        let email = format!("signer{n}@example.com");
+        create_admin(&app.db, &email, &[], "a long password").await;
     }
     // Admins whose sessions ran out: their page render clears the cookie.
     let signed_in: Vec<i64> = session::Entity::find()
@@ -209,12 +210,8 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let answer = client
-            .post(format!("{}/api/login", app.base))
-            .form(&[
-                ("email", "gil@example.com"),
-                ("password", "a long password"),
-            ])
+        let answer = ServerCall::new(login("gil@example.com", "a long password"))
+            .request(&client, &app.base)
             .send()
             .await
             .unwrap();
@@ -239,19 +236,19 @@ async fn each_response_keeps_its_own_headers(app: TestApp) {
             2 => (&nobody, Ask::Redirect, PAGES[i % PAGES.len()]),
             4 if i % 16 == 4 => (&expired[i / 16], Ask::Expired, PAGES[i % PAGES.len()]),
             4 => (admins[i % 3], Ask::Missing, "/no/such/page"),
-            _ if i % 16 == 7 => (&nobody, Ask::SignIn, "/api/login"),
+            _ if i % 16 == 7 => (&nobody, Ask::SignIn, Login::PATH),
             _ => (admins[i % 3], Ask::Page, PAGES[i % PAGES.len()]),
         };
-        let url = format!("{}{path}", app.base);
         let request = match ask {
             // Each its own admin: attempts at one email from one address
             // count against its limit until they succeed.
-            Ask::SignIn => client.post(url).form(&[
-                ("email", format!("signer{}@example.com", i / 16)),
-                ("password", "a long password".to_owned()),
-            ]),
+            Ask::SignIn => ServerCall::new(login(
+                &format!("signer{}@example.com", i / 16),
+                "a long password",
+            ))
+            .request(client, &app.base),
             _ => client
-                .get(url)
+                .get(format!("{}{path}", app.base))
                 .header(reqwest::header::ACCEPT, "text/html,*/*;q=0.8"),
         };
         burst.push(async move {

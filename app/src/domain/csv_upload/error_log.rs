@@ -47,6 +47,32 @@ mod tests {
     use super::*;
     use crate::csv_upload::table::{read_table, Delimiter};
 
+    /// The error log as the admin downloads it: quoting, line breaks,
+    /// Unicode and formula payloads, compared with the reviewed file.
+    #[test]
+    fn the_error_log_file() {
+        let cell =
+            |line: u64, column: &str, value: &str, message: &str, suggestion: Option<&str>| {
+                CellError {
+                    line,
+                    column: column.into(),
+                    value: value.into(),
+                    message: message.into(),
+                    suggestion: suggestion.map(str::to_owned),
+                }
+            };
+        let errors = [
+            cell(2, "Email", "ann@", "Email is missing the part after @: type the whole address.", None),
+            cell(3, "First Name", "", "First Name is empty: every person needs a first name.", None),
+            cell(4, "Favourite colour", "Bleu", "\"Bleu\" is not a choice of Favourite colour.", Some("Blue")),
+            cell(5, "Notes", "line one\nline two, with a comma", "Notes is too long: use at most 2,000 characters.", None),
+            cell(6, "Team", "=HYPERLINK(\"http://evil.example\")", "\"=HYPERLINK(…)\" is not a choice of Team.", None),
+            cell(7, "Nom de famille", "Ødegård", "Email has to be unique: zoë@example.org is also on line 2. Keep one row per person.", None),
+        ];
+        // Each record ends in CRLF, as Excel writes CSV: shown, not hidden.
+        insta::assert_snapshot!(error_log_csv(&errors).replace("\r\n", "⏎\n"));
+    }
+
     fn error(value: &str, message: &str) -> CellError {
         CellError {
             line: 7,

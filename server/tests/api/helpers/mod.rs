@@ -5,14 +5,21 @@
 pub mod server_binary;
 pub mod smtp_sink;
 
-use app::backend::entities::{membership, track, user};
-use app::domain::csv_upload::{read_table, Delimiter, Mapping, RoleChoice};
-use app::domain::Roles;
+use app::api::auth::{CompleteSetup, Login};
+use app::api::emails::{EmailTemplate, SaveEmailTemplate};
+use app::api::imports::{ApplyBatch, FinishImport, LoadImportContext, StartImport};
+use app::backend::entities::{membership, profile_answer, profile_field, track, user};
+use app::domain::csv_upload::{read_table, CsvRow, CsvTable, Delimiter, Mapping, RoleChoice};
+use app::domain::{Role, Roles};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use leptos::config::LeptosOptions;
+use leptos::server_fn::codec::{Json, PostUrl};
+use leptos::server_fn::{Http, ServerFn};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, Statement,
 };
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use server::config::Config;
 use server::startup::Application;
 use std::path::PathBuf;
@@ -256,23 +263,15 @@ impl Answer {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
-}
 
-impl TestApp {
-    /// The app's data directory (SQLite file, emails written as files).
-    pub fn data_dir(&self) -> &std::path::Path {
-        self._dir.path()
+    /// The answer read as `T`, once it is a 200.
+    pub fn ok<T: DeserializeOwned>(&self) -> T {
+        assert_eq!(self.status, 200, "{}", self.body);
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not the answer expected ({e}): {}", self.body))
     }
 
-    /// Calls a server function the way a browser form does.
-    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Answer {
-        let response = self
-            .client
-            .post(format!("{}/api/{name}", self.base))
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+    async fn read(response: reqwest::Response) -> Answer {
         let status = response.status().as_u16();
         let set_cookie = response
             .headers()
@@ -286,8 +285,101 @@ impl TestApp {
             set_cookie,
         }
     }
+}
 
-    /// Calls a server function that takes JSON.
+/// How a server function's arguments travel, as its `#[server]` line
+/// declares: `input = Json` as JSON, the default as a form.
+pub trait Encoding {
+    fn attach<T: Serialize>(request: reqwest::RequestBuilder, args: &T) -> reqwest::RequestBuilder;
+}
+
+impl<Output> Encoding for Http<Json, Output> {
+    fn attach<T: Serialize>(request: reqwest::RequestBuilder, args: &T) -> reqwest::RequestBuilder {
+        request.json(args)
+    }
+}
+
+impl<Output> Encoding for Http<PostUrl, Output> {
+    fn attach<T: Serialize>(request: reqwest::RequestBuilder, args: &T) -> reqwest::RequestBuilder {
+        request.form(args)
+    }
+}
+
+type Attach = dyn Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send + Sync;
+
+/// One server function call made from its typed arguments — the struct
+/// `#[server]` generates, e.g. `ApplyBatch { import_id, rows }` — so that
+/// renaming a function or an argument breaks the build, not a run. Kept as
+/// a value where calls of different functions go in one list, or are sent
+/// by a client of their own.
+#[derive(Clone)]
+pub struct ServerCall {
+    /// `/api/<name>`.
+    pub path: &'static str,
+    /// The arguments as JSON, for messages.
+    shown: String,
+    attach: std::sync::Arc<Attach>,
+}
+
+impl ServerCall {
+    pub fn new<F>(args: F) -> ServerCall
+    where
+        F: ServerFn + Serialize + Sync + 'static,
+        F::Protocol: Encoding,
+    {
+        ServerCall {
+            path: F::PATH,
+            shown: serde_json::to_string(&args).unwrap(),
+            attach: std::sync::Arc::new(move |request| F::Protocol::attach(request, &args)),
+        }
+    }
+
+    /// The request `client` sends to the app at `base` (`http://host:port`).
+    pub fn request(&self, client: &reqwest::Client, base: &str) -> reqwest::RequestBuilder {
+        (self.attach)(client.post(format!("{base}{}", self.path)))
+    }
+}
+
+impl std::fmt::Display for ServerCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.path, self.shown)
+    }
+}
+
+impl TestApp {
+    /// The app's data directory (SQLite file, emails written as files).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Calls a server function with its typed arguments, encoded as it
+    /// declares (JSON or a form): `app.send(FinishImport { import_id })`.
+    pub async fn send<F>(&self, args: F) -> Answer
+    where
+        F: ServerFn + Serialize + Sync + 'static,
+        F::Protocol: Encoding,
+    {
+        self.send_call(&ServerCall::new(args)).await
+    }
+
+    /// Calls a server function that must answer 200, and reads the answer
+    /// as the function's own return type.
+    pub async fn send_ok<F>(&self, args: F) -> F::Output
+    where
+        F: ServerFn + Serialize + Sync + 'static,
+        F::Protocol: Encoding,
+        F::Output: DeserializeOwned,
+    {
+        self.send(args).await.ok()
+    }
+
+    /// Sends a call made earlier (see [`ServerCall`]).
+    pub async fn send_call(&self, call: &ServerCall) -> Answer {
+        Answer::read(call.request(&self.client, &self.base).send().await.unwrap()).await
+    }
+
+    /// Posts raw JSON to `/api/<name>`: only for calls that are meant not
+    /// to fit the function's arguments (use [`TestApp::send`] otherwise).
     pub async fn call_json(&self, name: &str, body: serde_json::Value) -> Answer {
         let response = self
             .client
@@ -296,12 +388,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        Answer {
-            status,
-            body: response.text().await.unwrap(),
-            set_cookie: Vec::new(),
-        }
+        Answer::read(response).await
     }
 
     /// Loads a page as a browser does (which is what makes redirects 302s).
@@ -333,15 +420,12 @@ impl TestApp {
     pub async fn sign_up_first_admin(&self, email: &str, password: &str) -> Answer {
         let token = self.setup_token();
         let answer = self
-            .call(
-                "complete_setup",
-                &[
-                    ("token", &token),
-                    ("email", email),
-                    ("password", password),
-                    ("confirm", password),
-                ],
-            )
+            .send(CompleteSetup {
+                token,
+                email: Some(email.into()),
+                password: password.into(),
+                confirm: password.into(),
+            })
             .await;
         assert_eq!(answer.status, 200, "{}", answer.body);
         answer
@@ -364,13 +448,7 @@ impl TestApp {
 
     /// A second client, signed in as a new admin of the given tracks.
     pub async fn admin_client(&self, email: &str, tracks: &[&str]) -> TestApp {
-        let email = app::domain::Email::parse(email).unwrap();
-        let password =
-            app::domain::NewPassword::parse("a long password", "a long password").unwrap();
-        let tracks: Vec<String> = tracks.iter().map(|s| s.to_string()).collect();
-        app::backend::accounts::create_admin(&self.db, &email, &tracks, Some(password))
-            .await
-            .unwrap();
+        create_admin(&self.db, email, tracks, "a long password").await;
         let other = TestApp {
             base: self.base.clone(),
             client: reqwest::Client::builder()
@@ -383,12 +461,7 @@ impl TestApp {
             database_url: self.database_url.clone(),
             _dir: tempfile::tempdir().unwrap(),
         };
-        let answer = other
-            .call(
-                "login",
-                &[("email", email.as_str()), ("password", "a long password")],
-            )
-            .await;
+        let answer = other.send(login(email, "a long password")).await;
         assert_eq!(answer.status, 200, "{}", answer.body);
         other
     }
@@ -418,33 +491,31 @@ pub async fn import(
     apply_and_finish(app, id, &table.rows, batch).await
 }
 
+/// Imports `text` at the track `track_slug`, everyone in it given `held`,
+/// in batches of 10 rows.
+pub async fn import_at(app: &TestApp, track_slug: &str, text: &str, held: &[Role]) -> Imported {
+    import(app, Some(track_slug), text, everyone(held), 10).await
+}
+
 /// Sends a started import's rows in batches of `batch` rows, finishes it.
 pub async fn apply_and_finish(
     app: &TestApp,
     id: i64,
-    table_rows: &[app::domain::csv_upload::CsvRow],
+    table_rows: &[CsvRow],
     batch: usize,
 ) -> Imported {
-    let mut rows = Vec::new();
+    let mut rows: Vec<RowResult> = Vec::new();
     for chunk in table_rows.chunks(batch) {
-        let answer = app
-            .call_json(
-                "apply_batch",
-                serde_json::json!({ "import_id": id, "rows": chunk }),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        rows.extend(serde_json::from_str::<Vec<RowResult>>(&answer.body).unwrap());
+        rows.extend(
+            app.send_ok(ApplyBatch {
+                import_id: id,
+                rows: chunk.to_vec(),
+            })
+            .await,
+        );
     }
-    let done = app
-        .call_json("finish_import", serde_json::json!({ "import_id": id }))
-        .await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    Imported {
-        id,
-        rows,
-        counts: serde_json::from_str(&done.body).unwrap(),
-    }
+    let counts: ImportCounts = app.send_ok(FinishImport { import_id: id }).await;
+    Imported { id, rows, counts }
 }
 
 /// Starts an import of `text` as the wizard does (the fields it is told,
@@ -454,18 +525,15 @@ pub async fn start_import(
     track: Option<&str>,
     text: &str,
     choice: RoleChoice,
-) -> (i64, app::domain::csv_upload::CsvTable) {
+) -> (i64, CsvTable) {
     let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
     // The fields, as the wizard learns them.
-    let context = app
-        .call_json(
-            "import_context",
-            serde_json::json!({ "track_slug": track, "dormant": choice == RoleChoice::Dormant }),
-        )
-        .await;
-    assert_eq!(context.status, 200, "{}", context.body);
-    let fields = serde_json::from_str::<app::ImportContext>(&context.body)
-        .unwrap()
+    let fields = app
+        .send_ok(LoadImportContext {
+            track_slug: track.map(str::to_owned),
+            dormant: choice == RoleChoice::Dormant,
+        })
+        .await
         .fields;
     let mapping = Mapping::suggest(&table.headers, &fields, choice == RoleChoice::FromColumn);
     let plan = ImportPlan {
@@ -477,11 +545,7 @@ pub async fn start_import(
         roles: choice,
         rows_total: table.rows.len() as u32,
     };
-    let started = app
-        .call_json("start_import", serde_json::json!({ "plan": plan }))
-        .await;
-    assert_eq!(started.status, 200, "{}", started.body);
-    let id: i64 = serde_json::from_str(&started.body).unwrap();
+    let id = app.send_ok(StartImport { plan }).await;
     (id, table)
 }
 
@@ -491,13 +555,80 @@ pub async fn signed_in(app: &TestApp) {
         .await;
 }
 
-/// The roles `email` holds in the track `track_slug`, if a member.
-pub async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
-    let u = user::Entity::find()
+/// Creates an admin of `tracks` (none: a global admin) with `password`,
+/// as `roster create-admin` does.
+pub async fn create_admin(db: &DatabaseConnection, email: &str, tracks: &[&str], password: &str) {
+    let email = app::domain::Email::parse(email).unwrap();
+    let password = app::domain::NewPassword::parse(password, password).unwrap();
+    let tracks: Vec<String> = tracks.iter().map(|s| s.to_string()).collect();
+    app::backend::accounts::create_admin(db, &email, &tracks, Some(password))
+        .await
+        .unwrap();
+}
+
+/// Signs in to the app at `base` from another address of this machine
+/// (127.0.0.2), which sign-in limits count apart, and must succeed.
+pub async fn signs_in_from_elsewhere(base: &str, email: &str, password: &str) {
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let answer = ServerCall::new(login(email, password))
+        .request(&elsewhere, base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+}
+
+/// A sign-in with this email and password, as the sign-in form sends it.
+pub fn login(email: &str, password: &str) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+        next: None,
+    }
+}
+
+/// A set of roles: `roles(&[Role::Mentor, Role::Mentee])`.
+pub fn roles(list: &[Role]) -> Roles {
+    list.iter().copied().collect()
+}
+
+/// An import's choice that everyone in the file gets these roles.
+pub fn everyone(list: &[Role]) -> RoleChoice {
+    RoleChoice::Everyone(roles(list))
+}
+
+/// The user whose email key is `email`, if any.
+pub async fn user_by_email(app: &TestApp, email: &str) -> Option<user::Model> {
+    user::Entity::find()
         .filter(user::Column::EmailNormalized.eq(email))
         .one(&app.db)
         .await
-        .unwrap()?;
+        .unwrap()
+}
+
+/// What `email` answered to the profile field `key`, if the user exists
+/// and has an answer.
+pub async fn profile_answer(app: &TestApp, email: &str, key: &str) -> Option<String> {
+    let u = user_by_email(app, email).await?;
+    let f = profile_field::Entity::find()
+        .filter(profile_field::Column::Key.eq(key))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    profile_answer::Entity::find_by_id((u.id, f.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map(|a| a.value)
+}
+
+/// The roles `email` holds in the track `track_slug`, if a member.
+pub async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Roles> {
+    let u = user_by_email(app, email).await?;
     let t = track::Entity::find()
         .filter(track::Column::Slug.eq(track_slug))
         .one(&app.db)
@@ -517,11 +648,16 @@ pub async fn roles_in(app: &TestApp, email: &str, track_slug: &str) -> Option<Ro
 pub async fn switch_off(app: &TestApp, track_slug: &str, email: app::domain::SystemEmail) {
     let (subject, body) = email.default_text();
     let answer = app
-        .call_json(
-            "save_email_template",
-            serde_json::json!({ "track_slug": track_slug, "template": {
-                "email": email, "subject": subject, "body": body, "enabled": false, "edited": false } }),
-        )
+        .send(SaveEmailTemplate {
+            track_slug: track_slug.into(),
+            template: EmailTemplate {
+                email,
+                subject: subject.into(),
+                body: body.into(),
+                enabled: false,
+                edited: false,
+            },
+        })
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
