@@ -1,4 +1,5 @@
-//! Settings from the environment, with defaults that run the demo locally.
+//! Settings from flags or the environment (clap), with defaults that run
+//! the demo locally.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,31 +45,147 @@ impl Default for MailConfig {
 }
 
 impl Config {
-    pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let data_dir = PathBuf::from(var("ROSTER_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("roster.db").display())
-        });
-        Config {
-            database_url,
-            data_dir,
-            instance_file: PathBuf::from(
-                var("ROSTER_INSTANCE").unwrap_or_else(|| "instance/demo.toml".into()),
-            ),
-            public_url: var("ROSTER_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
-            mail: MailConfig {
-                smtp_url: var("SMTP_URL"),
-                from: var("SMTP_FROM").unwrap_or_else(|| MailConfig::default().from),
-                ..MailConfig::default()
-            },
-        }
-    }
-
     /// Cookies get `Secure` when people reach Roster over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// Every setting of the server, from a flag or its environment variable;
+/// `server --help` lists them with their defaults. An empty variable is
+/// the same as an unset one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// The database: `sqlite://…` or `postgres://user@host/db`; the schema is
+    /// migrated at start. [default: roster.db in the data directory]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Where the SQLite file lives, and emails written as files.
+    #[arg(long, env = "ROSTER_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// The instance definition: tracks, profile fields, licence limit, upload
+    /// row limit, pool privacy, email hold minutes, sign-in URL.
+    #[arg(
+        long = "instance",
+        env = "ROSTER_INSTANCE",
+        default_value = "instance/demo.toml",
+        global = true
+    )]
+    pub instance_file: PathBuf,
+    /// The address people use to reach Roster (for printed links); `https://…`
+    /// makes cookies `Secure`. [default: the address it listens on]
+    #[arg(long, env = "ROSTER_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Where the server listens.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub site_addr: std::net::SocketAddr,
+    /// How system emails leave: `smtp://user:password@host:587` (STARTTLS) or
+    /// `smtps://…:465` (TLS). [default: .eml files in <data dir>/outbox/]
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of system emails.
+    #[arg(
+        long,
+        env = "SMTP_FROM",
+        default_value = "Roster <roster@localhost>",
+        global = true
+    )]
+    pub smtp_from: String,
+    /// The log filter (tracing's EnvFilter syntax).
+    #[arg(
+        long = "log",
+        env = "RUST_LOG",
+        default_value = "info,sqlx=warn,sea_orm=warn",
+        global = true
+    )]
+    pub log: String,
+}
+
+impl Settings {
+    /// The configuration these settings make. An empty setting is the same
+    /// as an unset one (clap takes `VAR=` as a value), as it always was.
+    pub fn config(&self) -> Config {
+        let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        let or_default = |path: &PathBuf, default: &str| {
+            if path.as_os_str().is_empty() {
+                PathBuf::from(default)
+            } else {
+                path.clone()
+            }
+        };
+        let data_dir = or_default(&self.data_dir, "data");
+        let database_url = given(&self.database_url).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("roster.db").display())
+        });
+        let from = Some(self.smtp_from.clone());
+        Config {
+            database_url,
+            instance_file: or_default(&self.instance_file, "instance/demo.toml"),
+            data_dir,
+            public_url: given(&self.public_url).map(|u| u.trim_end_matches('/').to_owned()),
+            mail: MailConfig {
+                smtp_url: given(&self.smtp_url),
+                from: given(&from).unwrap_or_else(|| MailConfig::default().from),
+                ..MailConfig::default()
+            },
+        }
+    }
+
+    /// The log filter; an empty one is the default.
+    pub fn log_filter(&self) -> &str {
+        match self.log.trim() {
+            "" => "info,sqlx=warn,sea_orm=warn",
+            filter => filter,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    #[test]
+    fn flags_make_the_config_and_empty_ones_are_unset() {
+        let cli = Cli::try_parse_from([
+            "server",
+            "--data-dir",
+            "/srv/roster",
+            "--public-url",
+            "https://roster.example.org/",
+            "--smtp-from",
+            "",
+            // Empty, whatever the environment running the test holds.
+            "--database-url",
+            "",
+            "--smtp-url",
+            " ",
+        ])
+        .unwrap();
+        let config = cli.settings.config();
+        assert_eq!(
+            config.database_url,
+            "sqlite:///srv/roster/roster.db?mode=rwc"
+        );
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://roster.example.org")
+        );
+        assert!(config.secure_cookies());
+        assert_eq!(config.mail.from, MailConfig::default().from);
+        assert_eq!(config.mail.smtp_url, None);
     }
 }

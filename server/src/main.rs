@@ -2,10 +2,11 @@
 
 use app::domain::{Email, NewPassword};
 use clap::{Parser, Subcommand};
-use server::config::Config;
+use server::config::{Config, Settings};
 use server::error::StartError;
 use server::startup::{prepare_database, Application};
 use std::io::Read;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -17,6 +18,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
 }
 
 #[derive(Subcommand)]
@@ -40,21 +43,30 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
+            tracing_subscriber::EnvFilter::try_new(cli.settings.log_filter())
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
         .init();
-    let cli = Cli::parse();
-    let config = Config::from_env();
+    let config = cli.settings.config();
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
+        Command::Serve => serve(config, cli.settings.site_addr).await,
         Command::CreateAdmin {
             email,
             tracks,
             password_stdin,
-        } => create_admin(config, &email, &tracks, password_stdin).await,
+        } => {
+            create_admin(
+                config,
+                cli.settings.site_addr,
+                &email,
+                &tracks,
+                password_stdin,
+            )
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,10 +77,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(config: Config) -> Result<(), StartError> {
-    let conf = leptos::config::get_configuration(None).map_err(|e| {
+async fn serve(config: Config, site_addr: SocketAddr) -> Result<(), StartError> {
+    let mut conf = leptos::config::get_configuration(None).map_err(|e| {
         StartError::Config(format!("the Leptos site settings are incomplete ({e}): start Roster with `cargo leptos serve` or set LEPTOS_SITE_ROOT and LEPTOS_OUTPUT_NAME."))
     })?;
+    conf.leptos_options.site_addr = site_addr;
     let app = Application::build(config, conf.leptos_options).await?;
     println!("Roster is running at {}", app.base_url());
     if let Some(link) = app.setup_link() {
@@ -85,6 +98,7 @@ async fn serve(config: Config) -> Result<(), StartError> {
 
 async fn create_admin(
     config: Config,
+    site_addr: SocketAddr,
     email: &str,
     tracks: &[String],
     password_stdin: bool,
@@ -112,12 +126,10 @@ async fn create_admin(
     };
     println!("Created {role} {email} (id {}).", created.admin_id);
     if let Some(token) = created.invite_token {
-        let base = config.public_url.clone().unwrap_or_else(|| {
-            format!(
-                "http://{}",
-                std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into())
-            )
-        });
+        let base = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{site_addr}"));
         println!(
             "Setup link (one-time, valid {} days): {base}/setup?token={token}",
             app::backend::accounts::INVITE_DAYS

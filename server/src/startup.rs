@@ -159,6 +159,7 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
             context, shell,
         ))
         .with_state(leptos_options);
+    let [nosniff, no_frames, no_referrer] = web_guard::fixed_headers();
     Router::new()
         .route("/health", get(health).with_state(db))
         .merge(site)
@@ -171,6 +172,9 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
             web_guard::guard_requests,
         ))
         .layer(axum::middleware::from_fn(web_guard::security_headers))
+        .layer(nosniff)
+        .layer(no_frames)
+        .layer(no_referrer)
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest request body accepted. A batch of 250 rows with long
 /// answers is well under 1 MB; the largest call, 5,000 emails for the
@@ -114,7 +115,9 @@ fn refusal(status: StatusCode, sentence: &str) -> Response {
     response
 }
 
-/// Headers on every response, and the nonce of every page. The nonce is
+/// The Content-Security-Policy of every response, and the nonce of every
+/// page (the other security headers are tower-http layers: see
+/// [`fixed_headers`]). The nonce is
 /// made here, before the page is rendered, handed to the render through the
 /// request ([`provide_page_nonce`]), and named in the page's policy here
 /// once the render has answered: the header never depends on what a render
@@ -134,20 +137,22 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     } else {
         HeaderValue::from_static(POLICY_FOR_THE_REST)
     };
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // For browsers that predate `frame-ancestors`.
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Setup links carry a token in the URL: never send it to another site.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
     response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
+    response
+}
+
+/// The security headers that are the same on every response: no type
+/// sniffing, no framing (for browsers that predate `frame-ancestors`), and
+/// no referrer to other sites (setup links carry a token in the URL).
+pub fn fixed_headers() -> [SetResponseHeaderLayer<HeaderValue>; 3] {
+    [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ]
+    .map(|(name, value)| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)))
 }
 
 /// Gives the page being rendered the nonce [`security_headers`] made for

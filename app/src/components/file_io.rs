@@ -59,15 +59,18 @@ pub fn download_csv(name: &str, text: &str) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::PickedFile;
+    use gloo_file::{Blob, File, ObjectUrl};
     use leptos::wasm_bindgen::{JsCast, JsValue};
+    use std::time::Duration;
 
     pub fn read(file: web_sys::File, then: impl FnOnce(Result<PickedFile, String>) + 'static) {
+        let file = File::from(file);
         leptos::task::spawn_local(async move {
-            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            let read = gloo_file::futures::read_as_bytes(&file).await;
             then(match read {
-                Ok(buffer) => Ok(PickedFile {
+                Ok(bytes) => Ok(PickedFile {
                     name: file.name(),
-                    bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
+                    bytes,
                 }),
                 Err(_) => Err(
                     "The file could not be read: check it is still there and choose it again."
@@ -78,11 +81,11 @@ mod browser {
     }
 
     pub fn download(name: &str, text: &str) -> Result<(), JsValue> {
-        let parts = js_sys::Array::of1(&JsValue::from_str(&format!("\u{feff}{text}")));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/csv;charset=utf-8");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let blob = Blob::new_with_options(
+            format!("\u{feff}{text}").as_str(),
+            Some("text/csv;charset=utf-8"),
+        );
+        let url = ObjectUrl::from(blob);
         let anchor: web_sys::HtmlAnchorElement = leptos::prelude::document()
             .create_element("a")?
             .dyn_into()
@@ -90,14 +93,9 @@ mod browser {
         anchor.set_href(&url);
         anchor.set_download(name);
         anchor.click();
-        // The download has its own copy once started.
-        let revoke = leptos::wasm_bindgen::closure::Closure::once_into_js(move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        });
-        leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(
-            revoke.unchecked_ref(),
-            10_000,
-        )?;
+        // The download has its own copy once started; dropping the
+        // `ObjectUrl` revokes it.
+        leptos::prelude::set_timeout(move || drop(url), Duration::from_secs(10));
         Ok(())
     }
 }

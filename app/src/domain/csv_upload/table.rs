@@ -465,6 +465,39 @@ mod tests {
             }
         }
 
+        /// Each row is numbered with its line, whatever ends the lines
+        /// (LF, CRLF, a lone CR, mixed) and however many are blank.
+        #[test]
+        fn rows_are_numbered_by_their_line_whatever_ends_it(
+            lines in proptest::collection::vec(("[a-z]{0,3}(,[a-z]{0,2}){0,2}", 0usize..3), 1..40),
+        ) {
+            let mut text = String::new();
+            for (content, end) in &lines {
+                text.push_str(content);
+                text.push_str(["\n", "\r\n", "\r"][*end]);
+            }
+            let blank = |c: &str| c.chars().all(|ch| ch == ',');
+            let expected: Vec<u64> = lines
+                .iter()
+                .zip(1u64..)
+                .filter(|((content, _), _)| !blank(content))
+                .map(|(_, line)| line)
+                .collect();
+            let mut scanner = Scanner { pos: 0, line: 1, delimiter: b',' };
+            let mut record = Cells::default();
+            let mut found = Vec::new();
+            while let Some(line) = scanner.record(&text, &mut record) {
+                if !record.is_blank() {
+                    found.push(line);
+                }
+            }
+            // A lone CR right before an empty line's LF is one CRLF break.
+            let joined = lines.windows(2).any(|w| w[0].1 == 2 && w[1].0.is_empty() && w[1].1 == 0);
+            if !joined {
+                proptest::prop_assert_eq!(found, expected);
+            }
+        }
+
         /// Slices of any size read the same table as one go, lines included.
         #[test]
         fn reading_in_slices_reads_the_same_table(
