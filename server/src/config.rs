@@ -37,7 +37,7 @@ impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {
             smtp_url: None,
-            from: "Roster <roster@localhost>".to_owned(),
+            from: DEFAULT_FROM.to_owned(),
             poll: Duration::from_secs(5),
             retry_after: Duration::from_secs(60),
         }
@@ -53,6 +53,11 @@ impl Config {
     }
 }
 
+const DEFAULT_DATA_DIR: &str = "data";
+const DEFAULT_INSTANCE: &str = "instance/demo.toml";
+const DEFAULT_FROM: &str = "Roster <roster@localhost>";
+const DEFAULT_LOG: &str = "info,sqlx=warn,sea_orm=warn";
+
 /// Every setting of the server, from a flag or its environment variable;
 /// `server --help` lists them with their defaults. An empty variable is
 /// the same as an unset one.
@@ -63,14 +68,14 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
     /// Where the SQLite file lives, and emails written as files.
-    #[arg(long, env = "ROSTER_DATA_DIR", default_value = "data", global = true)]
+    #[arg(long, env = "ROSTER_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
     pub data_dir: PathBuf,
     /// The instance definition: tracks, profile fields, licence limit, upload
     /// row limit, pool privacy, email hold minutes, sign-in URL.
     #[arg(
         long = "instance",
         env = "ROSTER_INSTANCE",
-        default_value = "instance/demo.toml",
+        default_value = DEFAULT_INSTANCE,
         global = true
     )]
     pub instance_file: PathBuf,
@@ -94,7 +99,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "SMTP_FROM",
-        default_value = "Roster <roster@localhost>",
+        default_value = DEFAULT_FROM,
         global = true
     )]
     pub smtp_from: String,
@@ -102,7 +107,7 @@ pub struct Settings {
     #[arg(
         long = "log",
         env = "RUST_LOG",
-        default_value = "info,sqlx=warn,sea_orm=warn",
+        default_value = DEFAULT_LOG,
         global = true
     )]
     pub log: String,
@@ -113,6 +118,10 @@ impl Settings {
     /// as an unset one (clap takes `VAR=` as a value), as it always was.
     pub fn config(&self) -> Config {
         let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        let text_or = |v: &str, default: &str| match v.trim() {
+            "" => default.to_owned(),
+            _ => v.to_owned(),
+        };
         let or_default = |path: &PathBuf, default: &str| {
             if path.as_os_str().is_empty() {
                 PathBuf::from(default)
@@ -120,30 +129,29 @@ impl Settings {
                 path.clone()
             }
         };
-        let data_dir = or_default(&self.data_dir, "data");
+        let data_dir = or_default(&self.data_dir, DEFAULT_DATA_DIR);
         let database_url = given(&self.database_url).unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", data_dir.join("roster.db").display())
         });
-        let from = Some(self.smtp_from.clone());
         Config {
             database_url,
-            instance_file: or_default(&self.instance_file, "instance/demo.toml"),
+            instance_file: or_default(&self.instance_file, DEFAULT_INSTANCE),
             data_dir,
             public_url: given(&self.public_url).map(|u| u.trim_end_matches('/').to_owned()),
             mail: MailConfig {
                 smtp_url: given(&self.smtp_url),
-                from: given(&from).unwrap_or_else(|| MailConfig::default().from),
+                from: text_or(&self.smtp_from, DEFAULT_FROM),
                 ..MailConfig::default()
             },
         }
     }
 
-    /// The log filter; an empty one is the default.
-    pub fn log_filter(&self) -> &str {
-        match self.log.trim() {
-            "" => "info,sqlx=warn,sea_orm=warn",
-            filter => filter,
-        }
+    /// The log filter; an empty or unreadable one is the default.
+    pub fn log_filter(&self) -> tracing_subscriber::EnvFilter {
+        tracing_subscriber::EnvFilter::try_new(self.log.trim())
+            .ok()
+            .filter(|_| !self.log.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_LOG.into())
     }
 }
 

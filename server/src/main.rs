@@ -45,10 +45,7 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(cli.settings.log_filter())
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
+        .with_env_filter(cli.settings.log_filter())
         .init();
     let config = cli.settings.config();
     let result = match cli.command.unwrap_or(Command::Serve) {

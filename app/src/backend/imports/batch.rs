@@ -3,7 +3,7 @@
 
 use super::people::{apply_people, Applied};
 use super::start::{still_open_for, writable_import};
-use super::{invalid, joins_track, CHUNK, MAX_BATCH};
+use super::{invalid, joins_track, stored_roles, CHUNK, MAX_BATCH};
 use crate::backend::bulk_insert::insert_rows;
 use crate::backend::db::begin_write;
 use crate::backend::entities::stored::{Json, Named};
@@ -74,15 +74,12 @@ pub async fn apply_batch(
     if imp.status != ImportStatus::InProgress {
         return invalid("This import is finished: start a new upload to add more people.");
     }
-    let (stored, roles) = match (&imp.mapping, &imp.role_choice) {
-        (Some(stored), Some(roles)) => (stored.clone(), roles.clone()),
-        _ => {
-            return Err(ServiceError::Data(format!(
-                "import {import_id} has no plan"
-            )))
-        }
-    };
-    still_open_for(&txn, &imp, &roles).await?;
+    let roles = stored_roles(&imp)?;
+    let stored = imp
+        .mapping
+        .as_deref()
+        .ok_or_else(|| ServiceError::Data(format!("import {import_id} has no mapping")))?;
+    still_open_for(&txn, &imp, roles).await?;
 
     let recorded = recorded_rows(&txn, import_id, &rows).await?;
     let new_rows: Vec<&CsvRow> = rows
@@ -91,12 +88,12 @@ pub async fn apply_batch(
         .collect();
     within_the_files_rows(&imp, new_rows.len())?;
 
-    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, &roles);
+    let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, roles);
     let mut checks: Vec<RowCheck> = new_rows.iter().map(|row| checker.check(row)).collect();
     refuse_repeats_of_earlier_batches(&txn, import_id, &mut checks).await?;
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
-    let track_id = joins_track(&imp, &roles);
+    let track_id = joins_track(&imp, roles);
     let now = Utc::now();
     let (applied, newly_active) =
         apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;

@@ -66,7 +66,7 @@ pub(crate) fn joined_track(imp: &import::Model) -> Result<Option<i64>, ServiceEr
 }
 
 /// The role choice `start` stored; every import has one.
-fn stored_roles(imp: &import::Model) -> Result<&RoleChoice, ServiceError> {
+pub(super) fn stored_roles(imp: &import::Model) -> Result<&RoleChoice, ServiceError> {
     imp.role_choice
         .as_deref()
         .ok_or_else(|| ServiceError::Data(format!("import {} has no role choice", imp.id)))
