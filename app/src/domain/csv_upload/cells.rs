@@ -52,24 +52,9 @@ impl Cells {
         *self = cells;
     }
 
-    /// Every cell is empty or blank.
-    pub(super) fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
-    }
-
-    pub(super) fn clear(&mut self) {
-        self.text.clear();
-        self.ends.clear();
-    }
-
-    /// Writes more of the cell being read.
-    pub(super) fn write(&mut self, part: &str) {
-        self.text.push_str(part);
-    }
-
-    /// Ends the cell being read.
-    pub(super) fn end_cell(&mut self) {
-        self.ends.push(self.text.len());
+    /// A row from its cells' text, one after another, and where each ends.
+    pub(super) fn from_parts(text: String, ends: Vec<usize>) -> Self {
+        Cells { text, ends }
     }
 }
 

@@ -118,8 +118,6 @@ pub fn read_table(
 pub struct TableReader<T: AsRef<str>> {
     text: T,
     scanner: Scanner,
-    /// Reused for every record; each row kept is a copy of the right size.
-    record: Cells,
     delimiter: Delimiter,
     headers: Vec<String>,
     rows: Vec<CsvRow>,
@@ -131,24 +129,18 @@ pub struct TableReader<T: AsRef<str>> {
 impl<T: AsRef<str>> TableReader<T> {
     /// Reads the header row (the first row with content).
     pub fn new(text: T, delimiter: Delimiter, row_limit: usize) -> Result<Self, TableError> {
-        let mut scanner = Scanner {
-            pos: 0,
-            line: 1,
-            delimiter: delimiter.byte(),
-        };
-        let mut record = Cells::default();
+        let mut scanner = Scanner::new(delimiter);
         let headers: Vec<String> = loop {
-            match scanner.record(text.as_ref(), &mut record) {
+            match scanner.record(text.as_ref()) {
                 None => return Err(TableError::NoHeader),
-                Some(_) if record.is_blank() => continue,
-                Some(_) => break record.iter().map(|h| h.trim().to_owned()).collect(),
+                Some(record) if record.is_blank() => continue,
+                Some(record) => break record.cells().iter().map(|h| h.trim().to_owned()).collect(),
             }
         };
         check_headers(&headers)?;
         Ok(TableReader {
             text,
             scanner,
-            record,
             delimiter,
             headers,
             rows: Vec::new(),
@@ -162,18 +154,18 @@ impl<T: AsRef<str>> TableReader<T> {
     pub fn read_some(&mut self, max_records: usize) -> bool {
         let text = self.text.as_ref();
         for _ in 0..max_records {
-            let Some(line) = self.scanner.record(text, &mut self.record) else {
+            let Some(record) = self.scanner.record(text) else {
                 return true;
             };
-            if self.record.is_blank() {
+            if record.is_blank() {
                 continue;
             }
             self.count += 1;
             // Past the limit only the count matters, for the message.
             if self.count <= self.row_limit {
                 self.rows.push(CsvRow {
-                    line,
-                    cells: self.record.clone(),
+                    line: record.line,
+                    cells: record.cells(),
                 });
             }
         }
@@ -204,103 +196,113 @@ impl<T: AsRef<str>> TableReader<T> {
     }
 }
 
-/// Splits text into records as RFC 4180 and spreadsheets write them —
-/// quoted cells with `""` for a quote and line breaks inside, `\r\n`, `\n`
-/// or a lone `\r` ending a record — reading as leniently as the csv crate
-/// (a quote inside an unquoted cell is kept, text after a closing quote
-/// joins the cell, an unclosed quote runs to the end of the file). It also
-/// numbers lines as a spreadsheet shows them, breaks inside quotes included.
+/// Splits text into records with `csv-core`, as RFC 4180 and spreadsheets
+/// write them — quoted cells with `""` for a quote and line breaks inside,
+/// `\r\n`, `\n` or a lone `\r` ending a record — and as leniently as the csv
+/// crate reads them (a quote inside an unquoted cell is kept, text after a
+/// closing quote joins the cell, an unclosed quote runs to the end of the
+/// file). It numbers lines as a spreadsheet shows them, from the bytes each
+/// record took: csv-core counts only `\n` (rust-csv issue 395).
 struct Scanner {
+    core: csv_core::Reader,
+    /// Where the next record starts in the text.
     pos: usize,
     /// The line `pos` is on.
     line: u64,
-    delimiter: u8,
+    /// The record being read, as csv-core writes it: its cells' text one
+    /// after another, and where each cell ends. Reused for every record.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// One record, borrowed from the [`Scanner`] until the next is read.
+struct Record<'a> {
+    line: u64,
+    text: std::borrow::Cow<'a, str>,
+    ends: &'a [usize],
+}
+
+impl Record<'_> {
+    /// Every cell is empty or blank.
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    fn cells(&self) -> Cells {
+        Cells::from_parts(self.text.as_ref().to_owned(), self.ends.to_vec())
+    }
 }
 
 impl Scanner {
-    /// Reads the next record into `cells`, answering the line it starts
-    /// on; `None` at the end of the text. A blank line is a record of one
-    /// empty cell.
-    fn record(&mut self, text: &str, cells: &mut Cells) -> Option<u64> {
-        let bytes = text.as_bytes();
-        if self.pos >= bytes.len() {
-            return None;
-        }
-        cells.clear();
-        let first_line = self.line;
-        let delimiter = self.delimiter;
-        let mut at = self.pos;
-        loop {
-            if bytes.get(at) == Some(&b'"') {
-                at = self.quoted(text, at + 1, cells);
-            }
-            // An unquoted cell, or what follows a closing quote.
-            let rest = bytes.get(at..).unwrap_or_default();
-            let end = at
-                + rest
-                    .iter()
-                    .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
-                    .unwrap_or(rest.len());
-            cells.write(text.get(at..end).unwrap_or_default());
-            cells.end_cell();
-            match bytes.get(end) {
-                Some(&b) if b == delimiter => at = end + 1,
-                Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => {
-                    return self.next_line(end + 2, first_line)
-                }
-                Some(b'\r' | b'\n') => return self.next_line(end + 1, first_line),
-                _ => return self.next_line(bytes.len(), first_line),
-            }
+    fn new(delimiter: Delimiter) -> Self {
+        Scanner {
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter.byte())
+                .build(),
+            pos: 0,
+            line: 1,
+            out: vec![0; 1 << 12],
+            ends: vec![0; 64],
         }
     }
 
-    /// The inside of a quoted cell, from just after its opening quote:
-    /// appended to the cell being written; answers where it ends (after
-    /// the closing quote).
-    fn quoted(&mut self, text: &str, mut at: usize, cells: &mut Cells) -> usize {
+    /// Reads the next record; `None` at the end of the text. csv-core
+    /// passes over empty lines; a line of spaces is a record of one blank
+    /// cell.
+    fn record<'s>(&'s mut self, text: &str) -> Option<Record<'s>> {
+        use csv_core::ReadRecordResult as Read;
         let bytes = text.as_bytes();
+        let start = self.pos;
+        let (mut written, mut cells) = (0, 0);
         loop {
-            let rest = bytes.get(at..).unwrap_or_default();
-            let Some(found) = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\n' || b == b'\r')
-            else {
-                // Never closed: the cell runs to the end of the file.
-                cells.write(text.get(at..).unwrap_or_default());
-                return bytes.len();
-            };
-            let special = at + found;
-            match bytes[special] {
-                b'"' => {
-                    cells.write(text.get(at..special).unwrap_or_default());
-                    if bytes.get(special + 1) == Some(&b'"') {
-                        cells.write("\"");
-                        at = special + 2;
-                    } else {
-                        return special + 1;
-                    }
-                }
-                // A line break inside the cell: kept, and counted.
-                b'\r' if bytes.get(special + 1) == Some(&b'\n') => {
-                    cells.write(text.get(at..special + 2).unwrap_or_default());
-                    self.line += 1;
-                    at = special + 2;
-                }
-                _ => {
-                    cells.write(text.get(at..special + 1).unwrap_or_default());
-                    self.line += 1;
-                    at = special + 1;
-                }
+            // Empty input tells csv-core the text has ended.
+            let input = bytes.get(self.pos..).unwrap_or_default();
+            let output = self.out.get_mut(written..).unwrap_or_default();
+            let ends = self.ends.get_mut(cells..).unwrap_or_default();
+            let (result, read, wrote, ended) = self.core.read_record(input, output, ends);
+            self.pos += read;
+            written += wrote;
+            cells += ended;
+            match result {
+                Read::InputEmpty => {}
+                Read::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                Read::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Read::Record => break,
+                Read::End => return None,
             }
         }
+        let line = self.number_lines(bytes, start);
+        // csv-core leaves out only ASCII bytes (quotes, delimiters, line
+        // breaks) of valid UTF-8: the text is valid, borrowed, never replaced.
+        let text = String::from_utf8_lossy(self.out.get(..written).unwrap_or_default());
+        let ends = self.ends.get(..cells).unwrap_or_default();
+        Some(Record { line, text, ends })
     }
 
-    /// Ends a record: the next one starts at `pos`, on the next line.
-    fn next_line(&mut self, pos: usize, first_line: u64) -> Option<u64> {
-        self.pos = pos;
-        self.line += 1;
-        Some(first_line)
+    /// The line the record just read (from `start` to `self.pos`) starts
+    /// on; moves `self.line` past it.
+    fn number_lines(&mut self, bytes: &[u8], start: usize) -> u64 {
+        let took = bytes.get(start..self.pos).unwrap_or_default();
+        // Empty lines before the record, which csv-core passed over.
+        let skipped = took
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let first_line = self.line + line_breaks(bytes, start, start + skipped);
+        self.line = first_line + line_breaks(bytes, start + skipped, self.pos);
+        first_line
     }
+}
+
+/// Line breaks in `bytes[from..to]`: each `\r`, and each `\n` not right
+/// after a `\r` (which ended the line already). memchr skips the bytes
+/// between breaks a word at a time.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
+    let part = bytes.get(from..to).unwrap_or_default();
+    let ends_a_line = |at: usize| bytes[at] == b'\r' || at == 0 || bytes[at - 1] != b'\r';
+    memchr::memchr2_iter(b'\r', b'\n', part)
+        .filter(|&i| ends_a_line(from + i))
+        .count() as u64
 }
 
 fn check_headers(headers: &[String]) -> Result<(), TableError> {
@@ -436,6 +438,26 @@ mod tests {
     }
 
     #[test]
+    fn rows_wider_and_cells_longer_than_the_buffers_read_whole() {
+        let wide: Vec<String> = (0..300).map(|i| format!("c{i}")).collect();
+        let long = "x\"\"y\r\n".repeat(4_000);
+        let text = format!(
+            "{}\r\n{}\r\n\"{long}\"\r\nlast\r\n",
+            wide.join(","),
+            wide.join(",")
+        );
+        let table = read(&text).unwrap();
+        assert_eq!(table.headers, wide);
+        assert_eq!(table.rows[0].cells.iter().collect::<Vec<_>>(), wide);
+        assert_eq!(
+            table.rows[1].cells.get(0),
+            Some(long.replace("\"\"", "\"").as_str())
+        );
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4_004]);
+    }
+
+    #[test]
     fn ragged_rows_are_kept_for_the_row_checks() {
         let table = read("A,B,C\n1,2\n1,2,3,4\n").unwrap();
         assert_eq!(table.rows[0].cells.len(), 2);
@@ -483,12 +505,11 @@ mod tests {
                 .filter(|((content, _), _)| !blank(content))
                 .map(|(_, line)| line)
                 .collect();
-            let mut scanner = Scanner { pos: 0, line: 1, delimiter: b',' };
-            let mut record = Cells::default();
+            let mut scanner = Scanner::new(Delimiter::Comma);
             let mut found = Vec::new();
-            while let Some(line) = scanner.record(&text, &mut record) {
+            while let Some(record) = scanner.record(&text) {
                 if !record.is_blank() {
-                    found.push(line);
+                    found.push(record.line);
                 }
             }
             // A lone CR right before an empty line's LF is one CRLF break.
@@ -529,12 +550,11 @@ mod tests {
                 .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
                 .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
                 .collect();
-            let mut scanner = Scanner { pos: 0, line: 1, delimiter: delimiter.byte() };
-            let mut record = Cells::default();
+            let mut scanner = Scanner::new(delimiter);
             let mut read = Vec::new();
-            while scanner.record(&text, &mut record).is_some() {
+            while let Some(record) = scanner.record(&text) {
                 if !record.is_blank() {
-                    read.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
+                    read.push(record.cells().iter().map(str::to_owned).collect::<Vec<_>>());
                 }
             }
             proptest::prop_assert_eq!(read, expected);
