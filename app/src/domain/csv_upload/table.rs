@@ -2,7 +2,7 @@
 //! (docs/importing.md, step 1: file, header row, row limit).
 
 pub use super::cells::Cells;
-use crate::text::thousands;
+use crate::text::{thousands, trim};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -225,7 +225,7 @@ struct Record<'a> {
 impl Record<'_> {
     /// Every cell is empty or blank.
     fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        trim(&self.text).is_empty()
     }
 
     fn cells(&self) -> Cells {
