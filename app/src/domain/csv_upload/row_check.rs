@@ -79,6 +79,17 @@ pub struct RowChecker<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SeenEmails(FxHashMap<String, u64>);
 
+impl SeenEmails {
+    /// Room for the emails of `rows` rows: growing a map of 100,000 emails
+    /// step by step hashes every email again at each step.
+    pub fn with_capacity(rows: usize) -> Self {
+        SeenEmails(FxHashMap::with_capacity_and_hasher(
+            rows,
+            Default::default(),
+        ))
+    }
+}
+
 /// Where each target sits in a row: looked up once per file, not per cell.
 struct Columns {
     first_name: Option<usize>,

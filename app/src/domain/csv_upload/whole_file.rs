@@ -2,7 +2,7 @@
 //! between choosing a file and showing the preview: for the benchmarks,
 //! native and in the browser.
 
-use super::{decode, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker};
+use super::{decode, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker, SeenEmails};
 use crate::ProfileField;
 
 /// Decodes, reads with the detected separator, pre-matches the columns and
@@ -18,7 +18,8 @@ pub fn check_file(
     let table = read_table(&decoded.text, Delimiter::detect(&decoded.text), row_limit)
         .map_err(|e| e.to_string())?;
     let mapping = Mapping::suggest(&table.headers, fields, *roles == RoleChoice::FromColumn);
-    let mut checker = RowChecker::new(&table.headers, fields, &mapping, roles);
+    let seen = SeenEmails::with_capacity(table.rows.len());
+    let mut checker = RowChecker::resume(&table.headers, fields, &mapping, roles, seen);
     Ok(table.rows.iter().map(|row| checker.check(row)).collect())
 }
 

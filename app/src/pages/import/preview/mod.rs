@@ -207,7 +207,9 @@ fn checks_in_slices(
         checking.set(true);
         spawn_local(async move {
             let mut done = Vec::new();
-            let mut seen = SeenEmails::default();
+            let mut seen = wizard
+                .rows
+                .with_untracked(|rows| SeenEmails::with_capacity(rows.len()));
             in_slices(|| {
                 if !current() {
                     return true;
