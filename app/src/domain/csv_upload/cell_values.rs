@@ -34,6 +34,28 @@ pub fn parse_roles(value: &str) -> Result<Roles, String> {
     Ok(roles)
 }
 
+/// What a spreadsheet shows in a cell whose formula failed (Excel's and
+/// LibreOffice's words): a workbook's error cell reads as one, and a CSV
+/// saved from a sheet holds the same text.
+const SPREADSHEET_ERRORS: [&str; 11] = [
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+    "#DATA!",
+];
+
+/// The cell holds a spreadsheet's error instead of a value.
+pub(super) fn is_spreadsheet_error(value: &str) -> bool {
+    value.starts_with('#') && SPREADSHEET_ERRORS.contains(&value)
+}
+
 pub(super) type AnswerError = (String, Option<String>);
 
 /// Checks one non-empty cell against its field and writes the canonical

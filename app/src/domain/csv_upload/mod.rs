@@ -5,7 +5,8 @@
 //! header and rows, [`Mapping`] pairs columns with fields, [`RowChecker`]
 //! gives each row its verdict, [`Forecast`] predicts what applying them
 //! does, [`error_log_csv`] writes the errors and [`template_csv`] a
-//! file to start from.
+//! file to start from. [`Workbook`] reads a workbook's sheets as the same
+//! tables (not offered by the wizard yet).
 
 pub mod answers;
 pub mod cell_values;
@@ -20,6 +21,7 @@ pub mod row_check;
 pub mod table;
 pub mod template;
 mod whole_file;
+pub mod workbook;
 
 pub use answers::Answers;
 pub use cells::Cells;
@@ -31,3 +33,4 @@ pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker, SeenEma
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError, TableReader};
 pub use template::template_csv;
 pub use whole_file::check_file;
+pub use workbook::{is_workbook, Sheet, Workbook, WorkbookError};

@@ -3,7 +3,7 @@
 //! errors that say what to fix, each with its line, column and value.
 
 use super::answers::Answers;
-use super::cell_values::{parse_roles, write_answer, MAX_NAME_CHARS};
+use super::cell_values::{is_spreadsheet_error, parse_roles, write_answer, MAX_NAME_CHARS};
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
 use crate::text::{longer_than, thousands, trim};
@@ -100,6 +100,16 @@ struct Columns {
     fields: Vec<Option<usize>>,
 }
 
+impl Columns {
+    /// Every mapped column, as `Some(index)`.
+    fn mapped(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        [self.first_name, self.last_name, self.email, self.roles]
+            .into_iter()
+            .chain(self.fields.iter().copied())
+            .filter(Option::is_some)
+    }
+}
+
 impl<'a> RowChecker<'a> {
     pub fn new(
         headers: &'a [String],
@@ -155,7 +165,25 @@ impl<'a> RowChecker<'a> {
             let index = column?;
             Some((headers.get(index)?.as_str(), row.cells.get(index)?))
         };
+        for (column, value) in self.columns.mapped().filter_map(cell) {
+            if is_spreadsheet_error(value) {
+                errors.push(CellError {
+                    line,
+                    column: column.to_owned(),
+                    value: value.to_owned(),
+                    message: format!(
+                        "{column} shows {value}, a formula's error in the spreadsheet: correct the formula, \
+                         or type the value in, and upload the file again."
+                    ),
+                    suggestion: None,
+                });
+            }
+        }
         let mut fail = |column: &str, value: &str, message: String, suggestion: Option<String>| {
+            // Said once, above, whatever the column expects.
+            if is_spreadsheet_error(value) {
+                return;
+            }
             errors.push(CellError {
                 line,
                 column: column.to_owned(),
@@ -441,6 +469,24 @@ mod tests {
         );
         assert_eq!(answers["start"], "2024-03-05");
         assert_eq!(answers["id"], "000123", "leading zeros stay");
+    }
+
+    #[test]
+    fn a_spreadsheet_error_in_any_mapped_cell_is_said_once() {
+        let text = format!("{HEADER}Ann,Lee,#N/A,Sales,,,,,#REF!\n");
+        let check = &check_file(&text, NO_ROLES)[0];
+        assert!(check.person.is_none());
+        let said: Vec<(&str, &str)> = check
+            .errors
+            .iter()
+            .map(|e| (e.column.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(said, [("Email", "#N/A"), ("Employee ID", "#REF!")]);
+        let message = &check.errors[0].message;
+        assert!(
+            message.starts_with("Email shows #N/A, a formula's error"),
+            "{message}"
+        );
     }
 
     #[test]

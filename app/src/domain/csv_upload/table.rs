@@ -73,9 +73,28 @@ pub struct CsvRow {
 /// A file's header and data rows, wholly empty rows left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvTable {
-    pub delimiter: Delimiter,
     pub headers: Vec<String>,
     pub rows: Vec<CsvRow>,
+}
+
+impl CsvTable {
+    /// The table of the rows kept (at most `row_limit`) of the `count`
+    /// read: refused when there are none, or more than the limit.
+    pub(super) fn of_rows(
+        headers: Vec<String>,
+        rows: Vec<CsvRow>,
+        count: usize,
+        row_limit: usize,
+    ) -> Result<CsvTable, TableError> {
+        match count {
+            0 => Err(TableError::NoRows),
+            _ if count > row_limit => Err(TableError::TooManyRows {
+                count,
+                limit: row_limit,
+            }),
+            _ => Ok(CsvTable { headers, rows }),
+        }
+    }
 }
 
 /// What makes a file unusable as a whole.
@@ -119,7 +138,6 @@ pub fn read_table(
 pub struct TableReader<T: AsRef<str>> {
     text: T,
     scanner: Scanner,
-    delimiter: Delimiter,
     headers: Vec<String>,
     rows: Vec<CsvRow>,
     /// Non-blank records read, including those past the limit.
@@ -142,7 +160,6 @@ impl<T: AsRef<str>> TableReader<T> {
         Ok(TableReader {
             text,
             scanner,
-            delimiter,
             headers,
             rows: Vec::new(),
             count: 0,
@@ -180,20 +197,7 @@ impl<T: AsRef<str>> TableReader<T> {
 
     /// The table, once [`Self::read_some`] has said the file is read.
     pub fn finish(self) -> Result<CsvTable, TableError> {
-        if self.count == 0 {
-            return Err(TableError::NoRows);
-        }
-        if self.count > self.row_limit {
-            return Err(TableError::TooManyRows {
-                count: self.count,
-                limit: self.row_limit,
-            });
-        }
-        Ok(CsvTable {
-            delimiter: self.delimiter,
-            headers: self.headers,
-            rows: self.rows,
-        })
+        CsvTable::of_rows(self.headers, self.rows, self.count, self.row_limit)
     }
 }
 
@@ -322,7 +326,7 @@ fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
         .count() as u64
 }
 
-fn check_headers(headers: &[String]) -> Result<(), TableError> {
+pub(super) fn check_headers(headers: &[String]) -> Result<(), TableError> {
     // A trailing empty header is usually a stray delimiter at the end of the
     // header row; it is still a column, so it is still reported.
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(headers.len());
