@@ -22,6 +22,7 @@ pub mod table;
 pub mod template;
 mod whole_file;
 pub mod workbook;
+mod xlsx_formats;
 
 pub use answers::Answers;
 pub use cells::Cells;

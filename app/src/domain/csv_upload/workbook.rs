@@ -5,11 +5,13 @@
 //! row checks refuse.
 
 use super::table::{check_headers, CsvRow, CsvTable, TableError};
+use super::xlsx_formats::{pad, padded_cells, PaddedCells};
 use crate::text::trim;
 use calamine::{
     Data, Ods, OdsError, Range, Reader, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::io::Cursor;
 
 /// What makes a workbook unreadable as a whole.
@@ -49,13 +51,17 @@ impl Workbook {
     /// Reads every sheet. Whatever the file is called, its bytes decide
     /// how it is read: a workbook renamed `.csv` reads too.
     pub fn open(bytes: &[u8]) -> Result<Workbook, WorkbookError> {
-        let xlsx = || read_sheets::<Xlsx<_>>(bytes, |e| matches!(e, XlsxError::Password));
+        let none = PaddedCells::new();
+        let xlsx = || {
+            let padded = padded_cells(bytes);
+            read_sheets::<Xlsx<_>>(bytes, |e| matches!(e, XlsxError::Password), &padded)
+        };
         let sheets = if bytes.starts_with(b"PK\x03\x04") {
             // The first error is the one to keep: most zips are xlsx.
             xlsx().or_else(|first| {
-                read_sheets::<Ods<_>>(bytes, |e| matches!(e, OdsError::Password))
+                read_sheets::<Ods<_>>(bytes, |e| matches!(e, OdsError::Password), &none)
                     .or_else(|_| {
-                        read_sheets::<Xlsb<_>>(bytes, |e| matches!(e, XlsbError::Password))
+                        read_sheets::<Xlsb<_>>(bytes, |e| matches!(e, XlsbError::Password), &none)
                     })
                     .map_err(|_| first)
             })
@@ -64,7 +70,7 @@ impl Workbook {
             // is the one that recognises it as such.
             match xlsx() {
                 Err(WorkbookError::Protected) => Err(WorkbookError::Protected),
-                _ => read_sheets::<Xls<_>>(bytes, |e| matches!(e, XlsError::Password)),
+                _ => read_sheets::<Xls<_>>(bytes, |e| matches!(e, XlsError::Password), &none),
             }
         }?;
         if sheets.iter().all(|s| s.shown.is_empty()) {
@@ -85,10 +91,12 @@ impl Workbook {
 type Bytes<'a> = Cursor<&'a [u8]>;
 
 /// Every sheet, read by calamine's reader `R`; `protected` tells its
-/// error for a password from the others.
+/// error for a password from the others; `padded`, the cells whose
+/// numbers show zero-padded, sheet by sheet.
 fn read_sheets<'a, R>(
     bytes: &'a [u8],
     protected: fn(&R::Error) -> bool,
+    padded: &PaddedCells,
 ) -> Result<Vec<Sheet>, WorkbookError>
 where
     R: Reader<Bytes<'a>>,
@@ -102,20 +110,36 @@ where
     };
     let mut book: R = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(refusal)?;
     let mut sheets = Vec::new();
-    for name in book.sheet_names() {
+    for (index, name) in book.sheet_names().into_iter().enumerate() {
         let cells = book.worksheet_range(&name).map_err(refusal)?;
-        sheets.push(Sheet::from_range(name, &cells));
+        sheets.push(Sheet::from_range(name, &cells, padded.get(index)));
     }
     Ok(sheets)
 }
 
 impl Sheet {
-    fn from_range(name: String, cells: &Range<Data>) -> Sheet {
-        let first_row = cells.start().map_or(0, |(row, _)| row) + 1;
+    fn from_range(
+        name: String,
+        cells: &Range<Data>,
+        padded: Option<&HashMap<(u32, u32), usize>>,
+    ) -> Sheet {
+        let (top, left) = cells.start().unwrap_or((0, 0));
+        let shown_at = |cell: &Data, at: (u32, u32)| {
+            let width = padded.and_then(|p| p.get(&at));
+            match (cell, width) {
+                (Data::Float(_) | Data::Int(_), Some(&width)) => pad(shown_text(cell), width),
+                _ => shown_text(cell),
+            }
+        };
         let mut shown: Vec<Vec<String>> = cells
             .rows()
-            .map(|row| {
-                let mut texts: Vec<String> = row.iter().map(shown_text).collect();
+            .zip(top..)
+            .map(|(row, at_row)| {
+                let mut texts: Vec<String> = row
+                    .iter()
+                    .zip(left..)
+                    .map(|(cell, at_column)| shown_at(cell, (at_row, at_column)))
+                    .collect();
                 while texts.last().is_some_and(|t| t.is_empty()) {
                     texts.pop();
                 }
@@ -127,7 +151,7 @@ impl Sheet {
         }
         Sheet {
             name,
-            first_row,
+            first_row: top + 1,
             shown,
         }
     }
@@ -382,6 +406,29 @@ mod tests {
         let bytes = book.save_to_buffer().unwrap();
         let refused = Workbook::open(&bytes).unwrap().sheets[0].table(3, 10);
         assert_eq!(refused, Err(TableError::BlankHeader { column: 1 }));
+    }
+
+    #[test]
+    fn numbers_formatted_with_zeros_keep_them() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let zeros = Format::new().set_num_format("000000");
+        let other = book.add_worksheet().set_name("Other").unwrap();
+        other.write_number(0, 0, 1.0).unwrap();
+        let ids = book.add_worksheet().set_name("IDs").unwrap();
+        ids.write_string(0, 0, "Employee ID").unwrap();
+        ids.write_number_with_format(1, 0, 42.0, &zeros).unwrap();
+        ids.write_number_with_format(2, 0, 1234567.0, &zeros)
+            .unwrap();
+        ids.write_string_with_format(3, 0, "7", &zeros).unwrap();
+        ids.write_number(4, 0, 42.0).unwrap();
+        let book = Workbook::open(&book.save_to_buffer().unwrap()).unwrap();
+        let table = book.sheets[1].table(1, 10).unwrap();
+        let shown: Vec<&str> = table.rows.iter().filter_map(|r| r.cells.get(0)).collect();
+        assert_eq!(
+            shown,
+            ["000042", "1234567", "7", "42"],
+            "padded to the format's width; longer numbers, text and unformatted numbers as they are"
+        );
     }
 
     #[test]
