@@ -9,6 +9,7 @@
 //! tables (not offered by the wizard yet).
 
 pub mod answers;
+pub mod cell_names;
 pub mod cell_values;
 pub mod cells;
 pub mod decode;
@@ -25,6 +26,7 @@ pub mod workbook;
 mod xlsx_formats;
 
 pub use answers::Answers;
+pub use cell_names::CellNames;
 pub use cells::Cells;
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 pub use error_log::error_log_csv;

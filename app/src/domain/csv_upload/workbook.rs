@@ -4,6 +4,7 @@
 //! in full, error cells as the error the sheet shows (`#N/A`), which the
 //! row checks refuse.
 
+use super::cell_names::CellNames;
 use super::table::{check_headers, CsvRow, CsvTable, TableError};
 use super::xlsx_formats::{pad, padded_cells, PaddedCells};
 use crate::text::trim;
@@ -38,6 +39,8 @@ pub struct Sheet {
     pub name: String,
     /// The sheet's row number of `shown[0]` (1 for the first row).
     first_row: u32,
+    /// The sheet's column of `shown[_][0]` (0 for A).
+    first_column: u32,
     shown: Vec<Vec<String>>,
 }
 
@@ -152,6 +155,7 @@ impl Sheet {
         Sheet {
             name,
             first_row: top + 1,
+            first_column: left,
             shown,
         }
     }
@@ -177,13 +181,7 @@ impl Sheet {
     /// row number); rows above it are left out, and so are empty rows.
     /// Lines are the sheet's row numbers.
     pub fn table(&self, header_row: u32, row_limit: usize) -> Result<CsvTable, TableError> {
-        let skip = header_row.saturating_sub(self.first_row) as usize;
-        let mut rows_below = self.shown.iter().zip(self.first_row..).skip(skip);
-        let header = match rows_below.next() {
-            Some((row, _)) if !is_blank(row) => row,
-            _ => return Err(TableError::NoHeader),
-        };
-        let data: Vec<(&Vec<String>, u32)> = rows_below.filter(|(row, _)| !is_blank(row)).collect();
+        let (header, data) = self.header_and_data(header_row)?;
         let margin = empty_margin(header, &data);
         let headers: Vec<String> = header
             .iter()
@@ -214,9 +212,36 @@ impl Sheet {
     }
 }
 
+impl Sheet {
+    /// The header row (blank: none) and the rows with content below it.
+    fn header_and_data(&self, header_row: u32) -> Result<(&Vec<String>, DataRows<'_>), TableError> {
+        let skip = header_row.saturating_sub(self.first_row) as usize;
+        let mut rows_below = self.shown.iter().zip(self.first_row..).skip(skip);
+        match rows_below.next() {
+            Some((header, _)) if !is_blank(header) => Ok((
+                header,
+                rows_below.filter(|(row, _)| !is_blank(row)).collect(),
+            )),
+            _ => Err(TableError::NoHeader),
+        }
+    }
+
+    /// How the spreadsheet names the cells of [`Self::table`] with the
+    /// same header row, for messages such as "Staff!C7 shows #N/A".
+    pub fn cell_names(&self, header_row: u32) -> CellNames {
+        let margin = self
+            .header_and_data(header_row)
+            .map_or(0, |(header, data)| empty_margin(header, &data));
+        CellNames::new(self.name.clone(), self.first_column as usize + margin)
+    }
+}
+
+/// Rows with content and their row numbers.
+type DataRows<'s> = Vec<(&'s Vec<String>, u32)>;
+
 /// Columns left of the header that hold nothing in any row: a table drawn
 /// a column or two in from the sheet's edge.
-fn empty_margin(header: &[String], data: &[(&Vec<String>, u32)]) -> usize {
+fn empty_margin(header: &[String], data: &DataRows<'_>) -> usize {
     let blank = |cell: Option<&String>| cell.is_none_or(|c| trim(c).is_empty());
     (0..header.len())
         .take_while(|&column| {
@@ -354,6 +379,11 @@ mod tests {
             "the title row comes first"
         );
         let table = staff.table(3, 100).unwrap();
+        assert_eq!(
+            staff.cell_names(3).name(9, 4),
+            "Staff!J4",
+            "the Lookup cell of Ann's row"
+        );
         assert_eq!(table.headers[2], "Start Date");
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [4, 6], "the empty row 5 is left out");
@@ -398,6 +428,12 @@ mod tests {
         assert_eq!(table.headers, ["First Name", "Email"]);
         assert_eq!(table.rows[0].cells, ["Ann", "ann@example.com"]);
         assert_eq!(table.rows[0].line, 4);
+        let names = Workbook::open(&bytes).unwrap().sheets[0].cell_names(3);
+        assert_eq!(
+            names.name(1, 4),
+            "Sheet1!C4",
+            "the margin column A is not the table's"
+        );
 
         // A value under no header is not margin: the header is incomplete.
         let sheet = book.worksheet_from_index(0).unwrap();

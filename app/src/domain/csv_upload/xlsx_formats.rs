@@ -141,7 +141,7 @@ fn padded_in_sheet(
 }
 
 /// `F4` as (row 3, column 5), both from 0.
-fn cell_position(reference: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn cell_position(reference: &[u8]) -> Option<(u32, u32)> {
     let letters = reference
         .iter()
         .take_while(|b| b.is_ascii_uppercase())
