@@ -17,6 +17,10 @@ pub(super) type PaddedCells = Vec<HashMap<(u32, u32), usize>>;
 
 type Zip<'a> = ZipArchive<Cursor<&'a [u8]>>;
 
+/// The longest format Excel accepts: a longer run of zeros is not from a
+/// spreadsheet, and would pad every number of its cells to its length.
+const MAX_FORMAT_LEN: usize = 255;
+
 /// The zero-padded cells of an .xlsx; none when no style pads (the usual
 /// case, which costs one small read of the styles).
 pub(super) fn padded_cells(bytes: &[u8]) -> PaddedCells {
@@ -76,7 +80,7 @@ fn style_widths(styles: XmlReader<impl BufRead>) -> Option<Vec<Option<usize>>> {
         b"numFmt" => {
             let id = attribute(element, b"numFmtId");
             let code = attribute(element, b"formatCode").unwrap_or_default();
-            if let Some(id) = id.filter(|_| code.len() > 1 && code.iter().all(|&b| b == b'0')) {
+            if let Some(id) = id.filter(|_| pads(&code)) {
                 padding_formats.insert(id, code.len());
             }
         }
@@ -86,6 +90,11 @@ fn style_widths(styles: XmlReader<impl BufRead>) -> Option<Vec<Option<usize>>> {
         _ => {}
     })?;
     Some(widths)
+}
+
+/// A format of zeros only (`000000`), as long as Excel allows.
+fn pads(code: &[u8]) -> bool {
+    (2..=MAX_FORMAT_LEN).contains(&code.len()) && code.iter().all(|&b| b == b'0')
 }
 
 /// Each sheet's part in the zip, in the workbook's order (the order
@@ -176,6 +185,19 @@ mod tests {
         assert_eq!(cell_position(b"XFD1048576"), Some((1_048_575, 16_383)));
         for bad in [&b"A0"[..], b"1", b"A", b"", b"a1"] {
             assert_eq!(cell_position(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_formats_of_zeros_as_long_as_excel_allows_pad() {
+        assert!(pads(b"000000"));
+        assert!(pads(&[b'0'; MAX_FORMAT_LEN]));
+        assert!(
+            !pads(&[b'0'; MAX_FORMAT_LEN + 1]),
+            "a hostile file's format"
+        );
+        for other in [&b"0"[..], b"0.00", b"@", b"", b"00-00"] {
+            assert!(!pads(other), "{other:?}");
         }
     }
 
