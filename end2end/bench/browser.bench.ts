@@ -5,8 +5,10 @@
 // through. Prints medians of 5 runs.
 import * as path from "node:path";
 import { Page } from "@playwright/test";
+import * as XLSX from "xlsx";
 import { test, expect, hydrated, signIn } from "../tests/fixtures";
 import { sameRolesForEveryone, toPreview } from "../tests/wizard";
+import * as Papa from "papaparse";
 
 const RUNS = 5;
 
@@ -26,6 +28,19 @@ function generate(rows: number): Buffer {
     );
   }
   return Buffer.from(lines.join("\n") + "\n", "utf8");
+}
+
+/** The same people as an .xlsx workbook written by SheetJS: text cells, as
+ * in the CSV, but Years of Experience as numbers. */
+function generateWorkbook(rows: number): Buffer {
+  const text = generate(rows).toString("utf8").trimEnd().split("\n");
+  const table = text.map((line, i) => {
+    const cells = Papa.parse<string[]>(line).data[0];
+    return i === 0 ? cells : cells.map((cell, column) => (column === 7 ? Number(cell) : cell));
+  });
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(table), "People");
+  return XLSX.write(book, { type: "buffer", bookType: "xlsx" }) as Buffer;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -56,6 +71,36 @@ async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<
         t = performance.now();
         result.papaRows = papa.parse(text, { header: true, skipEmptyLines: true }).data.length;
         result.papa.push(performance.now() - t);
+      }
+      return result;
+    },
+    { url, fieldsJson, runs: RUNS },
+  );
+}
+
+/** Roster's check of a workbook (open, read the sheet, check every row, in
+ * the workbook module the wizard uses) and SheetJS reading the same bytes
+ * into rows, alternately in the page. */
+async function timeWorkbookInPage(page: Page, url: string, fieldsJson: string): Promise<InPage> {
+  return page.evaluate(
+    async ({ url, fieldsJson, runs }) => {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const roster: any = await import("/workbook/roster_workbook.js");
+      await roster.default(); // fetching and starting the module: not timed
+      const sheetjs = (window as any).XLSX;
+      const result = { roster: [] as number[], papa: [] as number[], errorRows: -1, papaRows: -1 };
+      const rest = () => new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < runs; i++) {
+        await rest();
+        let t = performance.now();
+        result.errorRows = roster.benchmark_check_workbook(bytes, fieldsJson);
+        result.roster.push(performance.now() - t);
+        await rest();
+        t = performance.now();
+        const book = sheetjs.read(bytes, { type: "array" });
+        const rows = sheetjs.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+        result.papa.push(performance.now() - t);
+        result.papaRows = rows.length - 1;
       }
       return result;
     },
@@ -176,6 +221,23 @@ test("Roster's wasm check beside Papa Parse, and the wizard to the preview", asy
     await page.goto("/tracks/engineering/import");
     await hydrated(page);
     await page.addScriptTag({ path: path.join(__dirname, "..", "node_modules", "papaparse", "papaparse.min.js") });
+  }
+  await page.addScriptTag({ path: path.join(__dirname, "..", "node_modules", "xlsx", "dist", "xlsx.full.min.js") });
+  for (const rows of [1_000, 100_000]) {
+    const file = generateWorkbook(rows);
+    const url = `/bench-data/${rows}.xlsx`;
+    await page.route(url, (route) => route.fulfill({ body: file, contentType: "application/octet-stream" }));
+    const timed = await timeWorkbookInPage(page, url, fieldsJson);
+    expect(timed.errorRows, "every generated row passes the checks").toBe(0);
+    expect(timed.papaRows).toBe(rows);
+    const roster = median(timed.roster);
+    const sheetjs = median(timed.papa);
+    lines.push(
+      `${rows.toLocaleString("en")} rows x 20 columns .xlsx (${(file.length / 1e6).toFixed(1)} MB): ` +
+        `Roster open + read + check + pre-match ${ms(roster)} median; SheetJS read + sheet_to_json only ${ms(sheetjs)} median; ` +
+        `ratio Roster/SheetJS ${(roster / sheetjs).toFixed(2)}`,
+    );
+    await page.unroute(url);
   }
   console.log(`\nIn-browser benchmark (${RUNS} runs each, Chromium ${page.context().browser()?.version()}):\n  ${lines.join("\n  ")}\n`);
 });

@@ -44,13 +44,6 @@ test("an HR system's export: the repeated address and the odd number are shown o
   await expect(rowErrors(page, 3)).toContainText("Years of Experience must be a number");
 });
 
-test("a workbook renamed .csv is refused with what to do", async ({ page }) => {
-  await signIn(page);
-  await uploadFile(page, "engineering", "workbook-renamed.csv", fixture("workbook-renamed.csv"));
-  await expect(page.locator('.file-error[role="alert"]')).toContainText("This is an Excel workbook (.xlsx)");
-  await expect(page.locator('.file-error[role="alert"]')).toContainText("CSV UTF-8");
-});
-
 test("a look-alike address is the person on the line before, and an invisible character is refused", async ({ page }) => {
   await signIn(page);
   // A full-width k (NFKC: k, by the browser's own normaliser) and a zero-width space.

@@ -10,6 +10,7 @@ mod m20261202_000005_sign_in_failures;
 mod m20261202_000006_users_search_key;
 mod m20261202_000007_import_rows_write_order;
 mod m20261202_000008_email_keys_nfkc;
+mod m20261203_000009_import_sheet;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_users_search_key::Migration),
             Box::new(m20261202_000007_import_rows_write_order::Migration),
             Box::new(m20261202_000008_email_keys_nfkc::Migration),
+            Box::new(m20261203_000009_import_sheet::Migration),
         ]
     }
 }

@@ -43,6 +43,7 @@ async fn apply_once(url: &str, rows: usize) -> Duration {
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "bench.csv".into(),
+        sheet: None,
         file_hash: "bench".into(),
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &fields, false),

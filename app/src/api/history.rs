@@ -23,6 +23,8 @@ pub struct ImportSummary {
     /// UTC, "YYYY-MM-DD HH:MM".
     pub started_at: String,
     pub file_name: Option<String>,
+    /// The workbook sheet the people were read from.
+    pub sheet: Option<String>,
     pub status: ImportStatus,
     pub counts: ImportCounts,
 }

@@ -21,6 +21,8 @@ pub struct ImportPlan {
     /// The track to add people to; `None` for a dormant import at the global level.
     pub track_slug: Option<String>,
     pub file_name: String,
+    /// The workbook's sheet the people were read from; `None` for CSV.
+    pub sheet: Option<String>,
     /// A hash of the file's bytes, to recognise the same file later.
     pub file_hash: String,
     pub headers: Vec<String>,

@@ -96,6 +96,7 @@ pub async fn add_person(
     let plan = ImportPlan {
         track_slug: Some(track_slug.to_owned()),
         file_name: "Added manually".into(),
+        sheet: None,
         file_hash: String::new(),
         headers,
         mapping,
@@ -246,6 +247,7 @@ fn pool_as_file(
     let plan = ImportPlan {
         track_slug: Some(track_slug.to_owned()),
         file_name: "Added from the global pool".into(),
+        sheet: None,
         file_hash: String::new(),
         headers: ["First Name", "Last Name", "Email"]
             .map(str::to_owned)

@@ -138,6 +138,7 @@ async fn summaries(
             admin_email: i.admin_id.and_then(|id| admins.get(&id).cloned()),
             started_at: minute(i.started_at),
             file_name: i.file_name,
+            sheet: i.sheet,
             status: *i.status,
             counts: ImportCounts {
                 created: n(i.created_count),

@@ -48,12 +48,27 @@ pub fn read_dropped_file(ev: &DragEvent, then: impl FnOnce(Result<PickedFile, St
 /// Offers `text` as a CSV download named `name`, behind a UTF-8 byte-order
 /// mark: without it Excel reads the file as Windows-1252 and garbles accents.
 pub fn download_csv(name: &str, text: &str) {
+    let bytes = format!("\u{feff}{text}");
+    download(name, bytes.as_bytes(), "text/csv;charset=utf-8");
+}
+
+/// Offers an .xlsx workbook as a download named `name`; a workbook that
+/// could not be written is logged (it would be a bug, not the admin's).
+pub fn download_xlsx(name: &str, made: Result<Vec<u8>, impl std::fmt::Display>) {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    match made {
+        Ok(bytes) => download(name, &bytes, XLSX),
+        Err(e) => leptos::logging::error!("{name} could not be written: {e}"),
+    }
+}
+
+fn download(name: &str, bytes: &[u8], mime: &str) {
     #[cfg(feature = "hydrate")]
-    if let Err(e) = browser::download(name, text) {
+    if let Err(e) = browser::download(name, bytes, mime) {
         leptos::logging::error!("download failed: {e:?}");
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (name, text);
+    let _ = (name, bytes, mime);
 }
 
 #[cfg(feature = "hydrate")]
@@ -80,11 +95,8 @@ mod browser {
         });
     }
 
-    pub fn download(name: &str, text: &str) -> Result<(), JsValue> {
-        let blob = Blob::new_with_options(
-            format!("\u{feff}{text}").as_str(),
-            Some("text/csv;charset=utf-8"),
-        );
+    pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+        let blob = Blob::new_with_options(bytes, Some(mime));
         let url = ObjectUrl::from(blob);
         let anchor: web_sys::HtmlAnchorElement = leptos::prelude::document()
             .create_element("a")?

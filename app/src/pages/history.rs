@@ -11,7 +11,7 @@ use crate::api::undo::UndoCounts;
 use crate::api::ImportCounts;
 use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
-use crate::domain::csv_upload::{error_log_csv, RowOutcome};
+use crate::domain::csv_upload::{error_log_csv, error_log_name, RowOutcome};
 use crate::domain::text::thousands;
 use crate::domain::ImportStatus;
 use leptos::either::Either;
@@ -131,8 +131,13 @@ fn counts_text(c: &ImportCounts) -> String {
 
 #[component]
 fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
-    let what = match &import.file_name {
-        Some(name) if import.kind.is_file() => format!("{}: {name}", import.kind.label()),
+    let what = match (&import.file_name, &import.sheet) {
+        (Some(name), Some(sheet)) if import.kind.is_file() => {
+            format!("{}: {name}, sheet {sheet}", import.kind.label())
+        }
+        (Some(name), None) if import.kind.is_file() => {
+            format!("{}: {name}", import.kind.label())
+        }
         _ => import.kind.label().to_owned(),
     };
     let place = import
@@ -186,12 +191,9 @@ fn DetailBody(
     );
     let errors: Vec<_> = rows.iter().flat_map(|r| r.errors.iter().cloned()).collect();
     let has_errors = !errors.is_empty();
-    let log = StoredValue::new(error_log_csv(&errors));
-    let name = summary
-        .file_name
-        .clone()
-        .unwrap_or_else(|| format!("import-{}.csv", summary.id));
-    let download = move |_| log.with_value(|text| download_csv(&format!("errors-{name}"), text));
+    let log = StoredValue::new(error_log_csv(&errors, None));
+    let name = error_log_name(summary.file_name.as_deref().unwrap_or("import"), "csv");
+    let download = move |_| log.with_value(|text| download_csv(&name, text));
     view! {
         <p>
             <a href=back>"← Import history"</a>
@@ -201,6 +203,13 @@ fn DetailBody(
             <dl class="facts">
                 <dt>"File"</dt>
                 <dd>{summary.file_name.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                {summary
+                    .sheet
+                    .clone()
+                    .map(|sheet| view! {
+                        <dt>"Sheet"</dt>
+                        <dd id="import-sheet">{sheet}</dd>
+                    })}
                 <dt>"Where"</dt>
                 <dd>{summary.track.as_ref().map_or_else(|| "Global level".to_owned(), |t| t.name.clone())}</dd>
                 <dt>"Who"</dt>

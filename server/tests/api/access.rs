@@ -43,6 +43,7 @@ fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
     let plan = ImportPlan {
         track_slug: Some(leadership()),
         file_name: "people.csv".into(),
+        sheet: None,
         file_hash: "x".into(),
         headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
         mapping: Mapping {

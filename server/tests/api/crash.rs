@@ -138,6 +138,7 @@ async fn start_import(client: &reqwest::Client, base: &str, text: &str) -> (Vec<
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "people.csv".into(),
+        sheet: None,
         file_hash: "crash".into(),
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &context.fields, false),

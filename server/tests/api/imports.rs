@@ -22,6 +22,7 @@ fn one_line_plan(track: Option<&str>, roles: RoleChoice) -> StartImport {
         plan: ImportPlan {
             track_slug: track.map(str::to_owned),
             file_name: "x.csv".into(),
+            sheet: None,
             file_hash: "x".into(),
             headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
             mapping: Mapping {
@@ -49,7 +50,34 @@ on_both_databases!(
     a_dormant_import_adds_no_membership_and_sends_nothing,
     nobody_applies_an_import_they_have_no_rights_to,
     roles_can_come_from_a_column,
+    a_workbook_import_records_its_sheet_and_names_are_bounded,
 );
+
+/// The history names the sheet a workbook's people came from; a file or
+/// sheet name no spreadsheet would make is refused before anything starts.
+async fn a_workbook_import_records_its_sheet_and_names_are_bounded(app: TestApp) {
+    use app::api::history::{ImportDetail, LoadImportDetail};
+    signed_in(&app).await;
+    let mut plan = one_line_plan(Some("engineering"), everyone(&[Role::Mentor]));
+    plan.plan.file_name = "staff.xlsx".into();
+    plan.plan.sheet = Some("Pay 2024".into());
+    let id: i64 = app.send(plan.clone()).await.ok();
+    let detail: ImportDetail = app.send(LoadImportDetail { id }).await.ok();
+    assert_eq!(detail.summary.file_name.as_deref(), Some("staff.xlsx"));
+    assert_eq!(detail.summary.sheet.as_deref(), Some("Pay 2024"));
+
+    plan.plan.sheet = Some("x".repeat(256));
+    let refused = app.send(plan.clone()).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("over 255 characters"),
+        "{}",
+        refused.body
+    );
+    plan.plan.sheet = None;
+    plan.plan.file_name = "é".repeat(256);
+    assert_eq!(app.send(plan).await.status, 422);
+}
 
 async fn roles_can_come_from_a_column(app: TestApp) {
     signed_in(&app).await;
@@ -420,6 +448,7 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "people.csv".into(),
+        sheet: None,
         file_hash: "x".into(),
         headers: table.headers.clone(),
         mapping: Mapping::suggest(&table.headers, &[], false),
@@ -469,6 +498,7 @@ async fn start(app: &TestApp, text: &str) -> crate::helpers::Answer {
     let plan = ImportPlan {
         track_slug: Some("engineering".into()),
         file_name: "people.csv".into(),
+        sheet: None,
         file_hash: "test".into(),
         mapping: Mapping::suggest(&table.headers, &[], false),
         headers: table.headers,

@@ -15,6 +15,8 @@ pub struct Model {
     pub status: Named<ImportStatus>,
     pub file_name: Option<String>,
     pub file_hash: Option<String>,
+    /// The workbook sheet the people were read from.
+    pub sheet: Option<String>,
     /// The file's headers and the column mapping (JSON).
     pub mapping: Option<Json<StoredMapping>>,
     /// How the people get their roles (JSON).

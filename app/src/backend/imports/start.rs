@@ -28,6 +28,9 @@ pub enum ImportSource {
     Pool,
 }
 
+/// The longest file or sheet name an import records.
+const MAX_NAME_CHARS: usize = 255;
+
 pub async fn start(
     db: &DatabaseConnection,
     admin: &Admin,
@@ -53,6 +56,12 @@ pub async fn start_as(
             return invalid("Choose at least one role, or take roles from a column.")
         }
         _ => {}
+    }
+    let too_long = |name: &str| name.chars().count() > MAX_NAME_CHARS;
+    if too_long(&plan.file_name) || plan.sheet.as_deref().is_some_and(too_long) {
+        return invalid(
+            "The file's name or its sheet's name is over 255 characters: shorten it and upload the file again.",
+        );
     }
     let track_id = target.map(|t| t.id);
     let row_limit = settings(db).await?.upload_row_limit;
@@ -87,6 +96,7 @@ pub async fn start_as(
         status: Set(Named(ImportStatus::InProgress)),
         file_name: Set(Some(plan.file_name.clone())),
         file_hash: Set(Some(plan.file_hash.clone())),
+        sheet: Set(plan.sheet.clone()),
         mapping: Set(Some(Json(StoredMapping {
             headers: plan.headers,
             mapping: plan.mapping,

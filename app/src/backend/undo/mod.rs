@@ -205,6 +205,7 @@ mod tests {
             status: Named(status),
             file_name: None,
             file_hash: None,
+            sheet: None,
             mapping: None,
             role_choice: None,
             rows_total: 1,

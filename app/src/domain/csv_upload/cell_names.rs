@@ -1,6 +1,7 @@
 //! How a spreadsheet names a cell (`Staff!C7`), for messages about a
 //! workbook's rows.
 
+use super::row_check::CellError;
 use serde::{Deserialize, Serialize};
 
 /// Names a sheet's table's cells as the spreadsheet does: `Staff!C7`.
@@ -9,13 +10,25 @@ pub struct CellNames {
     sheet: String,
     /// The sheet's column (0 for A) of the table's first column.
     first_column: usize,
+    /// The table's headers, which errors name their column by.
+    headers: Vec<String>,
 }
 
 impl CellNames {
-    pub(super) fn new(sheet: String, first_column: usize) -> Self {
+    pub(super) fn new(sheet: String, first_column: usize, headers: Vec<String>) -> Self {
         CellNames {
             sheet,
             first_column,
+            headers,
+        }
+    }
+
+    /// Where an error is: its cell (`Staff!C7`), or its row (`Staff, row
+    /// 7`) when it is about the whole row.
+    pub fn place(&self, error: &CellError) -> String {
+        match self.headers.iter().position(|h| *h == error.column) {
+            Some(column) if !error.column.is_empty() => self.name(column, error.line),
+            _ => format!("{}, row {}", self.sheet, error.line),
         }
     }
 
@@ -27,7 +40,7 @@ impl CellNames {
 }
 
 /// A column's letters: 0 is A, 25 Z, 26 AA.
-fn column_letters(index: usize) -> String {
+pub(super) fn column_letters(index: usize) -> String {
     let mut letters = String::new();
     let mut rest = index + 1;
     while rest > 0 {
@@ -57,13 +70,29 @@ mod tests {
 
     #[test]
     fn sheet_names_are_quoted_in_references_unless_plain_words() {
-        let named = |sheet: &str| CellNames::new(sheet.into(), 0).name(27, 7);
+        let named = |sheet: &str| CellNames::new(sheet.into(), 0, Vec::new()).name(27, 7);
         assert_eq!(named("Staff"), "Staff!AB7");
         assert_eq!(named("Pay 2024"), "'Pay 2024'!AB7");
         assert_eq!(named("Bob's list"), "'Bob''s list'!AB7");
         assert_eq!(named("2024"), "'2024'!AB7");
     }
 
+    #[test]
+    fn an_error_is_placed_at_its_cell_or_its_row() {
+        let names = CellNames::new("Staff".into(), 1, vec!["First Name".into(), "Email".into()]);
+        let error = |column: &str| CellError {
+            line: 7,
+            column: column.into(),
+            value: String::new(),
+            message: String::new(),
+            suggestion: None,
+        };
+        assert_eq!(names.place(&error("Email")), "Staff!C7");
+        assert_eq!(names.place(&error("First Name")), "Staff!B7");
+        assert_eq!(names.place(&error("")), "Staff, row 7");
+    }
+
+    #[cfg(feature = "workbooks")]
     proptest::proptest! {
         /// Column letters read back as the column they name.
         #[test]

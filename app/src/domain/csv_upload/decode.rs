@@ -65,16 +65,6 @@ pub enum DecodeError {
     #[error("The file is empty: export your spreadsheet as CSV again and choose that file.")]
     Empty,
     #[error(
-        "This is an Excel workbook (.xlsx) or a zip archive, not a CSV file, even though its name may end in .csv: \
-         open it in Excel, choose File → Save As → \"CSV UTF-8 (Comma delimited)\", and upload that file."
-    )]
-    Workbook,
-    #[error(
-        "This is an old Excel workbook (.xls), not a CSV file: open it in Excel, choose File → Save As → \
-         \"CSV UTF-8 (Comma delimited)\", and upload that file."
-    )]
-    LegacyWorkbook,
-    #[error(
         "This file holds binary data, not text: upload the spreadsheet saved as \"CSV UTF-8\"."
     )]
     Binary,
@@ -116,12 +106,6 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 pub fn decode(bytes: &[u8]) -> Result<DecodedFile, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
-    }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return Err(DecodeError::Workbook);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Err(DecodeError::LegacyWorkbook);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, TextEncoding::Utf16Le);
@@ -269,22 +253,13 @@ mod tests {
     }
 
     #[test]
-    fn workbooks_and_binary_files_are_named_for_what_they_are() {
-        assert_eq!(
-            decode(b"PK\x03\x04\x14\x00\x06\x00rest"),
-            Err(DecodeError::Workbook)
-        );
-        assert_eq!(
-            decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
-            Err(DecodeError::LegacyWorkbook)
-        );
+    fn binary_and_empty_files_are_named_for_what_they_are() {
         assert_eq!(
             decode(b"\x00\x01\x02\x03\x00\x00\x00\x00\xFF"),
             Err(DecodeError::Binary)
         );
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b"\xEF\xBB\xBF \r\n\r\n"), Err(DecodeError::Empty));
-        assert!(DecodeError::Workbook.to_string().contains("Save As"));
     }
 
     proptest::proptest! {

@@ -5,8 +5,9 @@
 //! header and rows, [`Mapping`] pairs columns with fields, [`RowChecker`]
 //! gives each row its verdict, [`Forecast`] predicts what applying them
 //! does, [`error_log_csv`] writes the errors and [`template_csv`] a
-//! file to start from. [`Workbook`] reads a workbook's sheets as the same
-//! tables (not offered by the wizard yet).
+//! file to start from. [`Workbook`] holds a workbook's sheets, read as the
+//! same tables; opening one, and writing the .xlsx template and error log,
+//! take the `workbooks` feature (calamine, rust_xlsxwriter).
 
 pub mod answers;
 pub mod cell_names;
@@ -15,6 +16,7 @@ pub mod cells;
 pub mod decode;
 pub mod error_log;
 #[cfg(test)]
+#[cfg(feature = "workbooks")]
 mod fixture_files;
 pub mod forecast;
 pub mod mapping;
@@ -23,17 +25,24 @@ pub mod table;
 pub mod template;
 mod whole_file;
 pub mod workbook;
+#[cfg(feature = "workbooks")]
+mod workbook_open;
+#[cfg(feature = "workbooks")]
 mod xlsx_formats;
 
 pub use answers::Answers;
 pub use cell_names::CellNames;
 pub use cells::Cells;
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
-pub use error_log::error_log_csv;
+#[cfg(feature = "workbooks")]
+pub use error_log::error_log_xlsx;
+pub use error_log::{error_log_csv, error_log_name, ErrorLogRows};
 pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};
 pub use mapping::{Mapping, MappingError, Target};
 pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker, SeenEmails};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError, TableReader};
 pub use template::template_csv;
+#[cfg(feature = "workbooks")]
+pub use template::template_xlsx;
 pub use whole_file::check_file;
 pub use workbook::{is_workbook, Sheet, Workbook, WorkbookError};

@@ -112,6 +112,10 @@ pub enum TableError {
         first: usize,
         second: usize,
     },
+    #[error("The sheet “{sheet}” is empty: choose the sheet that holds the people.")]
+    EmptySheet { sheet: String },
+    #[error("Row {row} of the sheet is empty: choose the row that holds the column headers.")]
+    EmptyHeaderRow { row: u32 },
     #[error("The file has a header row but no people: add one row per person under the headers.")]
     NoRows,
     #[error(

@@ -2,25 +2,47 @@
 //! between choosing a file and showing the preview: for the benchmarks,
 //! native and in the browser.
 
-use super::{decode, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker, SeenEmails};
+use super::{
+    decode, is_workbook, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker,
+    SeenEmails,
+};
 use crate::ProfileField;
 
-/// Decodes, reads with the detected separator, pre-matches the columns and
-/// checks every row; the first problem with the file itself, as the
-/// wizard would say it.
+/// Decodes, reads with the detected separator (a workbook: opens it and
+/// reads its first sheet with content), pre-matches the columns and checks
+/// every row; the first problem with the file itself, as the wizard would
+/// say it.
 pub fn check_file(
     bytes: &[u8],
     fields: &[ProfileField],
     roles: &RoleChoice,
     row_limit: usize,
 ) -> Result<Vec<RowCheck>, String> {
-    let decoded = decode(bytes).map_err(|e| e.to_string())?;
-    let table = read_table(&decoded.text, Delimiter::detect(&decoded.text), row_limit)
-        .map_err(|e| e.to_string())?;
+    let table = if is_workbook(bytes) {
+        let book = open_workbook(bytes)?;
+        book.table(book.first_filled(), None, row_limit)
+            .map(|(table, _)| table)
+    } else {
+        let decoded = decode(bytes).map_err(|e| e.to_string())?;
+        read_table(&decoded.text, Delimiter::detect(&decoded.text), row_limit)
+    }
+    .map_err(|e| e.to_string())?;
     let mapping = Mapping::suggest(&table.headers, fields, *roles == RoleChoice::FromColumn);
     let seen = SeenEmails::with_capacity(table.rows.len());
     let mut checker = RowChecker::resume(&table.headers, fields, &mapping, roles, seen);
     Ok(table.rows.iter().map(|row| checker.check(row)).collect())
+}
+
+#[cfg(feature = "workbooks")]
+fn open_workbook(bytes: &[u8]) -> Result<super::Workbook, String> {
+    super::Workbook::open(bytes).map_err(|e| e.to_string())
+}
+
+/// Without the `workbooks` feature (the page's own wasm) a workbook is
+/// the workbook module's to open.
+#[cfg(not(feature = "workbooks"))]
+fn open_workbook(_: &[u8]) -> Result<super::Workbook, String> {
+    Err("Workbooks are opened by the workbook module.".to_owned())
 }
 
 #[cfg(test)]

@@ -190,11 +190,12 @@ pub fn DonePage() -> impl IntoView {
         }
     };
     let skipped = move || {
+        let names = wizard.cell_names.get_untracked();
         wizard.results.with(|results| {
             results
                 .iter()
                 .flat_map(|r| r.errors.iter())
-                .map(|e| view! { <li>{error_place(e)}{e.message.clone()}</li> })
+                .map(|e| view! { <li>{error_place(e, names.as_ref())}{e.message.clone()}</li> })
                 .collect_view()
         })
     };

@@ -18,7 +18,7 @@ use upload::UploadPage;
 
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
-use crate::domain::csv_upload::CellError;
+use crate::domain::csv_upload::{CellError, CellNames};
 use crate::pages::{loaded, track_slug};
 use crate::AppError;
 use leptos::prelude::*;
@@ -135,12 +135,14 @@ fn Steps(current: usize) -> impl IntoView {
     }
 }
 
-/// Where an error is, as the preview and the done page list it.
-fn error_place(error: &CellError) -> String {
-    if error.column.is_empty() {
-        format!("Line {}: ", error.line)
-    } else {
-        format!("Line {}, {}: ", error.line, error.column)
+/// Where an error is, as the preview and the done page list it: a
+/// workbook's by its cell (`Staff!C7, Email: `).
+fn error_place(error: &CellError, cells: Option<&CellNames>) -> String {
+    match (cells, error.column.is_empty()) {
+        (Some(names), true) => format!("{}: ", names.place(error)),
+        (Some(names), false) => format!("{}, {}: ", names.place(error), error.column),
+        (None, true) => format!("Line {}: ", error.line),
+        (None, false) => format!("Line {}, {}: ", error.line, error.column),
     }
 }
 

@@ -4,33 +4,64 @@
 
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
 use crate::components::slices::in_slices;
+use crate::components::workbook_module::open_workbook;
 use crate::domain::csv_upload::decode::Fingerprint;
 use crate::domain::csv_upload::{
-    decode, CsvRow, CsvTable, DecodedFile, Delimiter, KnownPerson, Mapping, RoleChoice, TableError,
-    TableReader,
+    decode, is_workbook, CellNames, CsvRow, CsvTable, DecodedFile, Delimiter, KnownPerson, Mapping,
+    RoleChoice, TableError, TableReader, Workbook,
 };
+use crate::domain::text::thousands;
 use crate::domain::Roles;
 use crate::AppError;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// A file the admin chose, read as text.
+/// A file the admin chose, decoded as text or opened as a workbook.
 #[derive(Debug)]
 pub struct LoadedFile {
     pub name: String,
     pub hash: String,
-    pub decoded: DecodedFile,
+    pub content: FileContent,
 }
 
-/// A loaded file's text, for a [`TableReader`] that reads it across turns.
-struct FileText(Arc<LoadedFile>);
+/// What a chosen file holds: its bytes decide, not its name.
+#[derive(Debug)]
+pub enum FileContent {
+    Text(Arc<DecodedFile>),
+    Workbook(Workbook),
+}
+
+impl LoadedFile {
+    /// The decoded text of a CSV file.
+    pub fn text(&self) -> Option<&DecodedFile> {
+        match &self.content {
+            FileContent::Text(decoded) => Some(decoded),
+            FileContent::Workbook(_) => None,
+        }
+    }
+
+    /// The sheets of a workbook.
+    pub fn workbook(&self) -> Option<&Workbook> {
+        match &self.content {
+            FileContent::Text(_) => None,
+            FileContent::Workbook(book) => Some(book),
+        }
+    }
+}
+
+/// A CSV file's text, for a [`TableReader`] that reads it across turns.
+struct FileText(Arc<DecodedFile>);
 
 impl AsRef<str> for FileText {
     fn as_ref(&self) -> &str {
-        &self.0.decoded.text
+        &self.0.text
     }
 }
+
+/// The largest file the wizard reads: ten times a 100,000-row file of
+/// twenty columns, and a tab holds it a few times over while reading.
+const MAX_FILE_BYTES: usize = 256 << 20;
 
 /// Records read between two looks at the clock.
 const READ_STEP: usize = 256;
@@ -46,7 +77,8 @@ pub enum FileState {
     Reading {
         rows: usize,
     },
-    /// Cannot be used as a whole: why.
+    /// Cannot be used as a whole, or not with the separator, sheet or
+    /// header row chosen: why.
     Unusable(String),
     /// Read as a table (its headers and rows are the wizard's, where the
     /// preview edits them).
@@ -105,6 +137,10 @@ pub struct Wizard {
     /// Dormant: nobody joins a track, so there are no roles to choose.
     dormant: bool,
     file: RwSignal<FileState>,
+    /// The file chosen, once decoded or opened: its separator, sheet and
+    /// header row stay on offer while it is read again, and when the
+    /// choice made its table unusable.
+    chosen: RwSignal<Option<Arc<LoadedFile>>>,
     /// Bumped by every new reading, so that an outdated one stops.
     reading_number: StoredValue<u64>,
     /// The admin confirmed a converted (non-UTF-8) file reads right.
@@ -112,6 +148,13 @@ pub struct Wizard {
     pub detected: RwSignal<Delimiter>,
     /// The admin's choice of separator, when not the detected one.
     pub delimiter: RwSignal<Option<Delimiter>>,
+    /// A workbook's sheet, by position.
+    pub sheet: RwSignal<usize>,
+    /// A workbook's header row, as the sheet numbers it, when the admin
+    /// chose one; else the sheet's first row with content.
+    pub header_row: RwSignal<Option<u32>>,
+    /// How the sheet names the table's cells (`Staff!C7`); `None` for CSV.
+    pub cell_names: RwSignal<Option<CellNames>>,
     pub roles_from_column: RwSignal<bool>,
     pub roles: RwSignal<Roles>,
     pub headers: RwSignal<Vec<String>>,
@@ -138,10 +181,14 @@ impl Wizard {
             track_slug: StoredValue::new(track_slug),
             dormant,
             file: RwSignal::new(FileState::NoFile),
+            chosen: RwSignal::new(None),
             reading_number: StoredValue::new(0),
             confirmed: RwSignal::new(false),
             detected: RwSignal::new(Delimiter::Comma),
             delimiter: RwSignal::new(None),
+            sheet: RwSignal::new(0),
+            header_row: RwSignal::new(None),
+            cell_names: RwSignal::new(None),
             roles_from_column: RwSignal::new(false),
             roles: RwSignal::new(Roles::empty()),
             headers: RwSignal::new(Vec::new()),
@@ -182,6 +229,12 @@ impl Wizard {
         self.file.with(FileState::read)
     }
 
+    /// The file chosen, decoded or opened, whether or not its table is
+    /// usable with the choices made.
+    pub fn chosen_file(&self) -> Option<Arc<LoadedFile>> {
+        self.chosen.get()
+    }
+
     /// The rows read so far, while the file is being read.
     pub fn reading(&self) -> Option<usize> {
         self.file.with(|f| match f {
@@ -218,8 +271,17 @@ impl Wizard {
     /// A big file is fingerprinted and read in slices, `reading` counting
     /// the rows.
     pub fn load(&self, name: String, bytes: Vec<u8>, context: &ImportContext) {
+        if bytes.len() > MAX_FILE_BYTES {
+            return self.refuse_file(format!(
+                "This file is {} MB, more than the browser can read ({} MB): split it into smaller files, or delete the columns Roster does not need.",
+                thousands(bytes.len() >> 20),
+                thousands(MAX_FILE_BYTES >> 20)
+            ));
+        }
+        self.clear();
         self.confirmed.set(false);
         self.delimiter.set(None);
+        self.header_row.set(None);
         let reading = self.start_reading();
         let (wizard, context) = (*self, context.clone());
         leptos::task::spawn_local(async move {
@@ -232,35 +294,49 @@ impl Wizard {
             if !wizard.is_current(reading) {
                 return;
             }
-            match decode(&bytes) {
-                Err(e) => wizard.file.set(FileState::Unusable(e.to_string())),
-                Ok(decoded) => {
-                    wizard.detected.set(Delimiter::detect(&decoded.text));
+            match wizard.open(&bytes).await {
+                Err(why) => wizard.file.set(FileState::Unusable(why)),
+                Ok(content) => {
                     let file = Arc::new(LoadedFile {
                         name,
                         hash: fingerprint.finish(),
-                        decoded,
+                        content,
                     });
+                    wizard.chosen.set(Some(file.clone()));
                     wizard.read_table(reading, file, context).await;
                 }
             }
         });
     }
 
-    /// Reads the table again, with the separator the admin chose.
+    /// Decodes a CSV file, detecting its separator, or opens a workbook,
+    /// choosing its first sheet with content.
+    async fn open(&self, bytes: &[u8]) -> Result<FileContent, String> {
+        if is_workbook(bytes) {
+            let book = open_workbook(bytes).await?;
+            self.sheet.set(book.first_filled());
+            return Ok(FileContent::Workbook(book));
+        }
+        let decoded = decode(bytes).map_err(|e| e.to_string())?;
+        self.detected.set(Delimiter::detect(&decoded.text));
+        Ok(FileContent::Text(Arc::new(decoded)))
+    }
+
+    /// Reads the table again, with the separator, sheet or header row the
+    /// admin chose.
     pub fn read(&self, context: &ImportContext) {
-        let Some(file) = self.file.with_untracked(FileState::read) else {
+        let Some(file) = self.chosen.get_untracked() else {
             return;
         };
+        self.forget_table();
         let reading = self.start_reading();
         let (wizard, context) = (*self, context.clone());
         leptos::task::spawn_local(async move { wizard.read_table(reading, file, context).await });
     }
 
-    /// Drops what an earlier reading found (edits and results too) and
-    /// numbers the new one.
+    /// Numbers a new reading, which stops any earlier one.
     fn start_reading(&self) -> u64 {
-        self.clear();
+        self.reading_number.update_value(|n| *n += 1);
         self.file.set(FileState::Reading { rows: 0 });
         self.reading_number.get_value()
     }
@@ -270,21 +346,26 @@ impl Wizard {
         self.reading_number.try_get_value() == Some(reading)
     }
 
-    /// Reads the table in slices and pre-matches its columns.
+    /// Reads the table (a CSV file's in slices) and pre-matches its columns.
     async fn read_table(self, reading: u64, file: Arc<LoadedFile>, context: ImportContext) {
-        let delimiter = self
-            .delimiter
-            .get_untracked()
-            .unwrap_or(self.detected.get_untracked());
         let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
-        let read = read_in_slices(
-            TableReader::new(FileText(file.clone()), delimiter, limit),
-            || self.is_current(reading),
-            |rows| {
-                self.file.try_set(FileState::Reading { rows });
-            },
-        )
-        .await;
+        let read = match &file.content {
+            FileContent::Text(text) => {
+                let delimiter = self
+                    .delimiter
+                    .get_untracked()
+                    .unwrap_or(self.detected.get_untracked());
+                read_in_slices(
+                    TableReader::new(FileText(text.clone()), delimiter, limit),
+                    || self.is_current(reading),
+                    |rows| {
+                        self.file.try_set(FileState::Reading { rows });
+                    },
+                )
+                .await
+            }
+            FileContent::Workbook(book) => self.read_sheet(book, limit),
+        };
         if !self.is_current(reading) {
             return;
         }
@@ -295,8 +376,18 @@ impl Wizard {
                 self.suggest_mapping(&context);
                 self.file.set(FileState::Read(file));
             }
-            Err(e) => self.file.set(FileState::Unusable(e.to_string())),
+            Err(why) => self.file.set(FileState::Unusable(why)),
         }
+    }
+
+    /// The chosen sheet as a table, its headers in the chosen row.
+    fn read_sheet(&self, book: &Workbook, limit: usize) -> Result<CsvTable, String> {
+        let sheet = self.sheet.get_untracked();
+        let (table, names) = book
+            .table(sheet, self.header_row.get_untracked(), limit)
+            .map_err(|e| e.to_string())?;
+        self.cell_names.set(Some(names));
+        Ok(table)
     }
 
     pub fn suggest_mapping(&self, context: &ImportContext) {
@@ -315,6 +406,14 @@ impl Wizard {
     pub fn clear(&self) {
         self.reading_number.update_value(|n| *n += 1);
         self.file.set(FileState::NoFile);
+        self.chosen.set(None);
+        self.forget_table();
+    }
+
+    /// Forgets the table read from the chosen file, with the edits, checks
+    /// and results about it.
+    fn forget_table(&self) {
+        self.cell_names.set(None);
         self.headers.set(Vec::new());
         self.rows.set(Vec::new());
         self.edited.set(HashSet::new());
@@ -362,6 +461,10 @@ impl Wizard {
         Some(ImportPlan {
             track_slug: self.track_slug.get_value(),
             file_name: file.name.clone(),
+            sheet: file
+                .workbook()
+                .and_then(|book| book.sheets.get(self.sheet.get_untracked()))
+                .map(|sheet| sheet.name.clone()),
             file_hash: file.hash.clone(),
             headers: self.headers.get_untracked(),
             mapping: self.mapping.get_untracked(),
@@ -377,8 +480,8 @@ async fn read_in_slices(
     reader: Result<TableReader<FileText>, TableError>,
     wanted: impl Fn() -> bool,
     progress: impl Fn(usize),
-) -> Result<CsvTable, TableError> {
-    let mut reader = reader?;
+) -> Result<CsvTable, String> {
+    let mut reader = reader.map_err(|e| e.to_string())?;
     in_slices(|| {
         if !wanted() {
             return true;
@@ -388,5 +491,5 @@ async fn read_in_slices(
         done
     })
     .await;
-    reader.finish()
+    reader.finish().map_err(|e| e.to_string())
 }

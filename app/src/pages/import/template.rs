@@ -3,7 +3,8 @@
 
 use super::wizard;
 use crate::api::ImportContext;
-use crate::components::file_io::download_csv;
+use crate::components::file_io::{download_csv, download_xlsx};
+use crate::components::workbook_module::template_workbook;
 use crate::domain::csv_upload::template_csv;
 use crate::domain::{FieldKind, Role};
 use leptos::prelude::*;
@@ -16,6 +17,14 @@ pub fn TemplateHelp(context: StoredValue<ImportContext>) -> impl IntoView {
     let download = move |_| {
         let text = context.with_value(|c| template_csv(&c.fields, with_roles()));
         download_csv("roster-template.csv", &text);
+    };
+    let download_workbook = move |_| {
+        let fields = context.with_value(|c| c.fields.clone());
+        let with_roles = with_roles();
+        leptos::task::spawn_local(async move {
+            let made = template_workbook(&fields, with_roles).await;
+            download_xlsx("roster-template.xlsx", made);
+        });
     };
     let choices: Vec<(String, String)> = context.with_value(|c| {
         c.fields
@@ -37,9 +46,14 @@ pub fn TemplateHelp(context: StoredValue<ImportContext>) -> impl IntoView {
     let has_choices = !choices.is_empty();
     view! {
         <div class="template-help">
-            <button type="button" class="secondary" on:click=download>
-                "Download a CSV template"
-            </button>
+            <div class="template-downloads">
+                <button type="button" class="secondary" on:click=download>
+                    "Download a CSV template"
+                </button>
+                <button type="button" class="secondary" on:click=download_workbook>
+                    "Download an Excel template"
+                </button>
+            </div>
             <div>
             <Show when=move || has_choices || with_roles()>
                 <p class="hint">"Choice columns accept exactly these answers:"</p>

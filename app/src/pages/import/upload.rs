@@ -2,15 +2,25 @@
 //! has no roles). The file is read and checked in the browser as soon as it
 //! is chosen.
 
+use super::state::{FileContent, LoadedFile};
 use super::template::TemplateHelp;
 use super::{step_page, wizard};
 use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
 use crate::components::RoleBoxes;
-use crate::domain::csv_upload::Delimiter;
+use crate::domain::csv_upload::workbook::HEADER_SEARCH_ROWS;
+use crate::domain::csv_upload::{Delimiter, Sheet};
 use crate::domain::text::thousands;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use std::sync::Arc;
+
+/// What the file input offers: CSV and text files, and the workbooks
+/// read in the browser (whatever the name, the bytes decide how a file is
+/// read).
+const ACCEPTED_FILES: &str = ".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.xlsb,.ods,text/csv,\
+    text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,\
+    application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet";
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
@@ -36,13 +46,13 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
     let needs_confirmation = move || {
         wizard
             .table_file()
-            .is_some_and(|f| f.decoded.needs_confirmation())
+            .is_some_and(|f| f.text().is_some_and(|t| t.needs_confirmation()))
     };
     let missing = move || {
         if wizard.reading().is_some() {
             Some("Reading the file…")
         } else if !wizard.has_table() {
-            Some("Choose a CSV file to continue.")
+            Some("Choose a CSV file or a workbook to continue.")
         } else if needs_confirmation() && !wizard.confirmed.get() {
             Some("Confirm the converted text looks right to continue.")
         } else if wizard.adds_members()
@@ -62,7 +72,7 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
             <h2>"The file"</h2>
             <p class="hint">
                 {format!(
-                    "A CSV file with a header row and one row per person: First Name, Last Name and Email at least, up to {} people. In Excel: File → Save As → \"CSV UTF-8\".",
+                    "A CSV file or an Excel or LibreOffice workbook (.xlsx, .xls, .ods) with a header row and one row per person: First Name, Last Name and Email at least, up to {} people.",
                     thousands(limit),
                 )}
             </p>
@@ -80,12 +90,12 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                     read_dropped_file(&ev, take);
                 }
             >
-                <span class="drop-title">"Choose a CSV file"</span>
+                <span class="drop-title">"Choose a CSV file or a workbook"</span>
                 <span class="hint">" or drop it here"</span>
                 <input
                     type="file"
                     id="csv-file"
-                    accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                    accept=ACCEPTED_FILES
                     on:change=move |ev| read_input_file(&ev, take)
                 />
             </label>
@@ -112,7 +122,9 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                             }
                         })
                 }}
-                {move || wizard.has_table().then(|| view! { <FileSummary context/> })}
+                {move || wizard.has_table().then(|| view! { <FileSummary/> })}
+                {move || wizard.chosen_file().map(|file| view! { <FileChoices file context/> })}
+                {move || wizard.has_table().then(|| view! { <Sample/> })}
             </div>
         </section>
         {if wizard.adds_members() {
@@ -129,32 +141,59 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
     }
 }
 
-/// What was read: the counts, the separator, a sample, and for a converted
-/// file the request to confirm it reads right.
+/// What was read: the counts, and the separator or the sheet.
 #[component]
-fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
+fn FileSummary() -> impl IntoView {
     let wizard = wizard();
-    let delimiter = move || wizard.delimiter.get().unwrap_or(wizard.detected.get());
     let summary = move || {
-        let name = wizard
-            .table_file()
-            .map(|f| f.name.clone())
-            .unwrap_or_default();
+        let file = wizard.table_file()?;
         let people = wizard.rows.with(Vec::len);
         let columns = wizard.headers.with(Vec::len);
-        let separated = match delimiter() {
-            Delimiter::Comma => "commas",
-            Delimiter::Semicolon => "semicolons",
-            Delimiter::Tab => "tabs",
+        let read_as = match file.workbook() {
+            Some(book) => {
+                let sheet = book.sheets.get(wizard.sheet.get())?;
+                format!("sheet {}", sheet.name)
+            }
+            None => {
+                let separated = match wizard.delimiter.get().unwrap_or(wizard.detected.get()) {
+                    Delimiter::Comma => "commas",
+                    Delimiter::Semicolon => "semicolons",
+                    Delimiter::Tab => "tabs",
+                };
+                format!("separated by {separated}")
+            }
         };
-        format!(
-            "{name}: {} {}, {} columns, separated by {separated}.",
+        Some(format!(
+            "{}: {} {}, {} {}, {read_as}.",
+            file.name,
             thousands(people),
             if people == 1 { "person" } else { "people" },
-            thousands(columns)
-        )
+            thousands(columns),
+            if columns == 1 { "column" } else { "columns" },
+        ))
     };
-    let notice = move || wizard.table_file().and_then(|f| f.decoded.notice());
+    view! { <p id="file-summary" class="alert ok">{summary}</p> }
+}
+
+/// How the chosen file is read, for the admin to change: a CSV file's
+/// separator (and, converted, the confirmation it reads right), a
+/// workbook's sheet and header row.
+#[component]
+fn FileChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> impl IntoView {
+    match &file.content {
+        FileContent::Text(text) => {
+            let notice = text.notice();
+            view! { <TextChoices notice context/> }.into_any()
+        }
+        FileContent::Workbook(_) => view! { <SheetChoices file context/> }.into_any(),
+    }
+}
+
+/// The separator, and the confirmation that a converted file reads right.
+#[component]
+fn TextChoices(notice: Option<String>, context: StoredValue<ImportContext>) -> impl IntoView {
+    let wizard = wizard();
+    let delimiter = move || wizard.delimiter.get().unwrap_or(wizard.detected.get());
     let change_delimiter = move |ev| {
         let label = event_target_value(&ev);
         let chosen = Delimiter::ALL.into_iter().find(|d| d.label() == label);
@@ -162,25 +201,22 @@ fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
         context.with_value(|c| wizard.read(c));
     };
     view! {
-        <p id="file-summary" class="alert ok">{summary}</p>
-        {move || {
-            notice()
-                .map(|text| {
-                    view! {
-                        <div id="encoding-notice" class="alert warn">
-                            <p>{text}</p>
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    prop:checked=move || wizard.confirmed.get()
-                                    on:change=move |ev| wizard.confirmed.set(event_target_checked(&ev))
-                                />
-                                "The converted text looks right"
-                            </label>
-                        </div>
-                    }
-                })
-        }}
+        {notice
+            .map(|text| {
+                view! {
+                    <div id="encoding-notice" class="alert warn">
+                        <p>{text}</p>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || wizard.confirmed.get()
+                                on:change=move |ev| wizard.confirmed.set(event_target_checked(&ev))
+                            />
+                            "The converted text looks right"
+                        </label>
+                    </div>
+                }
+            })}
         <div class="field inline">
             <label for="delimiter">"Separator"</label>
             <select id="delimiter" on:change=change_delimiter>
@@ -201,7 +237,102 @@ fn FileSummary(context: StoredValue<ImportContext>) -> impl IntoView {
             </select>
             <span class="hint">{move || format!("Detected: {}", wizard.detected.get().label())}</span>
         </div>
-        <Sample/>
+    }
+}
+
+/// A workbook's sheet (with its rows and columns) and the row holding the
+/// column headers, each read again as soon as it is changed.
+#[component]
+fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> impl IntoView {
+    let wizard = wizard();
+    let book = StoredValue::new(file);
+    let sheets = book.with_value(|f| {
+        f.workbook().map_or_else(Vec::new, |book| {
+            let described = |s: &Sheet| {
+                let rows = s.rows();
+                let columns = s.columns();
+                format!(
+                    "{} ({} {}, {} {})",
+                    s.name,
+                    thousands(rows),
+                    if rows == 1 { "row" } else { "rows" },
+                    thousands(columns),
+                    if columns == 1 { "column" } else { "columns" },
+                )
+            };
+            book.sheets.iter().map(described).enumerate().collect()
+        })
+    });
+    let header_choices = move || {
+        book.with_value(|f| {
+            f.workbook()
+                .and_then(|book| book.sheets.get(wizard.sheet.get()))
+                .map_or_else(Vec::new, |s| s.header_choices(HEADER_SEARCH_ROWS))
+        })
+    };
+    let header_row = move || {
+        wizard.header_row.get().or_else(|| {
+            book.with_value(|f| {
+                f.workbook()
+                    .and_then(|book| book.sheets.get(wizard.sheet.get()))
+                    .and_then(Sheet::likely_header_row)
+            })
+        })
+    };
+    let change_sheet = move |ev| {
+        let Ok(index) = event_target_value(&ev).parse() else {
+            return;
+        };
+        wizard.sheet.set(index);
+        wizard.header_row.set(None);
+        context.with_value(|c| wizard.read(c));
+    };
+    let change_header = move |ev| {
+        wizard.header_row.set(event_target_value(&ev).parse().ok());
+        context.with_value(|c| wizard.read(c));
+    };
+    view! {
+        <div class="field inline">
+            <label for="sheet">"Sheet"</label>
+            <select id="sheet" on:change=change_sheet>
+                {sheets
+                    .into_iter()
+                    .map(|(index, text)| {
+                        view! {
+                            <option
+                                value=index
+                                selected=move || wizard.sheet.get() == index
+                                prop:selected=move || wizard.sheet.get() == index
+                            >
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+        <div class="field inline">
+            <label for="header-row">"Headers in"</label>
+            <select id="header-row" on:change=change_header>
+                {move || {
+                    header_choices()
+                        .into_iter()
+                        .map(|(row, text)| {
+                            view! {
+                                <option
+                                    value=row
+                                    selected=move || header_row() == Some(row)
+                                    prop:selected=move || header_row() == Some(row)
+                                >
+                                    {format!("Row {row}: {text}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <span class="hint">"Rows above the headers, such as a title, are left out."</span>
+        </div>
     }
 }
 

@@ -539,6 +539,7 @@ pub async fn start_import(
     let plan = ImportPlan {
         track_slug: track.map(str::to_owned),
         file_name: "people.csv".into(),
+        sheet: None,
         file_hash: "test".into(),
         headers: table.headers.clone(),
         mapping,

@@ -8,10 +8,13 @@ use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::imports::{known_people, KNOWN_PEOPLE_PER_CALL};
 use crate::api::ImportContext;
-use crate::components::file_io::download_csv;
+use crate::components::file_io::{download_csv, download_xlsx};
 use crate::components::slices::{in_slices, yield_to_browser};
+use crate::components::workbook_module::error_log_workbook;
 use crate::components::ErrorNotice;
-use crate::domain::csv_upload::{error_log_csv, Forecast, RowCheck, RowChecker, SeenEmails};
+use crate::domain::csv_upload::{
+    error_log_csv, error_log_name, ErrorLogRows, Forecast, RowCheck, RowChecker, SeenEmails,
+};
 use crate::domain::text::thousands;
 use crate::domain::ProfileField;
 use counts::{Counts, EmailForecastList};
@@ -93,13 +96,33 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     };
     let navigate = use_navigate();
     let complete = move |_| navigate(&wizard.url("complete"), Default::default());
-    let download = move |_| {
-        let name = wizard
+    let log_name = move |extension: &str| {
+        wizard
             .table_file()
-            .map(|f| f.name.clone())
-            .unwrap_or_default();
-        let log = checks.with(|c| error_log_csv(c.iter().flat_map(|c| &c.errors)));
-        download_csv(&format!("errors-{name}"), &log);
+            .map(|f| error_log_name(&f.name, extension))
+            .unwrap_or_default()
+    };
+    let download = move |_| {
+        let names = wizard.cell_names.get_untracked();
+        let log = checks.with(|c| error_log_csv(c.iter().flat_map(|c| &c.errors), names.as_ref()));
+        download_csv(&log_name("csv"), &log);
+    };
+    let download_workbook = move |_| {
+        let name = log_name("xlsx");
+        let log = ErrorLogRows {
+            headers: wizard.headers.get_untracked(),
+            rows: wizard.rows.with_untracked(|rows| {
+                checks.with_untracked(|c| {
+                    let bad = rows.iter().zip(c).filter(|(_, c)| !c.errors.is_empty());
+                    bad.map(|(row, _)| row.clone()).collect()
+                })
+            }),
+            checks: checks
+                .with_untracked(|c| c.iter().filter(|c| !c.errors.is_empty()).cloned().collect()),
+        };
+        leptos::task::spawn_local(async move {
+            download_xlsx(&name, error_log_workbook(&log).await);
+        });
     };
 
     view! {
@@ -148,6 +171,14 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                     on:click=download
                 >
                     "Download error log"
+                </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || error_rows.get() == 0
+                    on:click=download_workbook
+                >
+                    "Download as Excel (.xlsx)"
                 </button>
                 <a href=wizard.url("")>"Upload a fixed file"</a>
             </div>

@@ -208,7 +208,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                                                 let fix = e.suggestion.clone().zip(column_of(&e.column));
                                                 view! {
                                                     <li>
-                                                        {error_place(&e)}
+                                                        {wizard.cell_names.with_untracked(|names| error_place(&e, names.as_ref()))}
                                                         {e.message}
                                                         {fix
                                                             .map(|(suggestion, column)| {
