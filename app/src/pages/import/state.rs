@@ -151,7 +151,7 @@ pub struct Wizard {
     /// A workbook's sheet, by position.
     pub sheet: RwSignal<usize>,
     /// A workbook's header row, as the sheet numbers it, when the admin
-    /// chose one; else the sheet's first row with content.
+    /// chose one; else the sheet's likely header row.
     pub header_row: RwSignal<Option<u32>>,
     /// How the sheet names the table's cells (`Staff!C7`); `None` for CSV.
     pub cell_names: RwSignal<Option<CellNames>>,
@@ -294,9 +294,20 @@ impl Wizard {
             if !wizard.is_current(reading) {
                 return;
             }
-            match wizard.open(&bytes).await {
+            let opened = open(&bytes).await;
+            // A workbook is opened by the workbook module meanwhile.
+            if !wizard.is_current(reading) {
+                return;
+            }
+            match opened {
                 Err(why) => wizard.file.set(FileState::Unusable(why)),
                 Ok(content) => {
+                    match &content {
+                        FileContent::Workbook(book) => wizard.sheet.set(book.first_filled()),
+                        FileContent::Text(text) => {
+                            wizard.detected.set(Delimiter::detect(&text.text))
+                        }
+                    }
                     let file = Arc::new(LoadedFile {
                         name,
                         hash: fingerprint.finish(),
@@ -307,19 +318,6 @@ impl Wizard {
                 }
             }
         });
-    }
-
-    /// Decodes a CSV file, detecting its separator, or opens a workbook,
-    /// choosing its first sheet with content.
-    async fn open(&self, bytes: &[u8]) -> Result<FileContent, String> {
-        if is_workbook(bytes) {
-            let book = open_workbook(bytes).await?;
-            self.sheet.set(book.first_filled());
-            return Ok(FileContent::Workbook(book));
-        }
-        let decoded = decode(bytes).map_err(|e| e.to_string())?;
-        self.detected.set(Delimiter::detect(&decoded.text));
-        Ok(FileContent::Text(Arc::new(decoded)))
     }
 
     /// Reads the table again, with the separator, sheet or header row the
@@ -472,6 +470,15 @@ impl Wizard {
             rows_total: u32::try_from(self.rows.with_untracked(Vec::len)).unwrap_or(u32::MAX),
         })
     }
+}
+
+/// Decodes a CSV file or opens a workbook: the bytes decide, not the name.
+async fn open(bytes: &[u8]) -> Result<FileContent, String> {
+    if is_workbook(bytes) {
+        return open_workbook(bytes).await.map(FileContent::Workbook);
+    }
+    let decoded = decode(bytes).map_err(|e| e.to_string())?;
+    Ok(FileContent::Text(Arc::new(decoded)))
 }
 
 /// Reads the rest of a table a slice at a time while `wanted` says so,
