@@ -86,11 +86,10 @@ impl Workbook {
                 sheet: sheet.name.clone(),
             })?;
         let header_row = header_row.unwrap_or(likely);
-        let table = sheet.table(header_row, row_limit).map_err(|e| match e {
+        sheet.table(header_row, row_limit).map_err(|e| match e {
             TableError::NoHeader => TableError::EmptyHeaderRow { row: header_row },
             e => e,
-        })?;
-        Ok((table, sheet.cell_names(header_row)))
+        })
     }
 
     /// The sheet offered first: the first one with anything in it.
@@ -158,8 +157,13 @@ impl Sheet {
 
     /// The sheet as a table whose headers are in `header_row` (the sheet's
     /// row number); rows above it are left out, and so are empty rows.
-    /// Lines are the sheet's row numbers.
-    pub fn table(&self, header_row: u32, row_limit: usize) -> Result<CsvTable, TableError> {
+    /// Lines are the sheet's row numbers. With it, how the spreadsheet
+    /// names the table's cells, for messages such as "Staff!C7".
+    pub fn table(
+        &self,
+        header_row: u32,
+        row_limit: usize,
+    ) -> Result<(CsvTable, CellNames), TableError> {
         let (header, data) = self.header_and_data(header_row)?;
         let margin = empty_margin(header, &data);
         let headers = trimmed_headers(header, margin);
@@ -183,7 +187,12 @@ impl Sheet {
                 }
             })
             .collect();
-        CsvTable::of_rows(headers, rows, count, row_limit)
+        let names = CellNames::new(
+            self.name.clone(),
+            self.first_column as usize + margin,
+            headers.clone(),
+        );
+        Ok((CsvTable::of_rows(headers, rows, count, row_limit)?, names))
     }
 }
 
@@ -199,23 +208,6 @@ impl Sheet {
             )),
             _ => Err(TableError::NoHeader),
         }
-    }
-
-    /// How the spreadsheet names the cells of [`Self::table`] with the
-    /// same header row, for messages such as "Staff!C7 shows #N/A".
-    pub fn cell_names(&self, header_row: u32) -> CellNames {
-        let (margin, headers) = match self.header_and_data(header_row) {
-            Ok((header, data)) => {
-                let margin = empty_margin(header, &data);
-                (margin, trimmed_headers(header, margin))
-            }
-            Err(_) => (0, Vec::new()),
-        };
-        CellNames::new(
-            self.name.clone(),
-            self.first_column as usize + margin,
-            headers,
-        )
     }
 }
 

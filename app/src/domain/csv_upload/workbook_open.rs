@@ -257,12 +257,8 @@ mod tests {
             Some(3),
             "the title row above the headers is skipped"
         );
-        let table = staff.table(3, 100).unwrap();
-        assert_eq!(
-            staff.cell_names(3).name(9, 4),
-            "Staff!J4",
-            "the Lookup cell of Ann's row"
-        );
+        let (table, names) = staff.table(3, 100).unwrap();
+        assert_eq!(names.name(9, 4), "Staff!J4", "the Lookup cell of Ann's row");
         assert_eq!(table.headers[2], "Start Date");
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [4, 6], "the empty row 5 is left out");
@@ -301,13 +297,12 @@ mod tests {
             sheet.write_string(row, 2, cells[1]).unwrap();
         }
         let bytes = book.save_to_buffer().unwrap();
-        let table = Workbook::open(&bytes).unwrap().sheets[0]
+        let (table, names) = Workbook::open(&bytes).unwrap().sheets[0]
             .table(3, 10)
             .unwrap();
         assert_eq!(table.headers, ["First Name", "Email"]);
         assert_eq!(table.rows[0].cells, ["Ann", "ann@example.com"]);
         assert_eq!(table.rows[0].line, 4);
-        let names = Workbook::open(&bytes).unwrap().sheets[0].cell_names(3);
         assert_eq!(
             names.name(1, 4),
             "Sheet1!C4",
@@ -337,7 +332,7 @@ mod tests {
         ids.write_string_with_format(3, 0, "7", &zeros).unwrap();
         ids.write_number(4, 0, 42.0).unwrap();
         let book = Workbook::open(&book.save_to_buffer().unwrap()).unwrap();
-        let table = book.sheets[1].table(1, 10).unwrap();
+        let (table, _) = book.sheets[1].table(1, 10).unwrap();
         let shown: Vec<&str> = table.rows.iter().filter_map(|r| r.cells.get(0)).collect();
         assert_eq!(
             shown,

@@ -109,16 +109,20 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     };
     let download_workbook = move |_| {
         let name = log_name("xlsx");
+        // Only the rows with errors cross to the workbook module.
+        let (rows, checks) = wizard.rows.with_untracked(|rows| {
+            checks.with_untracked(|c| {
+                rows.iter()
+                    .zip(c)
+                    .filter(|(_, check)| !check.errors.is_empty())
+                    .map(|(row, check)| (row.clone(), check.clone()))
+                    .unzip()
+            })
+        });
         let log = ErrorLogRows {
             headers: wizard.headers.get_untracked(),
-            rows: wizard.rows.with_untracked(|rows| {
-                checks.with_untracked(|c| {
-                    let bad = rows.iter().zip(c).filter(|(_, c)| !c.errors.is_empty());
-                    bad.map(|(row, _)| row.clone()).collect()
-                })
-            }),
-            checks: checks
-                .with_untracked(|c| c.iter().filter(|c| !c.errors.is_empty()).cloned().collect()),
+            rows,
+            checks,
         };
         leptos::task::spawn_local(async move {
             download_xlsx(&name, error_log_workbook(&log).await);
