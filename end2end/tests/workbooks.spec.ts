@@ -120,3 +120,17 @@ test("the Excel template, downloaded and uploaded back, previews with no errors"
   await toPreview(page);
   await expectCounts(page, { errors: 0 });
 });
+
+test("a workbook reader that cannot be loaded gets a sentence, and is tried again", async ({ page, allowConsoleErrors }) => {
+  allowConsoleErrors(/^workbook module: .*Failed to fetch/s);
+  await signIn(page);
+  // The worker's wasm, fetched by the worker itself, fails once.
+  await page.context().route("**/workbook/roster_workbook_bg.wasm", (route) => route.abort());
+  await uploadFile(page, "engineering", "staff.xlsx", fixture("staff.xlsx"));
+  await expect(page.locator('.file-error[role="alert"]')).toHaveText(
+    "The workbook reader could not be loaded: check your connection and try again.",
+  );
+  await page.context().unroute("**/workbook/roster_workbook_bg.wasm");
+  await chooseFile(page, "staff.xlsx", fixture("staff.xlsx"));
+  await expect(page.locator("#file-summary")).toHaveText("staff.xlsx: 3 people, 7 columns, sheet Staff.");
+});

@@ -22,6 +22,13 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// their own policy with the render's nonce ([`page_policy`]).
 const POLICY_FOR_THE_REST: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// The workbook worker's script (`workbook/worker.js`): a worker lives by
+/// the policy of its own script's response, and this one imports the
+/// workbook module and fetches and compiles its wasm, from Roster only.
+const WORKER_SCRIPT: &str = "/workbook/worker.js";
+const WORKER_POLICY: &str =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'";
+
 /// Where requests that change something may come from.
 #[derive(Clone)]
 pub struct Origins {
@@ -125,22 +132,31 @@ fn refusal(status: StatusCode, sentence: &str) -> Response {
 pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let policy = if is_page {
-        HeaderValue::from_str(&page_policy(&nonce))
-            .unwrap_or(HeaderValue::from_static(POLICY_FOR_THE_REST))
-    } else {
-        HeaderValue::from_static(POLICY_FOR_THE_REST)
-    };
+    let policy = response_policy(&path, is_page, &nonce);
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, policy);
     response
+}
+
+/// The policy of a response: a page's, with its nonce; the workbook
+/// worker's; or nothing allowed.
+fn response_policy(path: &str, is_page: bool, nonce: &Nonce) -> HeaderValue {
+    if is_page {
+        HeaderValue::from_str(&page_policy(nonce))
+            .unwrap_or(HeaderValue::from_static(POLICY_FOR_THE_REST))
+    } else if path == WORKER_SCRIPT {
+        HeaderValue::from_static(WORKER_POLICY)
+    } else {
+        HeaderValue::from_static(POLICY_FOR_THE_REST)
+    }
 }
 
 /// The security headers that are the same on every response: no type
@@ -183,6 +199,22 @@ pub fn page_policy(nonce: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_workbook_worker_may_fetch_and_compile_its_module() {
+        let nonce = Nonce::new();
+        let worker = response_policy(WORKER_SCRIPT, false, &nonce);
+        let worker = worker.to_str().unwrap();
+        for part in ["script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'"] {
+            assert!(worker.contains(part), "{part} in {worker}");
+        }
+        assert!(worker.starts_with("default-src 'none'"), "{worker}");
+        for other in ["/workbook/roster_workbook.js", "/pkg/roster.js", "/health"] {
+            assert_eq!(response_policy(other, false, &nonce), POLICY_FOR_THE_REST);
+        }
+        let page = response_policy("/login", true, &nonce);
+        assert!(page.to_str().unwrap().contains(&format!("'nonce-{nonce}'")));
+    }
 
     fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -45,4 +45,7 @@ pub use template::template_csv;
 #[cfg(feature = "workbooks")]
 pub use template::template_xlsx;
 pub use whole_file::check_file;
-pub use workbook::{is_workbook, Sheet, Workbook, WorkbookError};
+pub use workbook::{
+    is_workbook, Sheet, SheetOutline, TableHead, Workbook, WorkbookError, WorkbookOutline,
+    ROWS_PER_PART,
+};

@@ -56,6 +56,39 @@ pub struct Sheet {
     pub(super) shown: Vec<Vec<String>>,
 }
 
+/// What the wizard shows of a workbook before a sheet is read: each
+/// sheet's name and size, and the rows its headers may be in. The
+/// workbook itself stays in the browser's workbook worker, which opened
+/// it; a sheet's table crosses as a [`TableHead`] and parts of rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkbookOutline {
+    pub sheets: Vec<SheetOutline>,
+}
+
+/// One sheet, as the sheet and header-row pickers show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetOutline {
+    pub name: String,
+    pub rows: usize,
+    pub columns: usize,
+    /// [`Sheet::header_choices`].
+    pub header_choices: Vec<(u32, String)>,
+    pub likely_header_row: Option<u32>,
+}
+
+/// A sheet's table without its rows: its headers, and how the sheet names
+/// its cells. The rows follow in parts of [`ROWS_PER_PART`], each small
+/// enough for the page to take in without a long task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableHead {
+    pub headers: Vec<String>,
+    pub cell_names: CellNames,
+}
+
+/// Rows in one part of a table sent from the workbook worker to the page:
+/// a few milliseconds of parsing on a phone.
+pub const ROWS_PER_PART: usize = 1_000;
+
 /// The file's first bytes say a workbook: a zip (xlsx, xlsm, xlsb, ods;
 /// an empty zip too, which then cannot be read) or an OLE compound file
 /// (xls, or an encrypted xlsx). Text never starts this way.
@@ -92,16 +125,39 @@ impl Workbook {
         })
     }
 
+    /// Every sheet's outline.
+    pub fn outline(&self) -> WorkbookOutline {
+        let sheets = self.sheets.iter().map(Sheet::outline).collect();
+        WorkbookOutline { sheets }
+    }
+
     /// The sheet offered first: the first one with anything in it.
     pub fn first_filled(&self) -> usize {
         self.sheets
             .iter()
-            .position(|s| !s.shown.is_empty())
+            .position(|s| s.shown.iter().any(|row| !is_blank(row)))
             .unwrap_or(0)
     }
 }
 
+impl WorkbookOutline {
+    /// The sheet offered first: the first one with a row of content.
+    pub fn first_filled(&self) -> usize {
+        self.sheets.iter().position(|s| s.rows > 0).unwrap_or(0)
+    }
+}
+
 impl Sheet {
+    fn outline(&self) -> SheetOutline {
+        SheetOutline {
+            name: self.name.clone(),
+            rows: self.rows(),
+            columns: self.columns(),
+            header_choices: self.header_choices(HEADER_SEARCH_ROWS),
+            likely_header_row: self.likely_header_row(),
+        }
+    }
+
     /// Rows with content.
     pub fn rows(&self) -> usize {
         self.shown.iter().filter(|row| !is_blank(row)).count()

@@ -285,6 +285,43 @@ mod tests {
     }
 
     #[test]
+    fn the_outline_is_what_the_pickers_show_of_each_sheet() {
+        let book = Workbook::open(&staff_workbook()).unwrap();
+        let outline = book.outline();
+        assert_eq!(
+            outline.first_filled(),
+            1,
+            "the empty Notes sheet is passed over"
+        );
+        let notes = &outline.sheets[0];
+        assert_eq!(
+            (notes.name.as_str(), notes.rows, notes.columns),
+            ("Notes", 0, 0)
+        );
+        assert_eq!(notes.likely_header_row, None);
+        let staff = &outline.sheets[1];
+        assert_eq!(
+            (staff.name.as_str(), staff.rows, staff.columns),
+            ("Staff", 4, 10)
+        );
+        assert_eq!(staff.likely_header_row, Some(3));
+        let rows: Vec<u32> = staff.header_choices.iter().map(|(row, _)| *row).collect();
+        assert_eq!(
+            rows,
+            [1, 3, 4, 6],
+            "the rows with content, by the sheet's numbers"
+        );
+        assert!(staff.header_choices[1]
+            .1
+            .starts_with("First Name, Email, Start Date"));
+        assert!(
+            staff.header_choices[1].1.ends_with('…'),
+            "a long row is cut short: {:?}",
+            staff.header_choices[1].1
+        );
+    }
+
+    #[test]
     fn a_table_drawn_in_from_the_edge_loses_only_its_empty_margin() {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();

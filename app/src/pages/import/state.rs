@@ -4,11 +4,11 @@
 
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
 use crate::components::slices::in_slices;
-use crate::components::workbook_module::open_workbook;
+use crate::components::workbook_module::{open_workbook, sheet_table, SheetTable};
 use crate::domain::csv_upload::decode::Fingerprint;
 use crate::domain::csv_upload::{
     decode, is_workbook, CellNames, CsvRow, CsvTable, DecodedFile, Delimiter, KnownPerson, Mapping,
-    RoleChoice, TableError, TableReader, Workbook,
+    RoleChoice, TableError, TableReader, WorkbookOutline,
 };
 use crate::domain::text::thousands;
 use crate::domain::Roles;
@@ -25,11 +25,12 @@ pub struct LoadedFile {
     pub content: FileContent,
 }
 
-/// What a chosen file holds: its bytes decide, not its name.
+/// What a chosen file holds: its bytes decide, not its name. A workbook
+/// stays in the workbook worker, which opened it; the page has its outline.
 #[derive(Debug)]
 pub enum FileContent {
     Text(Arc<DecodedFile>),
-    Workbook(Workbook),
+    Workbook(WorkbookOutline),
 }
 
 impl LoadedFile {
@@ -42,7 +43,7 @@ impl LoadedFile {
     }
 
     /// The sheets of a workbook.
-    pub fn workbook(&self) -> Option<&Workbook> {
+    pub fn workbook(&self) -> Option<&WorkbookOutline> {
         match &self.content {
             FileContent::Text(_) => None,
             FileContent::Workbook(book) => Some(book),
@@ -344,7 +345,7 @@ impl Wizard {
         self.reading_number.try_get_value() == Some(reading)
     }
 
-    /// Reads the table (a CSV file's in slices) and pre-matches its columns.
+    /// Reads the table in slices and pre-matches its columns.
     async fn read_table(self, reading: u64, file: Arc<LoadedFile>, context: ImportContext) {
         let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
         let read = match &file.content {
@@ -356,19 +357,22 @@ impl Wizard {
                 read_in_slices(
                     TableReader::new(FileText(text.clone()), delimiter, limit),
                     || self.is_current(reading),
-                    |rows| {
-                        self.file.try_set(FileState::Reading { rows });
-                    },
+                    |rows| self.show_reading(rows),
                 )
                 .await
+                .map(|table| (table, None))
             }
-            FileContent::Workbook(book) => self.read_sheet(book, limit),
+            FileContent::Workbook(_) => self
+                .read_sheet(reading, limit)
+                .await
+                .map(|(table, names)| (table, Some(names))),
         };
         if !self.is_current(reading) {
             return;
         }
         match read {
-            Ok(table) => {
+            Ok((table, names)) => {
+                self.cell_names.set(names);
                 self.headers.set(table.headers);
                 self.rows.set(table.rows);
                 self.suggest_mapping(&context);
@@ -378,14 +382,49 @@ impl Wizard {
         }
     }
 
-    /// The chosen sheet as a table, its headers in the chosen row.
-    fn read_sheet(&self, book: &Workbook, limit: usize) -> Result<CsvTable, String> {
+    /// The chosen sheet as a table, its headers in the chosen row, read by
+    /// the workbook worker; its rows taken in a part at a time.
+    async fn read_sheet(
+        &self,
+        reading: u64,
+        limit: usize,
+    ) -> Result<(CsvTable, CellNames), String> {
         let sheet = self.sheet.get_untracked();
-        let (table, names) = book
-            .table(sheet, self.header_row.get_untracked(), limit)
-            .map_err(|e| e.to_string())?;
-        self.cell_names.set(Some(names));
-        Ok(table)
+        let SheetTable { head, mut parts } =
+            sheet_table(sheet, self.header_row.get_untracked(), limit).await?;
+        let mut rows = Vec::new();
+        let mut broken = None;
+        in_slices(|| {
+            if !self.is_current(reading) {
+                return true;
+            }
+            match parts.next_rows() {
+                Some(Ok(mut part)) => {
+                    rows.append(&mut part);
+                    self.show_reading(rows.len());
+                    false
+                }
+                Some(Err(why)) => {
+                    broken = Some(why);
+                    true
+                }
+                None => true,
+            }
+        })
+        .await;
+        if let Some(why) = broken {
+            return Err(why);
+        }
+        let table = CsvTable {
+            headers: head.headers,
+            rows,
+        };
+        Ok((table, head.cell_names))
+    }
+
+    /// The rows read so far, while reading.
+    fn show_reading(&self, rows: usize) {
+        self.file.try_set(FileState::Reading { rows });
     }
 
     pub fn suggest_mapping(&self, context: &ImportContext) {

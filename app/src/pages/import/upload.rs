@@ -8,8 +8,7 @@ use super::{step_page, wizard};
 use crate::api::ImportContext;
 use crate::components::file_io::{read_dropped_file, read_input_file, PickedFile};
 use crate::components::RoleBoxes;
-use crate::domain::csv_upload::workbook::HEADER_SEARCH_ROWS;
-use crate::domain::csv_upload::{Delimiter, Sheet};
+use crate::domain::csv_upload::{Delimiter, SheetOutline};
 use crate::domain::text::thousands;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -248,9 +247,8 @@ fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> i
     let book = StoredValue::new(file);
     let sheets = book.with_value(|f| {
         f.workbook().map_or_else(Vec::new, |book| {
-            let described = |s: &Sheet| {
-                let rows = s.rows();
-                let columns = s.columns();
+            let described = |s: &SheetOutline| {
+                let (rows, columns) = (s.rows, s.columns);
                 format!(
                     "{} ({} {}, {} {})",
                     s.name,
@@ -267,7 +265,7 @@ fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> i
         book.with_value(|f| {
             f.workbook()
                 .and_then(|book| book.sheets.get(wizard.sheet.get()))
-                .map_or_else(Vec::new, |s| s.header_choices(HEADER_SEARCH_ROWS))
+                .map_or_else(Vec::new, |s| s.header_choices.clone())
         })
     };
     let header_row = move || {
@@ -275,7 +273,7 @@ fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> i
             book.with_value(|f| {
                 f.workbook()
                     .and_then(|book| book.sheets.get(wizard.sheet.get()))
-                    .and_then(Sheet::likely_header_row)
+                    .and_then(|s| s.likely_header_row)
             })
         })
     };
