@@ -26,18 +26,23 @@ pub struct VirtualRows {
 
 impl VirtualRows {
     /// `shown`: the indexes of the rows listed, in order. `estimate`: the
-    /// height of a row not drawn yet. `redrawn`: tracks whatever changes a
-    /// drawn row's height, so that rows are measured again after it does.
+    /// heights of these rows, were they not drawn yet (asked for all at
+    /// once: a hundred thousand reads of a signal, one a row, took a long
+    /// task). `redrawn`: tracks whatever changes a drawn row's height, so
+    /// that rows are measured again after it does.
     pub fn new(
         shown: Memo<Vec<usize>>,
-        estimate: impl Fn(usize) -> f64 + Send + Sync + 'static,
+        estimate: impl Fn(&[usize]) -> Vec<f64> + Send + Sync + 'static,
         redrawn: impl Fn() + Send + Sync + 'static,
     ) -> Self {
         let scroller = NodeRef::<leptos::html::Div>::new();
         let view_port = RwSignal::new(ViewPort::default());
         let drawn = RwSignal::new(DrawnHeights::default());
         let layout = Memo::new(move |_| {
-            shown.with(|shown| drawn.with(|drawn| RowLayout::new(shown, &estimate, drawn)))
+            shown.with(|shown| {
+                let estimated = estimate(shown);
+                drawn.with(|drawn| RowLayout::new(shown, &estimated, drawn))
+            })
         });
         // The first drawing holds only the rows in view, so that the table
         // shows in one short task; the margin follows a frame later.
@@ -147,12 +152,13 @@ struct RowLayout {
 }
 
 impl RowLayout {
-    fn new(shown: &[usize], estimate: impl Fn(usize) -> f64, drawn: &DrawnHeights) -> Self {
+    /// `estimated[k]`: the k-th shown row's height until it is drawn.
+    fn new(shown: &[usize], estimated: &[f64], drawn: &DrawnHeights) -> Self {
         let mut tops = Vec::with_capacity(shown.len() + 1);
         let mut y = 0.0;
         tops.push(y);
-        for &index in shown {
-            y += drawn.get(index).unwrap_or_else(|| estimate(index));
+        for (&index, &estimate) in shown.iter().zip(estimated) {
+            y += drawn.get(index).unwrap_or(estimate);
             tops.push(y);
         }
         RowLayout { tops }
@@ -228,7 +234,7 @@ mod tests {
     #[test]
     fn only_the_rows_in_view_and_the_margin_are_drawn() {
         let shown: Vec<usize> = (0..1_000).collect();
-        let layout = RowLayout::new(&shown, |_| ROW, &DrawnHeights::default());
+        let layout = RowLayout::new(&shown, &[ROW; 1_000], &DrawnHeights::default());
         assert_eq!(layout.height(), 36_000.0);
         let top = ViewPort {
             top: 0.0,
@@ -245,23 +251,23 @@ mod tests {
         // Rows ending below 35,200 - 800 px: from 955 to the end.
         assert_eq!(layout.window(bottom, MARGIN_PX), (955, 1_000));
         assert_eq!(
-            RowLayout::new(&[], |_| ROW, &DrawnHeights::default()).window(top, MARGIN_PX),
+            RowLayout::new(&[], &[], &DrawnHeights::default()).window(top, MARGIN_PX),
             (0, 0)
         );
     }
 
     #[test]
     fn measured_heights_replace_the_estimates() {
-        let estimate = |index: usize| if index == 1 { 74.0 } else { ROW };
+        let estimate = [ROW, 74.0, ROW];
         let shown = [0, 1, 2];
-        let estimated = RowLayout::new(&shown, estimate, &DrawnHeights::default());
+        let estimated = RowLayout::new(&shown, &estimate, &DrawnHeights::default());
         assert_eq!(estimated.top_of(2), 36.0 + 74.0);
         let mut drawn = DrawnHeights::default();
         drawn.record(vec![(1, 90.0)]);
         let unchanged = drawn.clone();
         drawn.record(vec![(1, 90.2)]);
         assert_eq!(drawn, unchanged, "sub-pixel changes are not news");
-        let measured = RowLayout::new(&shown, estimate, &drawn);
+        let measured = RowLayout::new(&shown, &estimate, &drawn);
         assert_eq!(measured.top_of(2), 126.0);
         assert_eq!(measured.height(), 162.0);
     }

@@ -116,7 +116,11 @@ fn UploadForm(context: ImportContext) -> impl IntoView {
                         .map(|rows| {
                             view! {
                                 <p id="file-reading" class="hint" role="status">
-                                    {format!("Reading the file: {} rows so far…", thousands(rows))}
+                                    {match rows {
+                                        // A workbook being opened, or a file's first slice.
+                                        0 => "Reading the file…".to_owned(),
+                                        n => format!("Reading the file: {} rows so far…", thousands(n)),
+                                    }}
                                 </p>
                             }
                         })

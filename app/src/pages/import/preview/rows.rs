@@ -33,7 +33,9 @@ pub(super) fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView 
     });
     let rows = VirtualRows::new(
         shown,
-        move |index| checks.with(|c| estimated_height(c.get(index))),
+        move |shown: &[usize]| {
+            checks.with(|c| shown.iter().map(|&i| estimated_height(c.get(i))).collect())
+        },
         move || {
             checks.track();
             wizard.edited.track();
