@@ -132,14 +132,15 @@ fn refusal(status: StatusCode, sentence: &str) -> Response {
 pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
-    let path = request.uri().path().to_owned();
+    // A bool, not the path: nothing copied from every request.
+    let worker_script = request.uri().path() == WORKER_SCRIPT;
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let policy = response_policy(&path, is_page, &nonce);
+    let policy = response_policy(is_page, worker_script, &nonce);
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -148,11 +149,11 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
 
 /// The policy of a response: a page's, with its nonce; the workbook
 /// worker's; or nothing allowed.
-fn response_policy(path: &str, is_page: bool, nonce: &Nonce) -> HeaderValue {
+fn response_policy(is_page: bool, worker_script: bool, nonce: &Nonce) -> HeaderValue {
     if is_page {
         HeaderValue::from_str(&page_policy(nonce))
             .unwrap_or(HeaderValue::from_static(POLICY_FOR_THE_REST))
-    } else if path == WORKER_SCRIPT {
+    } else if worker_script {
         HeaderValue::from_static(WORKER_POLICY)
     } else {
         HeaderValue::from_static(POLICY_FOR_THE_REST)
@@ -203,16 +204,18 @@ mod tests {
     #[test]
     fn only_the_workbook_worker_may_fetch_and_compile_its_module() {
         let nonce = Nonce::new();
-        let worker = response_policy(WORKER_SCRIPT, false, &nonce);
+        let policy_of =
+            |path: &str, is_page| response_policy(is_page, path == WORKER_SCRIPT, &nonce);
+        let worker = policy_of(WORKER_SCRIPT, false);
         let worker = worker.to_str().unwrap();
         for part in ["script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'"] {
             assert!(worker.contains(part), "{part} in {worker}");
         }
         assert!(worker.starts_with("default-src 'none'"), "{worker}");
         for other in ["/workbook/roster_workbook.js", "/pkg/roster.js", "/health"] {
-            assert_eq!(response_policy(other, false, &nonce), POLICY_FOR_THE_REST);
+            assert_eq!(policy_of(other, false), POLICY_FOR_THE_REST);
         }
-        let page = response_policy("/login", true, &nonce);
+        let page = policy_of("/login", true);
         assert!(page.to_str().unwrap().contains(&format!("'nonce-{nonce}'")));
     }
 

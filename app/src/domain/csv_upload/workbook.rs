@@ -31,7 +31,7 @@ pub enum WorkbookError {
 
 /// Rows with content searched for the header row: titles and notes above
 /// a table rarely run longer.
-pub const HEADER_SEARCH_ROWS: usize = 20;
+const HEADER_SEARCH_ROWS: usize = 20;
 
 /// The most an .xlsx, .xlsb or .ods may unpack to: a 100,000-row sheet of
 /// twenty columns is about a tenth of it. A zip's parts are deflated, so a
@@ -71,7 +71,8 @@ pub struct SheetOutline {
     pub name: String,
     pub rows: usize,
     pub columns: usize,
-    /// [`Sheet::header_choices`].
+    /// The first rows with content, by row number, and the start of each:
+    /// the rows a header row is chosen from.
     pub header_choices: Vec<(u32, String)>,
     pub likely_header_row: Option<u32>,
 }
@@ -153,18 +154,18 @@ impl Sheet {
             name: self.name.clone(),
             rows: self.rows(),
             columns: self.columns(),
-            header_choices: self.header_choices(HEADER_SEARCH_ROWS),
+            header_choices: self.header_choices(),
             likely_header_row: self.likely_header_row(),
         }
     }
 
     /// Rows with content.
-    pub fn rows(&self) -> usize {
+    pub(super) fn rows(&self) -> usize {
         self.shown.iter().filter(|row| !is_blank(row)).count()
     }
 
     /// Columns up to the last with content in any row.
-    pub fn columns(&self) -> usize {
+    pub(super) fn columns(&self) -> usize {
         self.shown.iter().map(Vec::len).max().unwrap_or(0)
     }
 
@@ -172,7 +173,7 @@ impl Sheet {
     /// with content that fills more than half as many cells as the fullest
     /// of the first rows. A title or a note above the headers fills one
     /// or two; the header row fills every column.
-    pub fn likely_header_row(&self) -> Option<u32> {
+    pub(super) fn likely_header_row(&self) -> Option<u32> {
         let filled = |row: &Vec<String>| row.iter().filter(|c| !trim(c).is_empty()).count();
         let first_rows = || {
             self.shown
@@ -187,15 +188,15 @@ impl Sheet {
             .map(|(_, number)| number)
     }
 
-    /// The first `count` rows with content, each with its row number and
+    /// The first [`HEADER_SEARCH_ROWS`] rows with content, each with its row number and
     /// the start of its text: the rows a header row is chosen from.
-    pub fn header_choices(&self, count: usize) -> Vec<(u32, String)> {
+    fn header_choices(&self) -> Vec<(u32, String)> {
         const SHOWN_CHARS: usize = 60;
         self.shown
             .iter()
             .zip(self.first_row..)
             .filter(|(row, _)| !is_blank(row))
-            .take(count)
+            .take(HEADER_SEARCH_ROWS)
             .map(|(row, number)| {
                 let cells: Vec<&str> = row
                     .iter()
