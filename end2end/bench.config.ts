@@ -27,5 +27,7 @@ export default defineConfig({
     // The benchmark adds Papa Parse to the page as a script, which the
     // page's Content-Security-Policy would refuse.
     { name: "bench", testMatch: /bench\/.*\.bench\.ts/, dependencies: ["setup"], use: { viewport: { width: 1280, height: 800 }, bypassCSP: true } },
+    // scripts/profile-wizard: the wizard traced, its long tasks taken apart.
+    { name: "profile", testMatch: /bench\/.*\.profile\.ts/, dependencies: ["setup"], use: { viewport: { width: 1280, height: 800 } } },
   ],
 });

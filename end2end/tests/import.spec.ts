@@ -104,6 +104,28 @@ test("a clean file of 25 people becomes 25 mentees of the track", async ({ page 
   expect(again).toEqual({ before: license.after, after: license.after });
 });
 
+test("a column paired with another field on the Map step leaves the field it filled", async ({ page }) => {
+  const run = runId();
+  const file = utf8Csv([
+    ["First Name", "Last Name", "Email", "Job Title", "Department"],
+    ...people("repair", run, 2).map((p) => [p.first, p.last, p.email, "Engineer", "Sales"]),
+  ]);
+  await signIn(page);
+  await uploadFile(page, "engineering", `repair-${run}.csv`, file);
+  await sameRolesForEveryone(page, ["Mentee"]);
+  await continueTo(page, "map");
+  await expectMapped(page, { "Job Title": "Job Title", Department: "Department" });
+
+  // Job Title now takes the Department column: Department is left empty,
+  // and the Job Title column is no longer imported.
+  await page.getByLabel("Job Title", { exact: true }).selectOption({ label: "Department" });
+  await expectMapped(page, { "Job Title": "Department", Department: NOT_IMPORTED });
+  await expect(page.locator("#ignored-columns")).toHaveText("Not imported: Job Title");
+  // And back: each select follows the mapping, whichever changed it.
+  await page.getByLabel("Department", { exact: true }).selectOption({ label: "Department" });
+  await expectMapped(page, { "Job Title": NOT_IMPORTED, Department: "Department" });
+});
+
 test("roles taken from a Roles column are stored per person", async ({ page }) => {
   const run = runId();
   const fileName = `roles-${run}.csv`;

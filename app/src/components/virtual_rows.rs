@@ -8,6 +8,7 @@
 //! (the row's index, as `shown` lists it), between two spacer rows of
 //! [`VirtualRows::space_above`] and [`VirtualRows::space_below`] pixels.
 
+use crate::components::slices::yield_to_browser;
 use leptos::prelude::*;
 
 /// Drawn above and below the rows in view, so that scrolling and tabbing
@@ -59,7 +60,12 @@ impl VirtualRows {
                     view_port.try_set(browser::view_port(&element));
                     drawn.try_update(|d| d.record(heights));
                     if margin.try_get_untracked() == Some(0.0) {
-                        margin.try_set(MARGIN_PX);
+                        // In a task of its own: drawing the margin's rows in
+                        // the frame that measured made it a long one.
+                        leptos::task::spawn_local(async move {
+                            yield_to_browser().await;
+                            margin.try_set(MARGIN_PX);
+                        });
                     }
                 }
             });

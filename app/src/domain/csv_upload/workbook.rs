@@ -87,8 +87,9 @@ pub struct TableHead {
 }
 
 /// Rows in one part of a table sent from the workbook worker to the page:
-/// a few milliseconds of parsing on a phone.
-pub const ROWS_PER_PART: usize = 1_000;
+/// a few milliseconds of copying and parsing on a phone. (Parts of 1,000
+/// rows took a task of 50–70 ms each in a traced Chromium, docs/performance.md.)
+pub const ROWS_PER_PART: usize = 250;
 
 /// The file's first bytes say a workbook: a zip (xlsx, xlsm, xlsb, ods;
 /// an empty zip too, which then cannot be read) or an OLE compound file

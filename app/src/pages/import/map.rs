@@ -109,6 +109,13 @@ fn MapRow(
     let id = format!("map-{index}");
     let target = StoredValue::new(target);
     let column = move || target.with_value(|t| wizard.mapping.with(|m| m.column_of(t)));
+    let column_now =
+        move || target.with_value(|t| wizard.mapping.with_untracked(|m| m.column_of(t)));
+    // The select follows the mapping through its value: one effect a field,
+    // not two an option (14 fields × 21 columns made the step's first task
+    // long). `selected` marks the column chosen when the options are drawn,
+    // since the value is set before the options exist.
+    let value = move || column().map(|i| i.to_string()).unwrap_or_default();
     let choose = move |ev| {
         let chosen = event_target_value(&ev).parse::<usize>().ok();
         target.with_value(|t| {
@@ -139,11 +146,12 @@ fn MapRow(
                 {required.then(|| view! { <span class="hint">" required"</span> })}
             </th>
             <td>
-                <select id=id on:change=choose>
-                    <option value="" selected=move || column().is_none() prop:selected=move || column().is_none()>
+                <select id=id on:change=choose prop:value=value>
+                    <option value="" selected=column_now().is_none()>
                         "— not imported —"
                     </option>
                     {move || {
+                        let chosen = column_now();
                         wizard
                             .headers
                             .get()
@@ -151,11 +159,7 @@ fn MapRow(
                             .enumerate()
                             .map(|(i, header)| {
                                 view! {
-                                    <option
-                                        value=i.to_string()
-                                        selected=move || column() == Some(i)
-                                        prop:selected=move || column() == Some(i)
-                                    >
+                                    <option value=i.to_string() selected=chosen == Some(i)>
                                         {header}
                                     </option>
                                 }

@@ -18,10 +18,12 @@ use upload::UploadPage;
 
 use crate::api::imports::load_import_context;
 use crate::api::ImportContext;
+use crate::components::slices::yield_to_browser;
 use crate::domain::csv_upload::{CellError, CellNames};
 use crate::pages::{loaded, track_slug};
 use crate::AppError;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -63,12 +65,34 @@ fn import_wizard(base: String, track_slug: Option<String>, dormant: bool) -> imp
 }
 
 /// The step named by the last part of the address (none: upload).
+///
+/// Going to another step takes the old one down in one task and draws the
+/// new one in the next: the two together made the wizard's longest
+/// main-thread tasks (docs/performance.md).
 #[component]
 pub fn ImportStep() -> impl IntoView {
     let params = use_params_map();
     let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
+    let shown = RwSignal::new(Some(step.get_untracked()));
+    Effect::watch(
+        move || step.track(),
+        move |_, _, _| {
+            shown.set(None);
+            spawn_local(async move {
+                yield_to_browser().await;
+                // The address may have moved on meanwhile: the latest step.
+                if let Some(latest) = step.try_get_untracked() {
+                    shown.try_set(Some(latest));
+                }
+            });
+        },
+        false,
+    );
     move || {
-        match step.get().as_str() {
+        let Some(step) = shown.get() else {
+            return ().into_any();
+        };
+        match step.as_str() {
         "" => view! { <UploadPage/> }.into_any(),
         "map" => view! { <MapPage/> }.into_any(),
         "preview" => view! { <PreviewPage/> }.into_any(),

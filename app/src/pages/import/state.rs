@@ -3,7 +3,7 @@
 //! browser's Back button); a reload starts over at the upload step.
 
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
-use crate::components::slices::in_slices;
+use crate::components::slices::{in_slices, yield_to_browser};
 use crate::components::workbook_module::{open_workbook, sheet_table, SheetTable};
 use crate::domain::csv_upload::decode::Fingerprint;
 use crate::domain::csv_upload::{
@@ -286,6 +286,10 @@ impl Wizard {
         let reading = self.start_reading();
         let (wizard, context) = (*self, context.clone());
         leptos::task::spawn_local(async move {
+            // Each step below in a task of its own: taking the file's bytes
+            // in, fingerprinting them, decoding them and reading the table
+            // made long tasks together for a file of 100,000 rows.
+            yield_to_browser().await;
             let mut fingerprint = Fingerprint::default();
             let mut parts = bytes.chunks(HASH_STEP);
             in_slices(|| {
@@ -296,6 +300,7 @@ impl Wizard {
                 return;
             }
             let opened = open(&bytes).await;
+            yield_to_browser().await;
             // A workbook is opened by the workbook module meanwhile.
             if !wizard.is_current(reading) {
                 return;
@@ -367,6 +372,9 @@ impl Wizard {
                 .await
                 .map(|(table, names)| (table, Some(names))),
         };
+        // Drawing the table gets a task of its own, not the end of the one
+        // that read it (or took the worker's message).
+        yield_to_browser().await;
         if !self.is_current(reading) {
             return;
         }

@@ -244,7 +244,10 @@ fn TextChoices(notice: Option<String>, context: StoredValue<ImportContext>) -> i
 }
 
 /// A workbook's sheet (with its rows and columns) and the row holding the
-/// column headers, each read again as soon as it is changed.
+/// column headers, each read again as soon as it is changed. Each select
+/// follows its choice through its value, as on the Map step (one effect a
+/// select, not two an option); `selected` marks the choice when the options
+/// are drawn.
 #[component]
 fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> impl IntoView {
     let wizard = wizard();
@@ -296,16 +299,12 @@ fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> i
     view! {
         <div class="field inline">
             <label for="sheet">"Sheet"</label>
-            <select id="sheet" on:change=change_sheet>
+            <select id="sheet" on:change=change_sheet prop:value=move || wizard.sheet.get().to_string()>
                 {sheets
                     .into_iter()
                     .map(|(index, text)| {
                         view! {
-                            <option
-                                value=index
-                                selected=move || wizard.sheet.get() == index
-                                prop:selected=move || wizard.sheet.get() == index
-                            >
+                            <option value=index selected=wizard.sheet.get_untracked() == index>
                                 {text}
                             </option>
                         }
@@ -315,17 +314,18 @@ fn SheetChoices(file: Arc<LoadedFile>, context: StoredValue<ImportContext>) -> i
         </div>
         <div class="field inline">
             <label for="header-row">"Headers in"</label>
-            <select id="header-row" on:change=change_header>
+            <select
+                id="header-row"
+                on:change=change_header
+                prop:value=move || header_row().map(|row| row.to_string()).unwrap_or_default()
+            >
                 {move || {
+                    let chosen = untrack(header_row);
                     header_choices()
                         .into_iter()
                         .map(|(row, text)| {
                             view! {
-                                <option
-                                    value=row
-                                    selected=move || header_row() == Some(row)
-                                    prop:selected=move || header_row() == Some(row)
-                                >
+                                <option value=row selected=chosen == Some(row)>
                                     {format!("Row {row}: {text}")}
                                 </option>
                             }

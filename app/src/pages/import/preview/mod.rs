@@ -218,7 +218,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
 /// Every row's verdict, worked out again in slices whenever the rows, the
 /// mapping or the roles change; `checking` while a run is under way (the
 /// earlier verdicts stay on screen meanwhile). A file of a few thousand
-/// rows is checked in one slice, before the page is painted again.
+/// rows is checked in one slice, in the task after the one that asked.
 fn checks_in_slices(
     wizard: Wizard,
     fields: StoredValue<Vec<ProfileField>>,
@@ -241,6 +241,9 @@ fn checks_in_slices(
         let current = move || runs.try_get_value() == Some(run);
         checking.set(true);
         spawn_local(async move {
+            // Not in the task that drew the step (or took the keystroke),
+            // which has work enough: the two made one long task.
+            yield_to_browser().await;
             let mut done = Vec::new();
             let mut seen = wizard
                 .rows
