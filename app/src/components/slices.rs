@@ -7,26 +7,23 @@ const SLICE_MS: f64 = 12.0;
 
 /// Calls `step` until it returns `true` (done), letting the browser handle
 /// input and paint about every [`SLICE_MS`]. Work that finishes within one
-/// slice, like a file of a few thousand rows, never waits. Work that took
-/// several slices yields once more at the end, so that what the caller does
-/// with the result (drawing it, working out counts) gets a task of its own
-/// instead of lengthening the last slice's.
+/// slice, like a file of a few thousand rows, runs in one go. Either way it
+/// yields once more at the end, so that what the caller does with the
+/// result (drawing it, working out counts) gets a task of its own instead
+/// of lengthening the last slice's: the two together made the wizard's long
+/// tasks (docs/performance.md).
 pub async fn in_slices(mut step: impl FnMut() -> bool) {
-    let mut sliced = false;
     loop {
         let start = now();
         loop {
             if step() {
-                if sliced {
-                    yield_to_browser().await;
-                }
+                yield_to_browser().await;
                 return;
             }
             if now() - start >= SLICE_MS {
                 break;
             }
         }
-        sliced = true;
         yield_to_browser().await;
     }
 }

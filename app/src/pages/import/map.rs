@@ -109,8 +109,6 @@ fn MapRow(
     let id = format!("map-{index}");
     let target = StoredValue::new(target);
     let column = move || target.with_value(|t| wizard.mapping.with(|m| m.column_of(t)));
-    let column_now =
-        move || target.with_value(|t| wizard.mapping.with_untracked(|m| m.column_of(t)));
     // The select follows the mapping through its value: one effect a field,
     // not two an option (14 fields × 21 columns made the step's first task
     // long). `selected` marks the column chosen when the options are drawn,
@@ -147,11 +145,11 @@ fn MapRow(
             </th>
             <td>
                 <select id=id on:change=choose prop:value=value>
-                    <option value="" selected=column_now().is_none()>
+                    <option value="" selected=untrack(column).is_none()>
                         "— not imported —"
                     </option>
                     {move || {
-                        let chosen = column_now();
+                        let chosen = untrack(column);
                         wizard
                             .headers
                             .get()

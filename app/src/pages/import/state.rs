@@ -372,9 +372,6 @@ impl Wizard {
                 .await
                 .map(|(table, names)| (table, Some(names))),
         };
-        // Drawing the table gets a task of its own, not the end of the one
-        // that read it (or took the worker's message).
-        yield_to_browser().await;
         if !self.is_current(reading) {
             return;
         }
