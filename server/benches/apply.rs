@@ -49,6 +49,7 @@ async fn apply_once(url: &str, rows: usize) -> Duration {
         mapping: Mapping::suggest(&table.headers, &fields, false),
         roles: RoleChoice::Everyone(Roles::empty().with(Role::Mentee)),
         rows_total: rows as u32,
+        rule: Default::default(),
     };
     let start = Instant::now();
     let id = app::backend::imports::start(&db, &admin, plan)

@@ -4,7 +4,7 @@
 use crate::api::undo::UndoWindow;
 use crate::api::{ImportCounts, TrackRef};
 use crate::domain::csv_upload::{CellError, RowOutcome};
-use crate::domain::{ImportKind, ImportStatus};
+use crate::domain::{ImportKind, ImportStatus, UpdateRule};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -27,6 +27,8 @@ pub struct ImportSummary {
     pub sheet: Option<String>,
     pub status: ImportStatus,
     pub counts: ImportCounts,
+    /// Whom it added and what it wrote over.
+    pub rule: UpdateRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 use crate::api::{LicenseUse, TrackRef};
 use crate::domain::csv_upload::{CellError, CsvRow, Mapping, RoleChoice};
 pub use crate::domain::csv_upload::{KnownPerson, RowOutcome};
-use crate::domain::{ProfileField, SystemEmail};
+use crate::domain::{ProfileField, SystemEmail, UpdateRule};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -30,6 +30,9 @@ pub struct ImportPlan {
     pub roles: RoleChoice,
     /// Data rows in the file, errors included.
     pub rows_total: u32,
+    /// Whom it adds and what it writes over (docs/importing.md, "Update rules").
+    #[serde(default)]
+    pub rule: UpdateRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +56,10 @@ pub struct ImportCounts {
     pub emails_queued: u64,
     /// Rows not imported because of errors.
     pub skipped: u64,
+    /// People already on the platform, left alone by "only add new people".
+    pub skipped_existing: u64,
+    /// New emails left out by "only update existing people".
+    pub skipped_new: u64,
 }
 
 /// What the wizard needs to check a file before anything is sent: the

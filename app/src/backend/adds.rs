@@ -12,7 +12,7 @@ use crate::backend::overview::{active_tracks, profile_fields, settings};
 use crate::backend::users::{self, memberships_of, visible_tracks};
 use crate::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
 use crate::domain::text::thousands;
-use crate::domain::{Admin, PersonForm, Roles};
+use crate::domain::{Admin, PersonForm, Roles, UpdateRule, WriteRule};
 use crate::{AppError, ImportPlan, UserQuery, UserScope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -102,6 +102,7 @@ pub async fn add_person(
         mapping,
         roles: RoleChoice::Everyone(roles),
         rows_total: 1,
+        rule: Default::default(),
     };
     let (results, emails_queued) =
         apply_as_import(db, admin, plan, vec![row], ImportSource::Manual).await?;
@@ -261,6 +262,12 @@ fn pool_as_file(
         },
         roles: RoleChoice::Everyone(roles),
         rows_total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        // Their names are theirs already: written over, undo would count
+        // them as this add's, and keep an earlier import's from going back.
+        rule: UpdateRule {
+            write: WriteRule::FillEmpty,
+            ..UpdateRule::default()
+        },
     };
     (plan, rows)
 }

@@ -10,7 +10,7 @@ use crate::backend::imports::track_to_manage;
 use crate::backend::overview::track_ref;
 use crate::backend::undo::{minute, window_of};
 use crate::domain::Admin;
-use crate::{AppError, ImportCounts};
+use crate::AppError;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -128,7 +128,6 @@ async fn summaries(
         .into_iter()
         .map(|a| (a.id, a.email))
         .collect();
-    let n = |v: i32| u64::try_from(v).unwrap_or(0);
     Ok(found
         .into_iter()
         .map(|i| ImportSummary {
@@ -137,17 +136,11 @@ async fn summaries(
             track: i.track_id.and_then(|id| tracks.get(&id)).map(track_ref),
             admin_email: i.admin_id.and_then(|id| admins.get(&id).cloned()),
             started_at: minute(i.started_at),
+            status: *i.status,
+            counts: i.counts(),
+            rule: i.rule(),
             file_name: i.file_name,
             sheet: i.sheet,
-            status: *i.status,
-            counts: ImportCounts {
-                created: n(i.created_count),
-                updated: n(i.updated_count),
-                added: n(i.added_count),
-                roles_added: n(i.roles_added_count),
-                emails_queued: n(i.emails_queued_count),
-                skipped: n(i.skipped_count),
-            },
         })
         .collect())
 }

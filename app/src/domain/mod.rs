@@ -22,6 +22,6 @@ pub use email::{Email, EmailError};
 pub use password::{NewPassword, PasswordError};
 pub use person_form::PersonForm;
 pub use profile::{FieldKind, ProfileField};
-pub use records::{ImportKind, ImportStatus, OutboxStatus};
+pub use records::{AddRule, ImportKind, ImportStatus, OutboxStatus, UpdateRule, WriteRule};
 pub use roles::{Role, Roles};
 pub use system_email::SystemEmail;

@@ -108,6 +108,114 @@ impl ImportKind {
     }
 }
 
+/// Whom an import writes (docs/importing.md, "Update rules"). A person
+/// "exists" when their email is already a user of the platform, in the
+/// pool or in any track.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AddRule {
+    /// New people are created, existing ones updated (and, at a track,
+    /// added to it).
+    #[default]
+    AddAndUpdate,
+    /// Existing people are skipped and listed.
+    OnlyNew,
+    /// New emails are skipped and listed.
+    OnlyExisting,
+}
+
+stored_names!(AddRule {
+    AddAndUpdate => "add_and_update",
+    OnlyNew => "only_new",
+    OnlyExisting => "only_existing",
+});
+
+impl AddRule {
+    /// The outcome of a row this rule leaves out: someone who `existed`
+    /// under "only new", someone new under "only existing".
+    pub fn skips(self, existed: bool) -> Option<crate::csv_upload::RowOutcome> {
+        use crate::csv_upload::RowOutcome;
+        match (self, existed) {
+            (AddRule::OnlyNew, true) => Some(RowOutcome::SkippedExisting),
+            (AddRule::OnlyExisting, false) => Some(RowOutcome::SkippedNew),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AddRule::AddAndUpdate => "Add new people and update existing ones",
+            AddRule::OnlyNew => "Only add new people",
+            AddRule::OnlyExisting => "Only update existing people",
+        }
+    }
+}
+
+/// What an import writes over in the profile of a person who exists.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteRule {
+    /// The file's names and answers replace what is on file.
+    #[default]
+    Overwrite,
+    /// Only fields with no answer (or a blank one) are written; names,
+    /// which every person has, stay as they are.
+    FillEmpty,
+}
+
+stored_names!(WriteRule {
+    Overwrite => "overwrite",
+    FillEmpty => "fill_empty",
+});
+
+impl WriteRule {
+    pub fn label(self) -> &'static str {
+        match self {
+            WriteRule::Overwrite => "Overwrite with the file",
+            WriteRule::FillEmpty => "Only fill empty fields",
+        }
+    }
+
+    /// Whether a file's value is written over `before`, what an existing
+    /// person has in that field (`None`: nothing).
+    pub fn writes_over(self, before: Option<&str>) -> bool {
+        match self {
+            WriteRule::Overwrite => true,
+            WriteRule::FillEmpty => before.is_none_or(|v| v.trim().is_empty()),
+        }
+    }
+
+    /// Whether an existing person's names are written.
+    pub fn writes_names(self) -> bool {
+        self == WriteRule::Overwrite
+    }
+}
+
+/// An import's update rule, chosen on the preview and fixed when it starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UpdateRule {
+    pub add: AddRule,
+    pub write: WriteRule,
+}
+
+impl UpdateRule {
+    /// How the history names it.
+    pub fn label(self) -> String {
+        match self.add {
+            AddRule::OnlyNew => self.add.label().to_owned(),
+            _ => format!(
+                "{}; {}",
+                self.add.label(),
+                self.write.label().to_lowercase()
+            ),
+        }
+    }
+}
+
 /// Where an import stands. Batches are accepted only `InProgress`; undo
 /// only once, from `Completed` or `InProgress`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -187,6 +295,12 @@ mod tests {
         for &status in OutboxStatus::ALL {
             assert_eq!(OutboxStatus::from_key(status.key()), Some(status));
         }
+        for &rule in AddRule::ALL {
+            assert_eq!(AddRule::from_key(rule.key()), Some(rule));
+        }
+        for &rule in WriteRule::ALL {
+            assert_eq!(WriteRule::from_key(rule.key()), Some(rule));
+        }
         assert_eq!(ImportStatus::from_key("Completed"), None);
         assert_eq!(OutboxStatus::from_key("delivered"), None);
         assert_eq!(ImportKind::from_key(""), None);
@@ -202,5 +316,30 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.key()));
         }
+        for &rule in AddRule::ALL {
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(json, format!("\"{}\"", rule.key()));
+        }
+    }
+
+    #[test]
+    fn fill_empty_writes_only_where_nothing_is_on_file() {
+        assert!(WriteRule::FillEmpty.writes_over(None));
+        assert!(WriteRule::FillEmpty.writes_over(Some("  ")));
+        assert!(!WriteRule::FillEmpty.writes_over(Some("Sales")));
+        assert!(!WriteRule::FillEmpty.writes_names());
+        for before in [None, Some(""), Some("Sales")] {
+            assert!(WriteRule::Overwrite.writes_over(before));
+        }
+        assert!(WriteRule::Overwrite.writes_names());
+    }
+
+    #[test]
+    fn the_default_rule_is_what_imports_did_before_rules() {
+        let rule = UpdateRule::default();
+        assert_eq!(
+            (rule.add, rule.write),
+            (AddRule::AddAndUpdate, WriteRule::Overwrite)
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::api::undo::UndoCounts;
 use crate::api::ImportCounts;
 use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
-use crate::domain::csv_upload::{error_log_csv, error_log_name, RowOutcome};
+use crate::domain::csv_upload::{error_log_csv, error_log_name};
 use crate::domain::text::thousands;
 use crate::domain::ImportStatus;
 use leptos::either::Either;
@@ -117,6 +117,8 @@ fn counts_text(c: &ImportCounts) -> String {
         (c.roles_added, "gained roles"),
         (c.emails_queued, emails),
         (c.skipped, "skipped"),
+        (c.skipped_existing, "already on the platform, left alone"),
+        (c.skipped_new, "new, left out"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
@@ -218,6 +220,13 @@ fn DetailBody(
                 <dd>{summary.started_at.clone()}</dd>
                 <dt>"Status"</dt>
                 <dd id="import-status">{summary.status.label()}</dd>
+                {summary
+                    .kind
+                    .is_file()
+                    .then(|| view! {
+                        <dt>"Update rule"</dt>
+                        <dd id="import-rule">{summary.rule.label()}</dd>
+                    })}
                 <dt>"Counts"</dt>
                 <dd id="import-counts">{counts_text(&summary.counts)}</dd>
             </dl>
@@ -244,13 +253,7 @@ fn DetailBody(
                     {rows
                         .into_iter()
                         .map(|r| {
-                            let outcome = match r.outcome {
-                                RowOutcome::Created => "New user",
-                                RowOutcome::Added => "Joined the track",
-                                RowOutcome::RolesAdded => "Gained roles",
-                                RowOutcome::Updated => "Profile updated",
-                                RowOutcome::Skipped => "Skipped",
-                            };
+                            let outcome = r.outcome.label();
                             view! {
                                 <tr data-line=r.line>
                                     <td data-label="Line">{r.line}</td>

@@ -51,6 +51,7 @@ fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
         },
         roles: RoleChoice::Everyone(mentee),
         rows_total: 1,
+        rule: Default::default(),
     };
     let (subject, body) = SystemEmail::NewMentee.default_text();
     let template = EmailTemplate {

@@ -144,6 +144,7 @@ async fn start_import(client: &reqwest::Client, base: &str, text: &str) -> (Vec<
         mapping: Mapping::suggest(&table.headers, &context.fields, false),
         roles: everyone(&[Role::Mentee]),
         rows_total: table.rows.len() as u32,
+        rule: Default::default(),
     };
     let import_id: i64 =
         serde_json::from_str(&call(client, base, StartImport { plan }).await.unwrap()).unwrap();

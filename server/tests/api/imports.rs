@@ -34,6 +34,7 @@ fn one_line_plan(track: Option<&str>, roles: RoleChoice) -> StartImport {
             },
             roles,
             rows_total: 1,
+            rule: Default::default(),
         },
     }
 }
@@ -454,6 +455,7 @@ async fn the_same_batch_sent_twice_at_once_is_applied_once(app: TestApp) {
         mapping: Mapping::suggest(&table.headers, &[], false),
         roles: everyone(&[Role::Mentee]),
         rows_total: n as u32,
+        rule: Default::default(),
     };
     let id: i64 = serde_json::from_str(&app.send(StartImport { plan }).await.body).unwrap();
     let batch = ApplyBatch {
@@ -504,6 +506,7 @@ async fn start(app: &TestApp, text: &str) -> crate::helpers::Answer {
         headers: table.headers,
         roles: everyone(&[Role::Mentee]),
         rows_total: table.rows.len() as u32,
+        rule: Default::default(),
     };
     app.send(StartImport { plan }).await
 }

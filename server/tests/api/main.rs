@@ -17,5 +17,6 @@ mod mail;
 mod startup;
 mod trust;
 mod undo;
+mod update_rules;
 mod users;
 mod web_guard;

@@ -139,9 +139,7 @@ async fn recorded_rows(
 /// The upload limit was checked against the rows the import said it had;
 /// hold every import to that (each recorded row counts once).
 fn within_the_files_rows(imp: &import::Model, new_rows: usize) -> Result<(), ServiceError> {
-    let so_far =
-        i64::from(imp.created_count) + i64::from(imp.updated_count) + i64::from(imp.skipped_count);
-    if so_far + new_rows as i64 > i64::from(imp.rows_total) {
+    if imp.rows_recorded() + new_rows as i64 > i64::from(imp.rows_total) {
         return invalid(format!(
             "This import was started for a file of {} rows, and this batch would take it past that: \
              start a new upload with the whole file.",
@@ -238,9 +236,9 @@ async fn record_rows(
                     .ok_or_else(|| ServiceError::Data(format!("no result for {key}")))?;
                 (
                     done.outcome,
-                    Some(done.user_id),
+                    done.user_id,
                     Some(key),
-                    Some(Json(done.previous.clone())),
+                    done.previous.clone().map(Json),
                 )
             }
             None => (RowOutcome::Skipped, None, None, None),
@@ -328,6 +326,8 @@ fn tally(counts: &mut ImportCounts, outcome: RowOutcome, at_track: bool) {
         }
         RowOutcome::Updated => counts.updated += 1,
         RowOutcome::Skipped => counts.skipped += 1,
+        RowOutcome::SkippedExisting => counts.skipped_existing += 1,
+        RowOutcome::SkippedNew => counts.skipped_new += 1,
     }
 }
 
@@ -344,6 +344,8 @@ async fn add_counts(
         (import::Column::RolesAddedCount, c.roles_added),
         (import::Column::EmailsQueuedCount, c.emails_queued),
         (import::Column::SkippedCount, c.skipped),
+        (import::Column::SkippedExistingCount, c.skipped_existing),
+        (import::Column::SkippedNewCount, c.skipped_new),
     ] {
         update = update.col_expr(
             col,

@@ -9,7 +9,7 @@ use crate::backend::entities::{import, membership, outbox, profile_answer, user}
 use crate::backend::error::ServiceError;
 use crate::domain::csv_upload::Person;
 use crate::domain::text::search_key;
-use crate::domain::Roles;
+use crate::domain::{Roles, WriteRule};
 use crate::RowOutcome;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
@@ -17,19 +17,32 @@ use std::collections::{HashMap, HashSet};
 
 /// What applying one person did.
 pub(super) struct Applied {
-    pub user_id: i64,
+    /// `None`: the update rule left them out, and nothing was written.
+    pub user_id: Option<i64>,
     pub outcome: RowOutcome,
     pub emailed: bool,
-    pub previous: Previous,
+    pub previous: Option<Previous>,
+}
+
+impl Applied {
+    fn left_out(outcome: RowOutcome) -> Applied {
+        Applied {
+            user_id: None,
+            outcome,
+            emailed: false,
+            previous: None,
+        }
+    }
 }
 
 /// Each person's user id and the address on file, by normalised email.
 type OnFile = HashMap<String, (i64, String)>;
 
-/// Writes the people of one batch: users, profile answers, and — when
-/// they join `track_id` — memberships and system emails, each as chunked
-/// multi-row statements. Also answers how many of them were in no track
-/// before (and now are).
+/// Writes the people of one batch under the import's update rule: users,
+/// profile answers, and — when they join `track_id` — memberships and
+/// system emails, each as chunked multi-row statements. Also answers how
+/// many of them were in no track before (and now are). People the rule
+/// leaves out are answered too, with nothing written.
 ///
 /// Long because each write's findings (ids, answers and roles before) feed
 /// the record of what each row overwrote; the writes are the functions it
@@ -42,33 +55,53 @@ pub(super) async fn apply_people(
     persons: &[&Person],
     now: DateTime<Utc>,
 ) -> Result<(HashMap<String, Applied>, u64), ServiceError> {
-    if persons.is_empty() {
-        return Ok((HashMap::new(), 0));
-    }
+    let rule = imp.rule();
     let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
     let before: HashMap<String, user::Model> = users_by_email(txn, &keys)
         .await?
         .into_iter()
         .map(|u| (u.email_normalized.clone(), u))
         .collect();
-    let on_file = write_users(txn, imp, persons, &keys, now).await?;
+    let mut applied = HashMap::with_capacity(persons.len());
+    let mut writing = Vec::with_capacity(persons.len());
+    for (p, key) in persons.iter().zip(keys) {
+        match rule.add.skips(before.contains_key(&key)) {
+            Some(outcome) => {
+                applied.insert(key, Applied::left_out(outcome));
+            }
+            None => writing.push((*p, key)),
+        }
+    }
+    if writing.is_empty() {
+        return Ok((applied, 0));
+    }
+    let (persons, keys): (Vec<&Person>, Vec<String>) = writing.into_iter().unzip();
+    let on_file = write_users(txn, imp, &persons, &keys, rule.write, now).await?;
     let user_id = |p: &Person| user_on_file(&on_file, p).map(|(id, _)| id);
     let user_ids: Vec<i64> = on_file.values().map(|(id, _)| *id).collect();
 
     let field_ids: HashMap<&str, i64> = field_id_map(txn, fields).await?;
     let old_answers = answers_of(txn, &user_ids).await?;
     let mut answer_rows = Vec::new();
-    for p in persons {
+    for p in &persons {
         let user_id = user_id(p)?;
         answer_rows.extend(p.answers.iter().filter_map(|(key, value)| {
-            field_ids.get(key).map(|&field_id| profile_answer::Model {
-                user_id,
-                field_id,
-                value: value.to_owned(),
-                updated_at: now,
-            })
+            let field_id = *field_ids.get(key)?;
+            let before = old_answers.get(&(user_id, field_id)).map(String::as_str);
+            rule.write
+                .writes_over(before)
+                .then(|| profile_answer::Model {
+                    user_id,
+                    field_id,
+                    value: value.to_owned(),
+                    updated_at: now,
+                })
         }));
     }
+    let written: HashSet<(i64, i64)> = answer_rows
+        .iter()
+        .map(|a| (a.user_id, a.field_id))
+        .collect();
     upsert_answers(txn, answer_rows).await?;
 
     let (old_roles, newly_active) = match track_id {
@@ -87,29 +120,32 @@ pub(super) async fn apply_people(
         None => (String::new(), HashMap::new()),
     };
     let mail = mail_settings(txn).await?;
-    let mut applied = HashMap::with_capacity(persons.len());
     let mut emails = Vec::new();
-    for p in persons {
+    for (p, key) in persons.iter().zip(keys) {
         let (user_id, address) = user_on_file(&on_file, p)?;
-        let key = p.email.normalized();
         let existing = before.get(&key);
         let mut previous = Previous {
             user_created: existing.is_none(),
-            names: existing.map(|u| (u.first_name.clone(), u.last_name.clone())),
+            names: existing
+                .filter(|_| rule.write.writes_names())
+                .map(|u| (u.first_name.clone(), u.last_name.clone())),
             ..Default::default()
         };
         for (field_key, _) in p.answers.iter() {
             if let Some(&field_id) = field_ids.get(field_key) {
-                previous.answers.push((
-                    field_key.to_owned(),
-                    old_answers.get(&(user_id, field_id)).cloned(),
-                ));
+                if written.contains(&(user_id, field_id)) {
+                    previous.answers.push((
+                        field_key.to_owned(),
+                        old_answers.get(&(user_id, field_id)).cloned(),
+                    ));
+                }
             }
         }
         let roles_before = old_roles.get(&user_id).copied();
         let at_track = track_id.is_some();
         let outcome = RowOutcome::for_person(
             at_track,
+            rule.add,
             existing.is_some(),
             roles_before.map(Roles::from_bits),
             p.roles,
@@ -128,10 +164,10 @@ pub(super) async fn apply_people(
         applied.insert(
             key,
             Applied {
-                user_id,
+                user_id: Some(user_id),
                 outcome,
                 emailed,
-                previous,
+                previous: Some(previous),
             },
         );
     }
@@ -146,7 +182,8 @@ fn user_on_file<'a>(on_file: &'a OnFile, p: &Person) -> Result<(i64, &'a str), S
         .ok_or_else(|| ServiceError::Data("user vanished".into()))
 }
 
-/// Creates or updates the users. A user created meanwhile by a concurrent
+/// Creates or updates the users: an existing user's names are written
+/// only when the rule overwrites. A user created meanwhile by a concurrent
 /// import is updated instead; either way RETURNING gives every person's id
 /// and the address on file (the first one given: a look-alike spelling in
 /// a later file is one person, and their emails go where they always went).
@@ -155,6 +192,7 @@ async fn write_users(
     imp: &import::Model,
     persons: &[&Person],
     keys: &[String],
+    write: WriteRule,
     now: DateTime<Utc>,
 ) -> Result<OnFile, ServiceError> {
     let rows = persons
@@ -185,9 +223,15 @@ async fn write_users(
             user::Column::CreatedAt,
             user::Column::UpdatedAt,
         ],
-        "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
-         last_name = excluded.last_name, search_key = excluded.search_key, \
-         updated_at = excluded.updated_at RETURNING id, email, email_normalized",
+        if write.writes_names() {
+            "ON CONFLICT (email_normalized) DO UPDATE SET first_name = excluded.first_name, \
+             last_name = excluded.last_name, search_key = excluded.search_key, \
+             updated_at = excluded.updated_at RETURNING id, email, email_normalized"
+        } else {
+            // Changes nothing, so that RETURNING answers for this row too.
+            "ON CONFLICT (email_normalized) DO UPDATE SET updated_at = users.updated_at \
+             RETURNING id, email, email_normalized"
+        },
         rows,
     )
     .await?;

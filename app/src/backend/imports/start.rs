@@ -103,6 +103,8 @@ pub async fn start_as(
         }))),
         role_choice: Set(Some(Json(plan.roles))),
         rows_total: Set(i32::try_from(plan.rows_total).unwrap_or(i32::MAX)),
+        add_rule: Set(Named(plan.rule.add)),
+        write_rule: Set(Named(plan.rule.write)),
         started_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -178,13 +180,5 @@ pub async fn finish(
             .exec(db)
             .await?;
     }
-    let n = |v: i32| u64::try_from(v).unwrap_or(0);
-    Ok(ImportCounts {
-        created: n(imp.created_count),
-        updated: n(imp.updated_count),
-        added: n(imp.added_count),
-        roles_added: n(imp.roles_added_count),
-        emails_queued: n(imp.emails_queued_count),
-        skipped: n(imp.skipped_count),
-    })
+    Ok(imp.counts())
 }

@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// What a later import (not undone) wrote of one person.
 #[derive(Default)]
 struct LaterChanges {
-    /// Profile fields it wrote (it always writes the names).
+    /// It wrote the names (an import that only fills empty fields does not).
+    names: bool,
+    /// Profile fields it wrote.
     fields: HashSet<String>,
     /// Tracks it listed them in.
     tracks: HashSet<i64>,
@@ -128,6 +130,7 @@ async fn later_changes(
         };
         let previous = r.previous.unwrap_or_default().0;
         let entry = changes.entry(user_id).or_default();
+        entry.names |= previous.names.is_some();
         entry
             .fields
             .extend(previous.answers.into_iter().map(|(key, _)| key));
@@ -293,7 +296,7 @@ impl Effects {
             let names = previous
                 .names
                 .clone()
-                .filter(|n| !changed_later && n != current_names);
+                .filter(|n| !later.names && n != current_names);
             self.restore_profile(current, user_id, names, previous.answers, later);
         }
         self.settle_emails(their_emails, leaves_track || deleted);

@@ -3,7 +3,7 @@
 //! the server and predicts it in the browser.
 
 use super::row_check::Person;
-use crate::{Roles, SystemEmail};
+use crate::{AddRule, Roles, SystemEmail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -21,25 +21,36 @@ pub enum RowOutcome {
     Updated,
     /// Not imported: see the errors.
     Skipped,
+    /// Already on the platform, and the import only adds new people.
+    SkippedExisting,
+    /// Not on the platform, and the import only updates existing people.
+    SkippedNew,
 }
 
 impl RowOutcome {
-    const ALL: [RowOutcome; 5] = [
+    const ALL: [RowOutcome; 7] = [
         RowOutcome::Created,
         RowOutcome::Added,
         RowOutcome::RolesAdded,
         RowOutcome::Updated,
         RowOutcome::Skipped,
+        RowOutcome::SkippedExisting,
+        RowOutcome::SkippedNew,
     ];
 
-    /// A checked person's outcome. `existed`: the email is already a user;
-    /// `roles_before`: their roles in the import's track if already a member.
+    /// A checked person's outcome under the import's rule. `existed`: the
+    /// email is already a user; `roles_before`: their roles in the
+    /// import's track if already a member.
     pub fn for_person(
         at_track: bool,
+        rule: AddRule,
         existed: bool,
         roles_before: Option<Roles>,
         roles: Roles,
     ) -> RowOutcome {
+        if let Some(skipped) = rule.skips(existed) {
+            return skipped;
+        }
         match (at_track, roles_before, existed) {
             // A membership found decides, even for a user a concurrent
             // import created a moment ago: nobody joins (or is emailed) twice.
@@ -56,6 +67,19 @@ impl RowOutcome {
         at_track && matches!(self, RowOutcome::Created | RowOutcome::Added)
     }
 
+    /// How the history names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowOutcome::Created => "New user",
+            RowOutcome::Added => "Joined the track",
+            RowOutcome::RolesAdded => "Gained roles",
+            RowOutcome::Updated => "Profile updated",
+            RowOutcome::Skipped => "Skipped",
+            RowOutcome::SkippedExisting => "Skipped: already on the platform",
+            RowOutcome::SkippedNew => "Skipped: not on the platform",
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             RowOutcome::Created => "created",
@@ -63,6 +87,8 @@ impl RowOutcome {
             RowOutcome::RolesAdded => "roles_added",
             RowOutcome::Updated => "updated",
             RowOutcome::Skipped => "skipped",
+            RowOutcome::SkippedExisting => "skipped_existing",
+            RowOutcome::SkippedNew => "skipped_new",
         }
     }
 
@@ -103,6 +129,10 @@ pub struct Forecast {
     pub roles_added: u64,
     /// Existing users whose profile is updated, nothing else.
     pub unchanged: u64,
+    /// Existing users the rule leaves alone (only new people are added).
+    pub skipped_existing: u64,
+    /// New emails the rule leaves out (only existing people are updated).
+    pub skipped_new: u64,
     /// People who become active (count against the licence) for the first time.
     pub newly_active: u64,
     /// In the order of [`SystemEmail::ALL`], only those anyone would get.
@@ -116,6 +146,7 @@ impl Forecast {
         persons: impl IntoIterator<Item = &'p Person>,
         known: &HashMap<String, KnownPerson>,
         at_track: bool,
+        rule: AddRule,
         off: &[SystemEmail],
     ) -> Forecast {
         let mut forecast = Forecast::default();
@@ -129,6 +160,7 @@ impl Forecast {
             };
             let outcome = RowOutcome::for_person(
                 at_track,
+                rule,
                 found.is_some(),
                 found.and_then(|k| k.roles_in_track),
                 person.roles,
@@ -137,7 +169,11 @@ impl Forecast {
                 RowOutcome::Created => forecast.new += 1,
                 RowOutcome::Added => forecast.joining += 1,
                 RowOutcome::RolesAdded => forecast.roles_added += 1,
-                RowOutcome::Updated | RowOutcome::Skipped => forecast.unchanged += 1,
+                RowOutcome::Updated => forecast.unchanged += 1,
+                RowOutcome::SkippedExisting => forecast.skipped_existing += 1,
+                RowOutcome::SkippedNew => forecast.skipped_new += 1,
+                // Checked people are never skipped for errors.
+                RowOutcome::Skipped => {}
             }
             if outcome.joins_track(at_track) {
                 if !found.is_some_and(|k| k.active) {
@@ -189,25 +225,79 @@ mod tests {
     #[test]
     fn outcome_follows_the_track_semantics() {
         use RowOutcome::*;
-        assert_eq!(RowOutcome::for_person(true, false, None, mentor()), Created);
-        assert_eq!(RowOutcome::for_person(true, true, None, mentor()), Added);
         assert_eq!(
-            RowOutcome::for_person(true, true, Some(mentee()), mentor()),
+            RowOutcome::for_person(true, AddRule::AddAndUpdate, false, None, mentor()),
+            Created
+        );
+        assert_eq!(
+            RowOutcome::for_person(true, AddRule::AddAndUpdate, true, None, mentor()),
+            Added
+        );
+        assert_eq!(
+            RowOutcome::for_person(true, AddRule::AddAndUpdate, true, Some(mentee()), mentor()),
             RolesAdded
         );
         assert_eq!(
-            RowOutcome::for_person(true, true, Some(mentor().with(Role::Mentee)), mentor()),
+            RowOutcome::for_person(
+                true,
+                AddRule::AddAndUpdate,
+                true,
+                Some(mentor().with(Role::Mentee)),
+                mentor()
+            ),
             Updated
         );
         // Dormant imports create or update, never anything else.
         assert_eq!(
-            RowOutcome::for_person(false, false, None, Roles::empty()),
+            RowOutcome::for_person(false, AddRule::AddAndUpdate, false, None, Roles::empty()),
             Created
         );
         assert_eq!(
-            RowOutcome::for_person(false, true, Some(mentor()), Roles::empty()),
+            RowOutcome::for_person(
+                false,
+                AddRule::AddAndUpdate,
+                true,
+                Some(mentor()),
+                Roles::empty()
+            ),
             Updated
         );
+    }
+
+    #[test]
+    fn a_rule_skips_whom_it_leaves_out_and_decides_nothing_else() {
+        use RowOutcome::*;
+        // Every case there is: where, whether they exist, their roles before.
+        for at_track in [true, false] {
+            for existed in [true, false] {
+                for before in [None, Some(mentee()), Some(mentor())] {
+                    let plain = RowOutcome::for_person(
+                        at_track,
+                        AddRule::AddAndUpdate,
+                        existed,
+                        before,
+                        mentor(),
+                    );
+                    let only_new = RowOutcome::for_person(
+                        at_track,
+                        AddRule::OnlyNew,
+                        existed,
+                        before,
+                        mentor(),
+                    );
+                    let only_existing = RowOutcome::for_person(
+                        at_track,
+                        AddRule::OnlyExisting,
+                        existed,
+                        before,
+                        mentor(),
+                    );
+                    assert_eq!(only_new, if existed { SkippedExisting } else { plain });
+                    assert_eq!(only_existing, if existed { plain } else { SkippedNew });
+                    assert!(!only_new.joins_track(at_track) || !existed);
+                }
+            }
+        }
     }
 
     #[test]
@@ -253,7 +343,13 @@ mod tests {
             )
         })
         .collect();
-        let f = Forecast::new(&persons, &known, true, &[SystemEmail::NewMentor]);
+        let f = Forecast::new(
+            &persons,
+            &known,
+            true,
+            AddRule::AddAndUpdate,
+            &[SystemEmail::NewMentor],
+        );
         assert_eq!((f.new, f.joining, f.roles_added, f.unchanged), (1, 2, 1, 1));
         // The new user and the dormant one take a licence; the member of
         // another track already holds one.
@@ -276,6 +372,47 @@ mod tests {
     }
 
     #[test]
+    fn skipped_people_take_no_licence_and_get_no_email() {
+        let persons = [
+            person("new@example.com", mentee()),
+            person("dormant@example.com", mentee()),
+            person("member@example.com", mentor()),
+        ];
+        let known: HashMap<String, KnownPerson> = [
+            ("dormant@example.com", false, None),
+            ("member@example.com", true, Some(mentee())),
+        ]
+        .into_iter()
+        .map(|(email, active, roles_in_track)| {
+            let k = KnownPerson {
+                email: email.to_owned(),
+                active,
+                roles_in_track,
+            };
+            (email.to_owned(), k)
+        })
+        .collect();
+        let only_new = Forecast::new(&persons, &known, true, AddRule::OnlyNew, &[]);
+        assert_eq!(
+            (
+                only_new.new,
+                only_new.skipped_existing,
+                only_new.skipped_new
+            ),
+            (1, 2, 0)
+        );
+        assert_eq!((only_new.joining, only_new.roles_added), (0, 0));
+        assert_eq!(only_new.newly_active, 1);
+        assert_eq!(only_new.emails.iter().map(|e| e.people).sum::<u64>(), 1);
+
+        let only_existing = Forecast::new(&persons, &known, true, AddRule::OnlyExisting, &[]);
+        assert_eq!((only_existing.new, only_existing.skipped_new), (0, 1));
+        assert_eq!((only_existing.joining, only_existing.roles_added), (1, 1));
+        // The dormant person joins and takes a licence; the new one is left out.
+        assert_eq!(only_existing.newly_active, 1);
+    }
+
+    #[test]
     fn dormant_forecast_has_no_licences_or_emails() {
         let persons = [
             person("new@example.com", Roles::empty()),
@@ -289,7 +426,7 @@ mod tests {
                 roles_in_track: None,
             },
         )]);
-        let f = Forecast::new(&persons, &known, false, &[]);
+        let f = Forecast::new(&persons, &known, false, AddRule::AddAndUpdate, &[]);
         assert_eq!((f.new, f.unchanged, f.newly_active), (1, 1, 0));
         assert!(f.emails.is_empty());
     }

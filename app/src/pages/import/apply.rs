@@ -5,8 +5,10 @@ use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, error_place, import_context, wizard, Steps};
 use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
 use crate::components::ErrorNotice;
+use crate::domain::csv_upload::Target;
 use crate::domain::text::thousands;
-use crate::AppError;
+use crate::domain::AddRule;
+use crate::{AppError, RowOutcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -204,6 +206,18 @@ pub fn DonePage() -> impl IntoView {
             .results
             .with(|r| r.iter().any(|r| !r.errors.is_empty()))
     };
+    let add_rule = wizard.rule.get_untracked().add;
+    let rule_item = move || match add_rule {
+        AddRule::AddAndUpdate => None,
+        AddRule::OnlyNew => Some(item(
+            "skipped-existing",
+            "already on the platform, skipped",
+            |c| c.skipped_existing,
+        )),
+        AddRule::OnlyExisting => Some(item("skipped-new", "new emails, skipped", |c| {
+            c.skipped_new
+        })),
+    };
     view! {
         <Title text="Import complete"/>
         <h1>"Import complete"</h1>
@@ -217,6 +231,7 @@ pub fn DonePage() -> impl IntoView {
                         {item("added", "added to the track", |c| c.added)}
                         {item("roles-added", "members gained roles", |c| c.roles_added)}
                         {item("emails", "system emails queued", |c| c.emails_queued)}
+                        {rule_item()}
                         {item("skipped", "rows skipped with errors", |c| c.skipped)}
                     </ul>
                 }
@@ -226,6 +241,7 @@ pub fn DonePage() -> impl IntoView {
                     <ul id="done-counts" class="counts">
                         {item("created", "new dormant users created", |c| c.created)}
                         {item("updated", "existing users updated", |c| c.updated)}
+                        {rule_item()}
                         {item("skipped", "rows skipped with errors", |c| c.skipped)}
                     </ul>
                     <p>"Nobody was added to a track and no email was queued."</p>
@@ -233,6 +249,7 @@ pub fn DonePage() -> impl IntoView {
                     .into_any()
             }}
         </section>
+        <RuleSkipped/>
         <Show when=has_skipped>
             <section class="card">
                 <h2>"Rows not imported"</h2>
@@ -260,4 +277,63 @@ pub fn DonePage() -> impl IntoView {
             "Made a mistake? The import's page in the history can undo it for as long as the instance holds emails."
         </p>
     }
+}
+
+/// Skipped people the Done page lists; the history lists them all.
+const SKIPPED_LISTED: usize = 1_000;
+
+/// The people the update rule left out, by line and email.
+#[component]
+fn RuleSkipped() -> impl IntoView {
+    let wizard = wizard();
+    let email_column = wizard
+        .mapping
+        .with_untracked(|m| m.column_of(&Target::Email));
+    let skipped: Vec<(u64, &'static str)> = wizard.results.with_untracked(|results| {
+        results
+            .iter()
+            .filter_map(|r| match r.outcome {
+                RowOutcome::SkippedExisting => Some((r.line, "already on the platform")),
+                RowOutcome::SkippedNew => Some((r.line, "not on the platform")),
+                _ => None,
+            })
+            .collect()
+    });
+    if skipped.is_empty() {
+        return None;
+    }
+    let more = skipped.len().saturating_sub(SKIPPED_LISTED);
+    // The rows are in line order.
+    let items = wizard.rows.with_untracked(|rows| {
+        skipped
+            .into_iter()
+            .take(SKIPPED_LISTED)
+            .map(|(line, why)| {
+                let email = rows
+                    .binary_search_by_key(&line, |row| row.line)
+                    .ok()
+                    .and_then(|at| rows.get(at))
+                    .zip(email_column)
+                    .and_then(|(row, column)| {
+                        row.cells.get(column).map(str::trim).map(str::to_owned)
+                    })
+                    .unwrap_or_default();
+                view! { <li>"Line " {line} ": " {email} " — " {why}</li> }
+            })
+            .collect_view()
+    });
+    Some(view! {
+        <section class="card">
+            <h2>"Skipped by the update rule"</h2>
+            <ul id="rule-skipped">{items}</ul>
+            {(more > 0)
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            {format!("…and {} more: the import's page in the history lists every row.", thousands(more))}
+                        </p>
+                    }
+                })}
+        </section>
+    })
 }

@@ -11,7 +11,7 @@ use crate::domain::csv_upload::{
     RoleChoice, TableError, TableReader, WorkbookOutline,
 };
 use crate::domain::text::thousands;
-use crate::domain::Roles;
+use crate::domain::{Roles, UpdateRule};
 use crate::AppError;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -162,6 +162,8 @@ pub struct Wizard {
     /// The data rows, as edited in the preview.
     pub rows: RwSignal<Vec<CsvRow>>,
     pub mapping: RwSignal<Mapping>,
+    /// Whom the import adds and what it writes over, chosen on the preview.
+    pub rule: RwSignal<UpdateRule>,
     /// Lines the admin edited: they stay editable (and in the errors
     /// filter) while being fixed, even once their errors are gone.
     pub edited: RwSignal<HashSet<u64>>,
@@ -195,6 +197,7 @@ impl Wizard {
             headers: RwSignal::new(Vec::new()),
             rows: RwSignal::new(Vec::new()),
             mapping: RwSignal::new(Mapping::default()),
+            rule: RwSignal::new(UpdateRule::default()),
             edited: RwSignal::new(HashSet::new()),
             known: RwSignal::new(HashMap::new()),
             lookups_pending: RwSignal::new(0),
@@ -449,6 +452,7 @@ impl Wizard {
         self.reading_number.update_value(|n| *n += 1);
         self.file.set(FileState::NoFile);
         self.chosen.set(None);
+        self.rule.set(UpdateRule::default());
         self.forget_table();
     }
 
@@ -512,6 +516,7 @@ impl Wizard {
             mapping: self.mapping.get_untracked(),
             roles: self.role_choice(),
             rows_total: u32::try_from(self.rows.with_untracked(Vec::len)).unwrap_or(u32::MAX),
+            rule: self.rule.get_untracked(),
         })
     }
 }

@@ -10,7 +10,7 @@ use app::api::emails::{EmailTemplate, SaveEmailTemplate};
 use app::api::imports::{ApplyBatch, FinishImport, LoadImportContext, StartImport};
 use app::backend::entities::{membership, profile_answer, profile_field, track, user};
 use app::domain::csv_upload::{read_table, CsvRow, CsvTable, Delimiter, Mapping, RoleChoice};
-use app::domain::{Role, Roles};
+use app::domain::{Role, Roles, UpdateRule};
 use app::{ImportCounts, ImportPlan, RowOutcome, RowResult};
 use leptos::config::LeptosOptions;
 use leptos::server_fn::codec::{Json, PostUrl};
@@ -526,6 +526,29 @@ pub async fn start_import(
     text: &str,
     choice: RoleChoice,
 ) -> (i64, CsvTable) {
+    start_import_with_rule(app, track, text, choice, UpdateRule::default()).await
+}
+
+/// Imports `text` under `rule`, in batches of 10 rows.
+pub async fn import_with_rule(
+    app: &TestApp,
+    track: Option<&str>,
+    text: &str,
+    choice: RoleChoice,
+    rule: UpdateRule,
+) -> Imported {
+    let (id, table) = start_import_with_rule(app, track, text, choice, rule).await;
+    apply_and_finish(app, id, &table.rows, 10).await
+}
+
+/// [`start_import`] under an update rule.
+pub async fn start_import_with_rule(
+    app: &TestApp,
+    track: Option<&str>,
+    text: &str,
+    choice: RoleChoice,
+    rule: UpdateRule,
+) -> (i64, CsvTable) {
     let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
     // The fields, as the wizard learns them.
     let fields = app
@@ -545,6 +568,7 @@ pub async fn start_import(
         mapping,
         roles: choice,
         rows_total: table.rows.len() as u32,
+        rule,
     };
     let id = app.send_ok(StartImport { plan }).await;
     (id, table)

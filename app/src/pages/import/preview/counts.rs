@@ -3,12 +3,15 @@
 use super::super::wizard;
 use crate::domain::csv_upload::Forecast;
 use crate::domain::text::thousands;
+use crate::domain::{AddRule, WriteRule};
 use leptos::prelude::*;
 
 #[component]
 pub(super) fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl IntoView {
     let wizard = wizard();
-    let item = move |key: &'static str, label: &'static str, value: Signal<u64>| {
+    let add = Memo::new(move |_| wizard.rule.with(|r| r.add));
+    let write = Memo::new(move |_| wizard.rule.with(|r| r.write));
+    let item = move |key: &'static str, label: Signal<&'static str>, value: Signal<u64>| {
         view! {
             <li data-count=key class:zero=move || value.get() == 0>
                 <strong>{move || thousands(value.get()).to_string()}</strong>
@@ -19,30 +22,53 @@ pub(super) fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl 
     };
     let of = move |get: fn(&Forecast) -> u64| Signal::derive(move || forecast.with(get));
     let errors = Signal::derive(move || error_rows.get() as u64);
+    let members = wizard.adds_members();
+    let unchanged = Signal::derive(move || match (members, write.get()) {
+        (true, WriteRule::Overwrite) => "already members: profile updated",
+        (true, WriteRule::FillEmpty) => "already members: empty fields filled",
+        (false, WriteRule::Overwrite) => "existing users: profile updated",
+        (false, WriteRule::FillEmpty) => "existing users: empty fields filled",
+    });
+    let fixed = |label: &'static str| Signal::stored(label);
+    // A count the rule keeps at zero is not shown.
+    let adds_new = move || add.get() != AddRule::OnlyExisting;
+    let updates = move || add.get() != AddRule::OnlyNew;
     view! {
         <ul id="counts" class="counts">
-            {item(
-                "new",
-                if wizard.adds_members() { "new users" } else { "new dormant users" },
-                of(|f| f.new),
-            )}
-            {wizard
-                .adds_members()
-                .then(|| {
-                    view! {
-                        {item("joining", "existing users join the track", of(|f| f.joining))}
-                        {item("roles-added", "members of the track gain roles", of(|f| f.roles_added))}
-                    }
-                })}
-            {item(
-                "unchanged",
-                if wizard.adds_members() {
-                    "already members: profile updated"
-                } else {
-                    "existing users: profile updated"
-                },
-                of(|f| f.unchanged),
-            )}
+            {move || {
+                adds_new()
+                    .then(|| {
+                        item(
+                            "new",
+                            fixed(if members { "new users" } else { "new dormant users" }),
+                            of(|f| f.new),
+                        )
+                    })
+            }}
+            {move || {
+                (members && updates())
+                    .then(|| {
+                        view! {
+                            {item("joining", fixed("existing users join the track"), of(|f| f.joining))}
+                            {item("roles-added", fixed("members of the track gain roles"), of(|f| f.roles_added))}
+                        }
+                    })
+            }}
+            {move || updates().then(|| item("unchanged", unchanged, of(|f| f.unchanged)))}
+            {move || {
+                (!updates())
+                    .then(|| {
+                        item(
+                            "skipped-existing",
+                            fixed("already on the platform: skipped"),
+                            of(|f| f.skipped_existing),
+                        )
+                    })
+            }}
+            {move || {
+                (!adds_new())
+                    .then(|| item("skipped-new", fixed("new emails: skipped"), of(|f| f.skipped_new)))
+            }}
             <li data-count="errors" class:bad=move || errors.get() != 0>
                 <strong>{move || thousands(errors.get()).to_string()}</strong>
                 " rows with errors (not imported)"

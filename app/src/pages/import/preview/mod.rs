@@ -3,6 +3,7 @@
 
 mod counts;
 mod rows;
+mod rule;
 
 use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, step_page, wizard};
@@ -22,6 +23,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use rows::RowGrid;
+use rule::UpdateRuleChoice;
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {
@@ -55,6 +57,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                     checks.iter().filter_map(|c| c.person.as_ref()),
                     known,
                     wizard.adds_members(),
+                    wizard.rule.with(|r| r.add),
                     &emails_off,
                 )
             })
@@ -65,7 +68,9 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     let license = context.license.clone();
     let active_after = move || license.active_users + forecast.with(|f| f.newly_active);
     let over_by = move || active_after().saturating_sub(license.limit);
-    let importable = move || checks.with(|c| c.len()) - error_rows.get();
+    let checked = move || checks.with(|c| c.len()) - error_rows.get();
+    let left_out = move || forecast.with(|f| f.skipped_existing + f.skipped_new) as usize;
+    let importable = move || checked().saturating_sub(left_out());
 
     let blocked = move || {
         if checking.get() {
@@ -85,9 +90,14 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
                 thousands(over_by()),
                 thousands(over_by())
             ))
-        } else if importable() == 0 {
+        } else if checked() == 0 {
             Some(
                 "No row can be imported yet: fix the errors below, or upload a fixed file."
+                    .to_owned(),
+            )
+        } else if importable() == 0 {
+            Some(
+                "Under this rule every person is skipped: choose another rule above, or upload another file."
                     .to_owned(),
             )
         } else {
@@ -132,6 +142,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"What this import will do"</h2>
+            <UpdateRuleChoice/>
             <Counts forecast error_rows/>
             {if wizard.adds_members() {
                 view! {

@@ -72,7 +72,15 @@ pub(super) fn RowGrid(checks: Checks, error_rows: Memo<usize>) -> impl IntoView 
                 }}
             </span>
         </div>
-        <div class="table-wrap rows-scroller" node_ref=rows.scroller on:scroll=move |_| rows.on_scroll()>
+        // Focusable, so that a keyboard scrolls it too when no cell is editable.
+        <div
+            class="table-wrap rows-scroller"
+            tabindex="0"
+            role="region"
+            aria-label="The file's rows"
+            node_ref=rows.scroller
+            on:scroll=move |_| rows.on_scroll()
+        >
             <table id="preview-rows">
                 <thead>
                     <tr>
