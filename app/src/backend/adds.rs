@@ -253,13 +253,11 @@ fn pool_as_file(
         headers: ["First Name", "Last Name", "Email"]
             .map(str::to_owned)
             .to_vec(),
-        mapping: Mapping {
-            columns: vec![
-                Some(Target::FirstName),
-                Some(Target::LastName),
-                Some(Target::Email),
-            ],
-        },
+        mapping: Mapping::new(vec![
+            Some(Target::FirstName),
+            Some(Target::LastName),
+            Some(Target::Email),
+        ]),
         roles: RoleChoice::Everyone(roles),
         rows_total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
         // Their names are theirs already: written over, undo would count

@@ -54,7 +54,7 @@ impl PersonForm {
             })
             .collect();
         let columns = targets.into_iter().map(Some).collect();
-        (headers, Mapping { columns }, CsvRow { line: LINE, cells })
+        (headers, Mapping::new(columns), CsvRow { line: LINE, cells })
     }
 
     /// The same checks as a CSV row with these roles.

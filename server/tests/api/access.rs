@@ -46,9 +46,7 @@ fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
         sheet: None,
         file_hash: "x".into(),
         headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
-        mapping: Mapping {
-            columns: vec![None, None, None],
-        },
+        mapping: Mapping::new(vec![None, None, None]),
         roles: RoleChoice::Everyone(mentee),
         rows_total: 1,
         rule: Default::default(),

@@ -25,13 +25,11 @@ fn one_line_plan(track: Option<&str>, roles: RoleChoice) -> StartImport {
             sheet: None,
             file_hash: "x".into(),
             headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
-            mapping: Mapping {
-                columns: vec![
-                    Some(Target::FirstName),
-                    Some(Target::LastName),
-                    Some(Target::Email),
-                ],
-            },
+            mapping: Mapping::new(vec![
+                Some(Target::FirstName),
+                Some(Target::LastName),
+                Some(Target::Email),
+            ]),
             roles,
             rows_total: 1,
             rule: Default::default(),

@@ -19,4 +19,5 @@ mod trust;
 mod undo;
 mod update_rules;
 mod users;
+mod value_maps;
 mod web_guard;

@@ -400,13 +400,11 @@ async fn a_plan_without_a_rule_adds_and_overwrites(app: TestApp) {
         sheet: None,
         file_hash: "x".into(),
         headers: vec!["First Name".into(), "Last Name".into(), "Email".into()],
-        mapping: Mapping {
-            columns: vec![
-                Some(Target::FirstName),
-                Some(Target::LastName),
-                Some(Target::Email),
-            ],
-        },
+        mapping: Mapping::new(vec![
+            Some(Target::FirstName),
+            Some(Target::LastName),
+            Some(Target::Email),
+        ]),
         roles: RoleChoice::Dormant,
         rows_total: 1,
         rule: rule(AddRule::OnlyNew, WriteRule::FillEmpty),

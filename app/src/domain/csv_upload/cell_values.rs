@@ -2,6 +2,7 @@
 //! option a typo most likely meant), numbers, dates, yes/no, roles and
 //! lengths; each writes the canonical value that gets stored.
 
+use super::value_maps::FieldValueMap;
 use crate::text::{longer_than, thousands};
 use crate::{FieldKind, ProfileField, Role, Roles};
 
@@ -64,6 +65,7 @@ pub(super) type AnswerError = (String, Option<String>);
 pub(super) fn write_answer<'f>(
     field: &'f ProfileField,
     value: &str,
+    mapped: Option<&FieldValueMap>,
     out: &mut String,
     chosen: &mut Vec<&'f str>,
 ) -> Result<(), AnswerError> {
@@ -86,11 +88,11 @@ pub(super) fn write_answer<'f>(
             }
             out.push_str(value);
         }
-        FieldKind::PickOne => out.push_str(check_option(field, value)?),
+        FieldKind::PickOne => out.push_str(check_option(field, value, mapped)?),
         FieldKind::PickMultiple | FieldKind::OrderedOptions => {
             chosen.clear();
             for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let option = check_option(field, part)?;
+                let option = check_option(field, part, mapped)?;
                 if chosen.contains(&option) {
                     return Err((
                         format!(
@@ -141,11 +143,16 @@ pub(super) fn write_answer<'f>(
     Ok(())
 }
 
+/// The option `value` is, or the one the admin mapped it to.
 pub(super) fn check_option<'f>(
     field: &'f ProfileField,
     value: &str,
+    mapped: Option<&FieldValueMap>,
 ) -> Result<&'f str, AnswerError> {
-    if let Some(option) = field.options.iter().find(|o| o.as_str() == value) {
+    let meant = mapped
+        .and_then(|m| m.get(value))
+        .map_or(value, String::as_str);
+    if let Some(option) = field.options.iter().find(|o| o.as_str() == meant) {
         return Ok(option);
     }
     let suggestion = near_match(value, &field.options).map(str::to_owned);

@@ -1,5 +1,6 @@
 //! Pairing CSV columns with profile fields (docs/importing.md, step 2).
 
+use super::value_maps::ValueMaps;
 use crate::ProfileField;
 use serde::{Deserialize, Serialize};
 
@@ -30,10 +31,13 @@ impl Target {
     }
 }
 
-/// One target (or none: the column is ignored) per CSV column, in order.
+/// One target (or none: the column is ignored) per CSV column, in order,
+/// and the file's values mapped to choice fields' options.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Mapping {
     pub columns: Vec<Option<Target>>,
+    #[serde(default, skip_serializing_if = "ValueMaps::is_empty")]
+    pub values: ValueMaps,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -50,9 +54,25 @@ pub enum MappingError {
     },
     #[error("The mapping names a profile field that no longer exists ({0}): reload the page and map the columns again.")]
     UnknownField(String),
+    #[error("“{option}” is not one of the {field} options: map the value to one of them.")]
+    NotAnOption { field: String, option: String },
+    #[error("{0} has no options, so its values cannot be mapped to one: map only choice fields' values.")]
+    NotAChoice(String),
+    #[error("A value mapped for {0} is empty or too long to be a choice: map only values the file holds.")]
+    BadValue(String),
+    #[error("At most {0} values can be mapped in one import: fix the file's values, then upload it again.")]
+    TooManyValues(usize),
 }
 
 impl Mapping {
+    /// These columns, with no values mapped.
+    pub fn new(columns: Vec<Option<Target>>) -> Mapping {
+        Mapping {
+            columns,
+            values: ValueMaps::default(),
+        }
+    }
+
     /// The column (0-based) that fills `target`, if any.
     pub fn column_of(&self, target: &Target) -> Option<usize> {
         self.columns.iter().position(|t| t.as_ref() == Some(target))
@@ -91,7 +111,7 @@ impl Mapping {
         if roles_from_column && self.column_of(&Target::Roles).is_none() {
             return Err(MappingError::MissingRoles);
         }
-        Ok(())
+        self.values.validate(fields)
     }
 
     /// Pre-matches columns by name, as admins name them: built-in synonyms
@@ -117,7 +137,7 @@ impl Mapping {
                 .filter(|t| !columns.contains(&Some(t.clone())));
             columns.push(guess);
         }
-        Mapping { columns }
+        Mapping::new(columns)
     }
 }
 
@@ -270,21 +290,17 @@ mod tests {
 
     #[test]
     fn validation_names_what_is_missing_or_doubled() {
-        let m = Mapping {
-            columns: vec![Some(Target::FirstName), Some(Target::Email)],
-        };
+        let m = Mapping::new(vec![Some(Target::FirstName), Some(Target::Email)]);
         assert_eq!(
             m.validate(&[], false),
             Err(MappingError::Missing("Last Name".into()))
         );
-        let m = Mapping {
-            columns: vec![
-                Some(Target::FirstName),
-                Some(Target::LastName),
-                Some(Target::Email),
-                Some(Target::Email),
-            ],
-        };
+        let m = Mapping::new(vec![
+            Some(Target::FirstName),
+            Some(Target::LastName),
+            Some(Target::Email),
+            Some(Target::Email),
+        ]);
         let err = m.validate(&[], false).unwrap_err();
         assert_eq!(
             err,
@@ -295,17 +311,13 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("columns 3 and 4"));
-        let m = Mapping {
-            columns: vec![
-                Some(Target::FirstName),
-                Some(Target::LastName),
-                Some(Target::Email),
-            ],
-        };
+        let m = Mapping::new(vec![
+            Some(Target::FirstName),
+            Some(Target::LastName),
+            Some(Target::Email),
+        ]);
         assert_eq!(m.validate(&[], true), Err(MappingError::MissingRoles));
-        let m = Mapping {
-            columns: vec![Some(Target::Field("gone".into()))],
-        };
+        let m = Mapping::new(vec![Some(Target::Field("gone".into()))]);
         assert_eq!(
             m.validate(&fields(), false),
             Err(MappingError::UnknownField("gone".into()))

@@ -23,6 +23,7 @@ pub mod mapping;
 pub mod row_check;
 pub mod table;
 pub mod template;
+pub mod value_maps;
 mod whole_file;
 pub mod workbook;
 #[cfg(feature = "workbooks")]
@@ -44,6 +45,7 @@ pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError, TableReader
 pub use template::template_csv;
 #[cfg(feature = "workbooks")]
 pub use template::template_xlsx;
+pub use value_maps::{values_not_options, FieldValues, ValueMaps, ValueNotAnOption};
 pub use whole_file::check_file;
 pub use workbook::{
     is_workbook, Sheet, SheetOutline, TableHead, Workbook, WorkbookError, WorkbookOutline,

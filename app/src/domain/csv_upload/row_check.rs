@@ -63,6 +63,7 @@ pub struct RowCheck {
 pub struct RowChecker<'a> {
     headers: &'a [String],
     fields: &'a [ProfileField],
+    mapping: &'a Mapping,
     roles: &'a RoleChoice,
     columns: Columns,
     /// The fields' keys, shared by every row's answers.
@@ -141,6 +142,7 @@ impl<'a> RowChecker<'a> {
         RowChecker {
             headers,
             fields,
+            mapping,
             roles,
             columns,
             keys: fields.iter().map(|f| Arc::from(f.key.as_str())).collect(),
@@ -343,7 +345,14 @@ impl<'a> RowChecker<'a> {
                 }
                 continue;
             }
-            match write_answer(field, trimmed, answers.value_buffer(), &mut self.chosen) {
+            let mapped = self.mapping.values.of_field(&field.key);
+            match write_answer(
+                field,
+                trimmed,
+                mapped,
+                answers.value_buffer(),
+                &mut self.chosen,
+            ) {
                 Ok(()) => answers.end(key.clone()),
                 Err((message, suggestion)) => {
                     answers.discard_unended();
@@ -540,8 +549,15 @@ mod tests {
         let mut chosen = Vec::new();
         let mut out = String::new();
         let paragraph = "word ".repeat(MAX_PARAGRAPH_CHARS / 5);
-        assert!(write_answer(&about, &paragraph, &mut out, &mut chosen).is_ok());
-        assert!(write_answer(&about, &format!("{paragraph}!"), &mut out, &mut chosen).is_err());
+        assert!(write_answer(&about, &paragraph, None, &mut out, &mut chosen).is_ok());
+        assert!(write_answer(
+            &about,
+            &format!("{paragraph}!"),
+            None,
+            &mut out,
+            &mut chosen
+        )
+        .is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod counts;
 mod rows;
 mod rule;
+mod value_maps;
 
 use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, step_page, wizard};
@@ -24,6 +25,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use rows::RowGrid;
 use rule::UpdateRuleChoice;
+use value_maps::ValueMapping;
 
 #[component]
 pub fn PreviewPage() -> impl IntoView {
@@ -50,6 +52,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     let (checks, checking) = checks_in_slices(wizard, StoredValue::new(context.fields.clone()));
     look_up_emails(wizard, checks);
     let emails_off = context.emails_off.clone();
+    let fields = context.fields.clone();
     let forecast = Memo::new(move |_| {
         checks.with(|checks| {
             wizard.known.with(|known| {
@@ -175,6 +178,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
             }}
             {move || wizard.lookup_error.get().map(|error| view! { <ErrorNotice error/> })}
         </section>
+        <ValueMapping fields=StoredValue::new(fields) checking error_rows/>
         <section class="card">
             <h2>"Rows"</h2>
             <RowGrid checks error_rows/>
