@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view={Lazy::<lazy::Users>::new()}/>
                     <Route path=path!("users/:id") view={Lazy::<lazy::UserDetail>::new()}/>
                     <Route path=path!("history") view={Lazy::<lazy::GlobalHistory>::new()}/>
+                    <Route path=path!("mappings") view={Lazy::<lazy::GlobalMappings>::new()}/>
                     <Route path=path!("imports/:id") view={Lazy::<lazy::ImportDetail>::new()}/>
                     <ParentRoute path=path!("import") view=pages::GlobalImportWizard>
                         <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("add-from-pool") view={Lazy::<lazy::TrackPool>::new()}/>
                         <Route path=path!("emails") view={Lazy::<lazy::TrackEmails>::new()}/>
                         <Route path=path!("history") view={Lazy::<lazy::TrackHistory>::new()}/>
+                        <Route path=path!("mappings") view={Lazy::<lazy::TrackMappings>::new()}/>
                         <ParentRoute path=path!("import") view=pages::TrackImportWizard>
                             <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>
                         </ParentRoute>

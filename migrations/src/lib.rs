@@ -12,6 +12,7 @@ mod m20261202_000007_import_rows_write_order;
 mod m20261202_000008_email_keys_nfkc;
 mod m20261203_000009_import_sheet;
 mod m20261207_000010_import_update_rules;
+mod m20261207_000011_saved_mappings;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_email_keys_nfkc::Migration),
             Box::new(m20261203_000009_import_sheet::Migration),
             Box::new(m20261207_000010_import_update_rules::Migration),
+            Box::new(m20261207_000011_saved_mappings::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod emails;
 pub mod history;
 pub mod imports;
+pub mod mappings;
 pub mod overview;
 mod types;
 pub mod undo;

@@ -60,11 +60,7 @@ pub(crate) async fn visible_import(
         )
         .into());
     };
-    let allowed = match found.track_id {
-        Some(track_id) => admin.can_manage_track(track_id),
-        None => admin.is_global(),
-    };
-    if !allowed {
+    if !admin.administers(found.track_id) {
         return Err(AppError::Forbidden.into());
     }
     Ok(found)

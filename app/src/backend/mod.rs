@@ -14,6 +14,7 @@ pub mod error;
 pub mod history;
 pub mod imports;
 pub mod overview;
+pub mod saved_mappings;
 pub mod secrets;
 pub mod session_cookie;
 pub mod sessions;

@@ -77,6 +77,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                                     <A href="/users">"Users"</A>
                                     <A href="/import">"Add users from CSV"</A>
                                     <A href="/history">"Import history"</A>
+                                    <A href="/mappings">"Remembered mappings"</A>
                                 </div>
                             }
                         })}
@@ -91,6 +92,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                                     <A href=format!("{base}/members")>"Members"</A>
                                     <A href=format!("{base}/emails")>"System emails"</A>
                                     <A href=format!("{base}/history")>"Import history"</A>
+                                    <A href=format!("{base}/mappings")>"Remembered mappings"</A>
                                 </div>
                             }
                         })

@@ -31,6 +31,15 @@ impl Admin {
         }
     }
 
+    /// A level: a track (`Some`), or the global level (`None`), which only
+    /// global admins administer.
+    pub fn administers(&self, track_id: Option<i64>) -> bool {
+        match track_id {
+            Some(track_id) => self.can_manage_track(track_id),
+            None => self.is_global(),
+        }
+    }
+
     /// The global user pool (docs/adding.md): global admins always; track admins
     /// only where the instance allows it, and only for their own tracks.
     pub fn can_use_pool_for(&self, track_id: i64, track_admins_may_use_pool: bool) -> bool {
@@ -63,6 +72,8 @@ mod tests {
         assert!(!a.is_global());
         assert!(a.can_manage_track(1) && a.can_manage_track(3));
         assert!(!a.can_manage_track(2));
+        assert!(a.administers(Some(3)) && !a.administers(Some(2)) && !a.administers(None));
+        assert!(admin(AdminScope::Global).administers(None));
     }
 
     #[test]

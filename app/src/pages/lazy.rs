@@ -38,4 +38,6 @@ lazy_pages! {
     TrackPool => super::TrackPoolPage,
     TrackEmails => super::TrackEmailsPage,
     TrackHistory => super::TrackHistoryPage,
+    GlobalMappings => super::GlobalMappingsPage,
+    TrackMappings => super::TrackMappingsPage,
 }

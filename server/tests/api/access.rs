@@ -8,11 +8,13 @@ use app::api::auth::{CompleteSetup, GetViewer, Login, Logout, SetupInfo};
 use app::api::emails::{EmailTemplate, LoadTrackEmails, SaveEmailTemplate};
 use app::api::history::{ImportHistory, LoadImportDetail};
 use app::api::imports::{ApplyBatch, FinishImport, KnownPeople, LoadImportContext, StartImport};
+use app::api::mappings::{DeleteSavedMapping, LoadMappingStart, RenameSavedMapping, SavedMappings};
 use app::api::overview::{GlobalOverview, InstanceOverview, TrackOverview};
 use app::api::undo::{PreviewUndo, UndoCounts, UndoImport};
 use app::api::users::{ListUsers, LoadUserDetail};
 use app::backend::entities::{
-    email_template, import as imports, membership, outbox, profile_answer, session, user,
+    email_template, import as imports, membership, outbox, profile_answer, saved_mapping, session,
+    user,
 };
 use app::domain::csv_upload::{Mapping, RoleChoice};
 use app::domain::{PersonForm, Role, SystemEmail};
@@ -24,7 +26,7 @@ use std::collections::BTreeSet;
 on_both_databases!(every_server_function_refuses_callers_without_rights_and_changes_nothing,);
 
 /// Rows in the tables a call could change.
-async fn tables(app: &TestApp) -> [u64; 6] {
+async fn tables(app: &TestApp) -> [u64; 7] {
     [
         user::Entity::find().count(&app.db).await.unwrap(),
         membership::Entity::find().count(&app.db).await.unwrap(),
@@ -32,12 +34,13 @@ async fn tables(app: &TestApp) -> [u64; 6] {
         imports::Entity::find().count(&app.db).await.unwrap(),
         outbox::Entity::find().count(&app.db).await.unwrap(),
         email_template::Entity::find().count(&app.db).await.unwrap(),
+        saved_mapping::Entity::find().count(&app.db).await.unwrap(),
     ]
 }
 
 /// Every server function that needs a signed-in admin, asked about the
 /// Leadership track or the global level, with arguments it would accept.
-fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
+fn calls(import_id: i64, user_id: i64, mapping_id: i64) -> Vec<ServerCall> {
     let mentee = roles(&[Role::Mentee]);
     let leadership = || "leadership".to_owned();
     let plan = ImportPlan {
@@ -123,6 +126,23 @@ fn calls(import_id: i64, user_id: i64) -> Vec<ServerCall> {
             query: UserQuery::default(),
         }),
         ServerCall::new(LoadUserDetail { id: user_id }),
+        ServerCall::new(LoadMappingStart {
+            track_slug: Some(leadership()),
+            headers: vec!["Email".into()],
+        }),
+        ServerCall::new(LoadMappingStart {
+            track_slug: None,
+            headers: vec!["Email".into()],
+        }),
+        ServerCall::new(SavedMappings {
+            track_slug: Some(leadership()),
+        }),
+        ServerCall::new(SavedMappings { track_slug: None }),
+        ServerCall::new(RenameSavedMapping {
+            id: mapping_id,
+            name: "Taken over".into(),
+        }),
+        ServerCall::new(DeleteSavedMapping { id: mapping_id }),
     ]
 }
 
@@ -148,12 +168,18 @@ async fn every_server_function_refuses_callers_without_rights_and_changes_nothin
     )
     .await;
     let lea = user_by_email(&app, "lea@example.com").await.unwrap();
+    // The import remembered its mapping at Leadership.
+    let remembered = saved_mapping::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let before = tables(&app).await;
 
     let anonymous = TestApp::anonymous_like(&app);
     let tara = app.admin_client("tara@example.com", &["engineering"]).await;
     let sessions = session::Entity::find().count(&app.db).await.unwrap();
-    for call in calls(imported.id, lea.id) {
+    for call in calls(imported.id, lea.id, remembered.id) {
         let answer = anonymous.send_call(&call).await;
         assert_eq!(answer.status, 401, "anonymous {call}: {}", answer.body);
         let answer = tara.send_call(&call).await;
@@ -186,6 +212,14 @@ async fn every_server_function_refuses_callers_without_rights_and_changes_nothin
         before,
         "no refused call changed anything"
     );
+    assert_eq!(
+        saved_mapping::Entity::find_by_id(remembered.id)
+            .one(&app.db)
+            .await
+            .unwrap(),
+        Some(remembered.clone()),
+        "nor renamed a remembered mapping"
+    );
 
     // Every server function the app serves is checked above, or is one of
     // those open to anyone: a new one fails here until it is listed.
@@ -196,7 +230,7 @@ async fn every_server_function_refuses_callers_without_rights_and_changes_nothin
         SetupInfo::PATH,
         CompleteSetup::PATH,
     ];
-    let listed: BTreeSet<&str> = calls(imported.id, lea.id)
+    let listed: BTreeSet<&str> = calls(imported.id, lea.id, remembered.id)
         .iter()
         .chain(&form_calls())
         .map(|call| call.path)

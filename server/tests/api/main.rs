@@ -14,6 +14,7 @@ mod crash;
 mod history;
 mod imports;
 mod mail;
+mod mappings;
 mod startup;
 mod trust;
 mod undo;

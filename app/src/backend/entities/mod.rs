@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod profile_answer;
 pub mod profile_field;
 pub mod profile_field_option;
+pub mod saved_mapping;
 pub mod session;
 pub mod sign_in_failure;
 pub mod stored;

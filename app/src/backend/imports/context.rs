@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The track an import at `slug` goes to (`None`: the global level), if
 /// this admin may import there.
-pub(super) async fn import_target(
+pub(crate) async fn import_target(
     db: &DatabaseConnection,
     admin: &Admin,
     slug: Option<&str>,

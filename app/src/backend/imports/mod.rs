@@ -10,6 +10,7 @@ mod welcome_emails;
 
 pub use batch::apply_batch;
 pub(crate) use batch::write_people_alone;
+pub(crate) use context::import_target;
 pub use context::{import_context, known_people, track_to_manage};
 pub(crate) use people::upsert_answers;
 pub use start::{finish, start, start_as, ImportSource};

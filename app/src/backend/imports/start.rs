@@ -152,11 +152,7 @@ pub(super) async fn writable_import(
             "This import does not exist: start the upload again.".into(),
         ));
     };
-    let allowed = match found.track_id {
-        Some(track_id) => admin.can_manage_track(track_id),
-        None => admin.is_global(),
-    };
-    if !allowed {
+    if !admin.administers(found.track_id) {
         return refuse(AppError::Forbidden);
     }
     Ok(found)
@@ -179,6 +175,14 @@ pub async fn finish(
             .filter(import::Column::Id.eq(import_id))
             .exec(db)
             .await?;
+        // The import is complete either way: a mapping not remembered
+        // costs the next upload a few clicks, and is logged.
+        if imp.kind.is_file() {
+            if let Err(error) = crate::backend::saved_mappings::remember(db, &imp).await {
+                let error = crate::backend::error::with_causes(&error);
+                tracing::error!(%error, import = imp.id, "the import's mapping was not remembered");
+            }
+        }
     }
     Ok(imp.counts())
 }

@@ -1,8 +1,10 @@
 //! Pairing CSV columns with profile fields (docs/importing.md, step 2).
 
+use super::header_words::same_words;
 use super::value_maps::ValueMaps;
 use crate::ProfileField;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What a CSV column fills.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -17,6 +19,16 @@ pub enum Target {
 }
 
 impl Target {
+    /// Whether it can be mapped now: a field the instance has, roles only
+    /// when they come from a column.
+    pub fn is_usable(&self, fields: &[ProfileField], roles_from_column: bool) -> bool {
+        match self {
+            Target::Roles => roles_from_column,
+            Target::Field(key) => fields.iter().any(|f| &f.key == key),
+            _ => true,
+        }
+    }
+
     pub fn title<'a>(&'a self, fields: &'a [ProfileField]) -> &'a str {
         match self {
             Target::FirstName => "First Name",
@@ -116,26 +128,48 @@ impl Mapping {
 
     /// Pre-matches columns by name, as admins name them: built-in synonyms
     /// (`E-mail`, `Work Email`, `Legal First Name`, `Given name`…), then
-    /// profile field titles and keys, ignoring case, spaces and punctuation.
+    /// profile field titles and keys, ignoring case, spaces and punctuation,
+    /// then titles in other words (`Dept`, `Emp #`: [`same_words`]).
     /// A target goes to the first column that matches it.
     pub fn suggest(
         headers: &[String],
         fields: &[ProfileField],
         roles_from_column: bool,
     ) -> Mapping {
+        Self::suggest_with(headers, fields, roles_from_column, &HashMap::new())
+    }
+
+    /// [`Mapping::suggest`], with `hints` first: what headers (folded)
+    /// filled in this instance's remembered mappings.
+    pub fn suggest_with(
+        headers: &[String],
+        fields: &[ProfileField],
+        roles_from_column: bool,
+        hints: &HashMap<String, Target>,
+    ) -> Mapping {
+        let usable = |t: &Target| t.is_usable(fields, roles_from_column);
+        // What an admin mapped by hand before comes first, wherever it is.
         let mut columns: Vec<Option<Target>> = Vec::with_capacity(headers.len());
         for header in headers {
+            let hint = hints.get(&fold(header)).cloned().filter(usable);
+            columns.push(hint.filter(|t| !columns.contains(&Some(t.clone()))));
+        }
+        for (index, header) in headers.iter().enumerate() {
+            if columns[index].is_some() {
+                continue;
+            }
             let folded = fold(header);
             let guess = builtin(&folded)
-                .filter(|t| *t != Target::Roles || roles_from_column)
+                .filter(usable)
                 .or_else(|| {
                     fields
                         .iter()
                         .find(|f| fold(&f.title) == folded || fold(&f.key) == folded)
+                        .or_else(|| fields.iter().find(|f| same_words(header, &f.title)))
                         .map(|f| Target::Field(f.key.clone()))
                 })
                 .filter(|t| !columns.contains(&Some(t.clone())));
-            columns.push(guess);
+            columns[index] = guess;
         }
         Mapping::new(columns)
     }
@@ -224,6 +258,20 @@ mod tests {
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn shortened_headers_and_hand_mapped_ones_are_pre_matched() {
+        let h = headers(&["Email", "Dept", "Emp #", "Unit"]);
+        let m = Mapping::suggest(&h, &fields(), false);
+        assert_eq!(m.columns[1], Some(Target::Field("department".into())));
+        assert_eq!(m.columns[2], Some(Target::Field("employee_id".into())));
+        assert_eq!(m.columns[3], None);
+        // "Unit" was mapped to the department by hand before: it wins.
+        let hints = HashMap::from([("unit".to_owned(), Target::Field("department".into()))]);
+        let m = Mapping::suggest_with(&h, &fields(), false, &hints);
+        assert_eq!(m.columns[1], None);
+        assert_eq!(m.columns[3], Some(Target::Field("department".into())));
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub mod error_log;
 #[cfg(feature = "workbooks")]
 mod fixture_files;
 pub mod forecast;
+pub mod header_words;
 pub mod mapping;
+pub mod mapping_memory;
 pub mod row_check;
 pub mod table;
 pub mod template;
@@ -40,6 +42,7 @@ pub use error_log::error_log_xlsx;
 pub use error_log::{error_log_csv, error_log_name, ErrorLogRows};
 pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};
 pub use mapping::{Mapping, MappingError, Target};
+pub use mapping_memory::{header_key, Closeness, RememberedMapping};
 pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker, SeenEmails};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError, TableReader};
 pub use template::template_csv;

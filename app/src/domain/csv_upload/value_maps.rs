@@ -56,6 +56,17 @@ impl ValueMaps {
         }
     }
 
+    /// Keeps only what still fits the instance: choice fields, real options.
+    pub fn retain_fields(&mut self, fields: &[ProfileField]) {
+        self.0.retain(|key, map| {
+            let Some(field) = fields.iter().find(|f| &f.key == key) else {
+                return false;
+            };
+            map.retain(|_, option| field.options.contains(option));
+            field.kind.has_options() && !map.is_empty()
+        });
+    }
+
     /// Every mapped value names a choice field and one of its options.
     pub fn validate(&self, fields: &[ProfileField]) -> Result<(), MappingError> {
         if self.len() > MAX_VALUE_MAPS {

@@ -4,7 +4,7 @@
 
 use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::ImportContext;
-use crate::domain::csv_upload::Target;
+use crate::domain::csv_upload::{Closeness, Target};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -54,6 +54,7 @@ fn MapForm(context: ImportContext) -> impl IntoView {
 
     view! {
         <section class="card">
+            <RememberedLine/>
             <p class="hint">
                 "Pick the column of your file that fills each profile field. Columns were matched by name; change any pair, or leave a field empty to keep what is stored."
             </p>
@@ -169,4 +170,34 @@ fn MapRow(
             <td class="example muted">{example}</td>
         </tr>
     }
+}
+
+/// Which remembered mapping the columns were paired by, when one was.
+#[component]
+fn RememberedLine() -> impl IntoView {
+    let wizard = wizard();
+    let found = wizard.mapping_start.with_untracked(|s| s.found.clone())?;
+    let by = found
+        .saved
+        .saved_by
+        .map(|email| format!(" by {email}"))
+        .unwrap_or_default();
+    let added = match found.closeness {
+        Closeness::Same => "",
+        Closeness::OneAdded => " This file has one column more: check its pair.",
+    };
+    let manage = match wizard.track_slug.get_value() {
+        Some(slug) => format!("/tracks/{slug}/mappings"),
+        None => "/mappings".to_owned(),
+    };
+    Some(view! {
+        <p id="remembered-mapping" class="notice">
+            {format!(
+                "Paired as remembered from “{}”, saved {} UTC{by}.{added} Change any pair below. ",
+                found.saved.name,
+                found.saved.saved_at,
+            )}
+            <a href=manage>"Remembered mappings"</a>
+        </p>
+    })
 }

@@ -2,6 +2,7 @@
 //! the wizard's parent route, so it survives moving between steps (and the
 //! browser's Back button); a reload starts over at the upload step.
 
+use crate::api::mappings::{load_mapping_start, MappingStart};
 use crate::api::{ImportContext, ImportCounts, ImportPlan, RowResult};
 use crate::components::slices::{in_slices, yield_to_browser};
 use crate::components::workbook_module::{open_workbook, sheet_table, SheetTable};
@@ -162,6 +163,8 @@ pub struct Wizard {
     /// The data rows, as edited in the preview.
     pub rows: RwSignal<Vec<CsvRow>>,
     pub mapping: RwSignal<Mapping>,
+    /// The remembered mapping for the file's headers, and hints.
+    pub mapping_start: RwSignal<MappingStart>,
     /// Whom the import adds and what it writes over, chosen on the preview.
     pub rule: RwSignal<UpdateRule>,
     /// Lines the admin edited: they stay editable (and in the errors
@@ -197,6 +200,7 @@ impl Wizard {
             headers: RwSignal::new(Vec::new()),
             rows: RwSignal::new(Vec::new()),
             mapping: RwSignal::new(Mapping::default()),
+            mapping_start: RwSignal::new(MappingStart::default()),
             rule: RwSignal::new(UpdateRule::default()),
             edited: RwSignal::new(HashSet::new()),
             known: RwSignal::new(HashMap::new()),
@@ -378,11 +382,25 @@ impl Wizard {
         if !self.is_current(reading) {
             return;
         }
+        let start = match &read {
+            // Without an answer the columns are pre-matched as usual: a
+            // remembered mapping saves work, and is never a reason to stop.
+            Ok((table, _)) => {
+                load_mapping_start(self.track_slug.get_value(), table.headers.clone())
+                    .await
+                    .unwrap_or_default()
+            }
+            Err(_) => MappingStart::default(),
+        };
+        if !self.is_current(reading) {
+            return;
+        }
         match read {
             Ok((table, names)) => {
                 self.cell_names.set(names);
                 self.headers.set(table.headers);
                 self.rows.set(table.rows);
+                self.mapping_start.set(start);
                 self.suggest_mapping(&context);
                 self.file.set(FileState::Read(file));
             }
@@ -435,13 +453,21 @@ impl Wizard {
         self.file.try_set(FileState::Reading { rows });
     }
 
+    /// The remembered mapping laid over the file's headers, else the
+    /// pre-matching with the level's remembered headers as hints.
     pub fn suggest_mapping(&self, context: &ImportContext) {
+        let roles_from_column = self.roles_from_column.get_untracked();
         let mapping = self.headers.with_untracked(|headers| {
-            Mapping::suggest(
-                headers,
-                &context.fields,
-                self.roles_from_column.get_untracked(),
-            )
+            self.mapping_start
+                .with_untracked(|start| match &start.found {
+                    Some(found) => found
+                        .mapping
+                        .apply(headers, &context.fields, roles_from_column),
+                    None => {
+                        let hints = start.hints.iter().cloned().collect();
+                        Mapping::suggest_with(headers, &context.fields, roles_from_column, &hints)
+                    }
+                })
         });
         self.mapping.set(mapping);
     }
@@ -460,6 +486,7 @@ impl Wizard {
     /// and results about it.
     fn forget_table(&self) {
         self.cell_names.set(None);
+        self.mapping_start.set(MappingStart::default());
         self.headers.set(Vec::new());
         self.rows.set(Vec::new());
         self.edited.set(HashSet::new());
