@@ -19,9 +19,9 @@ enum SavedMappings {
     Name,
     /// The remembered mapping (JSON).
     Mapping,
+    /// When an import last saved it: "least recently saved" goes first.
     SavedAt,
     SavedBy,
-    UsedAt,
 }
 
 #[async_trait::async_trait]
@@ -48,11 +48,6 @@ impl MigrationTrait for Migration {
                         .not_null(),
                 )
                 .col(ColumnDef::new(SavedMappings::SavedBy).big_integer().null())
-                .col(
-                    ColumnDef::new(SavedMappings::UsedAt)
-                        .timestamp_with_time_zone()
-                        .not_null(),
-                )
                 .take(),
         )
         .await?;

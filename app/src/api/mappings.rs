@@ -14,7 +14,7 @@ pub const MAX_HEADERS: usize = 1_000;
 pub const MAX_HEADER_CHARS: usize = 1_000;
 /// The longest name a remembered mapping may be given.
 pub const MAX_MAPPING_NAME_CHARS: usize = 100;
-/// Mappings remembered per level: the least recently used go first.
+/// Mappings remembered per level: the least recently saved go first.
 pub const MAPPINGS_PER_LEVEL: u64 = 200;
 
 /// A remembered mapping, as the Map step and the mappings page name it.

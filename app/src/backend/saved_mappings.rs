@@ -10,10 +10,10 @@ use crate::backend::entities::saved_mapping::{self, scope_of};
 use crate::backend::entities::stored::Json;
 use crate::backend::entities::{admin as admin_entity, import};
 use crate::backend::error::ServiceError;
-use crate::backend::imports::import_target;
+use crate::backend::imports::{import_target, invalid, refuse};
 use crate::backend::secrets::token_hash;
 use crate::backend::undo::minute;
-use crate::domain::csv_upload::{header_key, RememberedMapping};
+use crate::domain::csv_upload::{header_key, RememberedMapping, Target};
 use crate::domain::text::{longer_than, thousands, trim};
 use crate::domain::Admin;
 use crate::AppError;
@@ -25,23 +25,19 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
-    Err(ServiceError::Refused(error))
-}
-
 /// The key a header set is remembered by.
 fn key_of(headers: &[String]) -> String {
     token_hash(&header_key(headers))
 }
 
-/// The level's remembered mappings, most recently used first.
+/// The level's remembered mappings, most recently saved first.
 async fn at_level(
     db: &impl ConnectionTrait,
     track_id: Option<i64>,
 ) -> Result<Vec<saved_mapping::Model>, ServiceError> {
     Ok(saved_mapping::Entity::find()
         .filter(saved_mapping::Column::Scope.eq(scope_of(track_id)))
-        .order_by_desc(saved_mapping::Column::UsedAt)
+        .order_by_desc(saved_mapping::Column::SavedAt)
         .order_by_desc(saved_mapping::Column::Id)
         .limit(MAPPINGS_PER_LEVEL)
         .all(db)
@@ -57,20 +53,19 @@ pub async fn start(
     headers: Vec<String>,
 ) -> Result<MappingStart, ServiceError> {
     if headers.len() > MAX_HEADERS || headers.iter().any(|h| longer_than(h, MAX_HEADER_CHARS)) {
-        return refuse(AppError::Invalid(format!(
+        return invalid(format!(
             "A file may have at most {} columns of at most {} characters each: check the header row.",
             thousands(MAX_HEADERS),
             thousands(MAX_HEADER_CHARS)
-        )));
+        ));
     }
     let track_id = import_target(db, admin, track_slug).await?.map(|t| t.id);
     let saved = at_level(db, track_id).await?;
-    let mut hints = Vec::new();
+    // The most recently saved pairing of a header wins.
+    let mut hints: HashMap<String, Target> = HashMap::new();
     for s in &saved {
         for (header, target) in s.mapping.hints() {
-            if !hints.iter().any(|(h, _)| *h == header) {
-                hints.push((header, target));
-            }
+            hints.entry(header).or_insert(target);
         }
     }
     let best = saved
@@ -90,7 +85,10 @@ pub async fn start(
         }
         None => None,
     };
-    Ok(MappingStart { found, hints })
+    Ok(MappingStart {
+        found,
+        hints: hints.into_iter().collect(),
+    })
 }
 
 /// The mappings as the pages show them, with who saved each.
@@ -152,9 +150,9 @@ pub async fn rename(
 ) -> Result<(), ServiceError> {
     let name = trim(name);
     if name.is_empty() || longer_than(name, MAX_MAPPING_NAME_CHARS) {
-        return refuse(AppError::Invalid(format!(
+        return invalid(format!(
             "Give the mapping a name of 1 to {MAX_MAPPING_NAME_CHARS} characters."
-        )));
+        ));
     }
     let found = own(db, admin, id).await?;
     saved_mapping::Entity::update_many()
@@ -179,7 +177,7 @@ pub async fn delete(db: &DatabaseConnection, admin: &Admin, id: i64) -> Result<(
 /// Remembers a finished file import's mapping at its level, under its
 /// headers: a new one is named after the file; one already remembered for
 /// these headers takes the new mapping and keeps its name. Beyond
-/// [`MAPPINGS_PER_LEVEL`], the least recently used is forgotten.
+/// [`MAPPINGS_PER_LEVEL`], the least recently saved is forgotten.
 pub(crate) async fn remember(
     db: &impl ConnectionTrait,
     imp: &import::Model,
@@ -206,7 +204,6 @@ pub(crate) async fn remember(
         ))),
         saved_at: Set(now),
         saved_by: Set(imp.admin_id),
-        used_at: Set(now),
         ..Default::default()
     };
     saved_mapping::Entity::insert(row)
@@ -219,7 +216,6 @@ pub(crate) async fn remember(
                 saved_mapping::Column::Mapping,
                 saved_mapping::Column::SavedAt,
                 saved_mapping::Column::SavedBy,
-                saved_mapping::Column::UsedAt,
             ])
             .to_owned(),
         )
@@ -242,7 +238,7 @@ async fn forget_the_least_used(
     }
     let old: Vec<i64> = saved_mapping::Entity::find()
         .filter(saved_mapping::Column::Scope.eq(scope))
-        .order_by_asc(saved_mapping::Column::UsedAt)
+        .order_by_asc(saved_mapping::Column::SavedAt)
         .order_by_asc(saved_mapping::Column::Id)
         .limit(count - MAPPINGS_PER_LEVEL)
         .all(db)

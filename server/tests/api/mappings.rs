@@ -2,7 +2,7 @@
 //! when a file import finishes, found again for the same headers at the
 //! same level, listed, renamed and deleted — on SQLite and PostgreSQL.
 
-use crate::helpers::{apply_and_finish, everyone, roles, signed_in, TestApp};
+use crate::helpers::{apply_and_finish, everyone, plan_for, roles, signed_in, TestApp};
 use app::api::adds::AddPerson;
 use app::api::imports::{ImportPlan, StartImport};
 use app::api::mappings::{
@@ -34,19 +34,13 @@ fn by_hand() -> Mapping {
 
 async fn import_by_hand(app: &TestApp, track: Option<&str>, text: &str, mapping: Mapping) {
     let table = read_table(text, Delimiter::Comma, 1_000).unwrap();
+    let roles = match track {
+        Some(_) => everyone(&[Role::Mentee]),
+        None => RoleChoice::Dormant,
+    };
     let plan = ImportPlan {
-        track_slug: track.map(str::to_owned),
         file_name: "hr-export.csv".into(),
-        sheet: None,
-        file_hash: "x".into(),
-        headers: table.headers.clone(),
-        mapping,
-        roles: match track {
-            Some(_) => everyone(&[Role::Mentee]),
-            None => RoleChoice::Dormant,
-        },
-        rows_total: table.rows.len() as u32,
-        rule: Default::default(),
+        ..plan_for(track, &table, mapping, roles)
     };
     let id: i64 = app.send_ok(StartImport { plan }).await;
     apply_and_finish(app, id, &table.rows, 10).await;

@@ -2,8 +2,8 @@
 //! options"): the server applies the mapping it was started with, with the
 //! same checks, and refuses a mapping to anything but an option.
 
-use crate::helpers::{apply_and_finish, profile_answer, signed_in, TestApp};
-use app::api::imports::{ImportPlan, LoadImportContext, StartImport};
+use crate::helpers::{apply_and_finish, plan_for, profile_answer, signed_in, TestApp};
+use app::api::imports::{LoadImportContext, StartImport};
 use app::domain::csv_upload::{read_table, CsvTable, Delimiter, Mapping, RoleChoice, RowOutcome};
 
 const FILE: &str = "First Name,Last Name,Email,Department,Languages\n\
@@ -25,17 +25,7 @@ async fn start(app: &TestApp, values: &[(&str, &str, &str)]) -> (crate::helpers:
     for (field, value, option) in values {
         mapping.values.set(field, value, option);
     }
-    let plan = ImportPlan {
-        track_slug: None,
-        file_name: "people.csv".into(),
-        sheet: None,
-        file_hash: "x".into(),
-        headers: table.headers.clone(),
-        mapping,
-        roles: RoleChoice::Dormant,
-        rows_total: table.rows.len() as u32,
-        rule: Default::default(),
-    };
+    let plan = plan_for(None, &table, mapping, RoleChoice::Dormant);
     (app.send(StartImport { plan }).await, table)
 }
 

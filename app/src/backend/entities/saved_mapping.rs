@@ -16,7 +16,6 @@ pub struct Model {
     pub mapping: Json<RememberedMapping>,
     pub saved_at: DateTimeUtc,
     pub saved_by: Option<i64>,
-    pub used_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,11 +27,11 @@ pub(crate) const CHUNK: usize = 500;
 /// Rows one batch may carry.
 const MAX_BATCH: usize = 1_000;
 
-fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
+pub(crate) fn refuse<T>(error: AppError) -> Result<T, ServiceError> {
     Err(ServiceError::Refused(error))
 }
 
-fn invalid<T>(message: impl Into<String>) -> Result<T, ServiceError> {
+pub(crate) fn invalid<T>(message: impl Into<String>) -> Result<T, ServiceError> {
     refuse(AppError::Invalid(message.into()))
 }
 

@@ -239,11 +239,12 @@ fn builtin(folded: &str) -> Option<Target> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::FieldKind;
 
-    fn fields() -> Vec<ProfileField> {
+    /// Department (a choice), Job Title and Employee ID.
+    pub(in crate::csv_upload) fn fields() -> Vec<ProfileField> {
         vec![
             ProfileField::new(
                 "department",
@@ -256,7 +257,7 @@ mod tests {
         ]
     }
 
-    fn headers(names: &[&str]) -> Vec<String> {
+    pub(in crate::csv_upload) fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
     }
 

@@ -87,8 +87,7 @@ impl RememberedMapping {
             .map(|(h, t)| (fold(h), t.clone()))
             .collect();
         let usable = |t: &Target| t.is_usable(fields, roles_from_column);
-        let mut mapping =
-            Mapping::suggest_with(headers, fields, roles_from_column, &HashMap::new());
+        let mut mapping = Mapping::suggest(headers, fields, roles_from_column);
         let remembered: Vec<Option<Option<Target>>> = headers
             .iter()
             .map(|h| known.get(&fold(h)).map(|t| t.clone().filter(usable)))
@@ -111,24 +110,8 @@ impl RememberedMapping {
 
 #[cfg(test)]
 mod tests {
+    use super::super::mapping::tests::{fields, headers};
     use super::*;
-    use crate::FieldKind;
-
-    fn fields() -> Vec<ProfileField> {
-        vec![
-            ProfileField::new(
-                "department",
-                "Department",
-                FieldKind::PickOne,
-                &["Engineering", "Sales"],
-            ),
-            ProfileField::new("job_title", "Job Title", FieldKind::Text, &[]),
-        ]
-    }
-
-    fn headers(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| s.to_string()).collect()
-    }
 
     /// A mapping made by hand: "Unit" is the department, "Role Name" the job title.
     fn remembered() -> RememberedMapping {

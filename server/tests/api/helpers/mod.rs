@@ -560,18 +560,32 @@ pub async fn start_import_with_rule(
         .fields;
     let mapping = Mapping::suggest(&table.headers, &fields, choice == RoleChoice::FromColumn);
     let plan = ImportPlan {
+        rule,
+        ..plan_for(track, &table, mapping, choice)
+    };
+    let id = app.send_ok(StartImport { plan }).await;
+    (id, table)
+}
+
+/// The plan the wizard sends for `table` of "people.csv", paired by
+/// `mapping`, under the default rule.
+pub fn plan_for(
+    track: Option<&str>,
+    table: &CsvTable,
+    mapping: Mapping,
+    roles: RoleChoice,
+) -> ImportPlan {
+    ImportPlan {
         track_slug: track.map(str::to_owned),
         file_name: "people.csv".into(),
         sheet: None,
         file_hash: "test".into(),
         headers: table.headers.clone(),
         mapping,
-        roles: choice,
+        roles,
         rows_total: table.rows.len() as u32,
-        rule,
-    };
-    let id = app.send_ok(StartImport { plan }).await;
-    (id, table)
+        rule: UpdateRule::default(),
+    }
 }
 
 /// Signs in as the first global admin, ann@example.com.
