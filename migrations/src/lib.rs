@@ -13,6 +13,7 @@ mod m20261202_000008_email_keys_nfkc;
 mod m20261203_000009_import_sheet;
 mod m20261207_000010_import_update_rules;
 mod m20261207_000011_saved_mappings;
+mod m20261207_000012_external_ids;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_import_sheet::Migration),
             Box::new(m20261207_000010_import_update_rules::Migration),
             Box::new(m20261207_000011_saved_mappings::Migration),
+            Box::new(m20261207_000012_external_ids::Migration),
         ]
     }
 }

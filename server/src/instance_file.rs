@@ -43,6 +43,8 @@ pub struct FieldDefinition {
     pub kind: FieldKind,
     pub required: bool,
     pub options: Vec<String>,
+    /// Holds the people's ID in other systems (at most one field).
+    pub external_id: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +95,8 @@ struct RawField {
     #[serde(default)]
     required: bool,
     options: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    external_id: Option<Spanned<bool>>,
 }
 
 pub fn load(path: &Path) -> Result<InstanceDefinition, InstanceFileError> {
@@ -221,6 +225,7 @@ fn parse_tracks(raw: &[Spanned<RawTrack>]) -> Result<Vec<TrackDefinition>, Probl
 fn parse_fields(raw: &[Spanned<RawField>]) -> Result<Vec<FieldDefinition>, Problem> {
     let mut keys = HashSet::new();
     let mut titles = HashSet::new();
+    let mut id_field: Option<String> = None;
     let mut fields = Vec::with_capacity(raw.len());
     for field in raw {
         let f = field.get_ref();
@@ -275,15 +280,48 @@ fn parse_fields(raw: &[Spanned<RawField>]) -> Result<Vec<FieldDefinition>, Probl
             );
         };
         let options = check_options(kind, title, f, field.span())?;
+        let external_id = check_external_id(f, kind, title, &mut id_field)?;
         fields.push(FieldDefinition {
             key: key.to_owned(),
             title: title.to_owned(),
             kind,
             required: f.required,
             options,
+            external_id,
         });
     }
     Ok(fields)
+}
+
+/// `external_id = true` names the field of the people's ID in other
+/// systems: one short value, so text or number, and one field at most.
+fn check_external_id(
+    f: &RawField,
+    kind: FieldKind,
+    title: &str,
+    id_field: &mut Option<String>,
+) -> Result<bool, Problem> {
+    let Some(flag) = &f.external_id else {
+        return Ok(false);
+    };
+    if !*flag.get_ref() {
+        return Ok(false);
+    }
+    if !kind.can_be_an_id() {
+        return problem(
+            flag.span(),
+            format!("{title:?} is a {kind} field: an external ID must be a text or number field."),
+        );
+    }
+    if let Some(first) = id_field.replace(title.to_owned()) {
+        return problem(
+            flag.span(),
+            format!(
+                "{first:?} is already the external ID: name one field only, as people are found by one ID."
+            ),
+        );
+    }
+    Ok(true)
 }
 
 fn in_range(value: &Spanned<i64>, key: &str, min: i64, max: i64) -> Result<i64, Problem> {
@@ -426,6 +464,31 @@ mod tests {
         let (line, message) = line_and_message(&text);
         assert_eq!(line, 10);
         assert!(message.contains("takes no `options`"), "{message}");
+    }
+
+    #[test]
+    fn one_text_or_number_field_may_be_the_external_id() {
+        let field = |key: &str, kind: &str| {
+            format!("[[profile_fields]]\nkey = \"{key}\"\ntitle = \"{key}\"\ntype = \"{kind}\"\nexternal_id = true\n")
+        };
+        let def = parse(&format!("{MINIMAL}{}", field("emp", "number"))).unwrap();
+        assert!(def.profile_fields[0].external_id);
+
+        let text = format!("{MINIMAL}{}", field("when", "date"));
+        let (line, message) = line_and_message(&text);
+        assert_eq!(line, 10);
+        assert!(
+            message.contains("must be a text or number field"),
+            "{message}"
+        );
+
+        let text = format!("{MINIMAL}{}{}", field("emp", "text"), field("hr", "text"));
+        let (line, message) = line_and_message(&text);
+        assert_eq!(line, 15);
+        assert!(
+            message.contains("\"emp\" is already the external ID"),
+            "{message}"
+        );
     }
 
     #[test]

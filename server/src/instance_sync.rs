@@ -4,6 +4,7 @@
 use crate::instance_file::InstanceDefinition;
 use app::backend::entities::stored::Named;
 use app::backend::entities::{instance_settings, profile_field, profile_field_option, track};
+use app::backend::external_ids::{copy_every_answer, id_field};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -18,6 +19,9 @@ pub struct SyncReport {
     pub tracks_written: usize,
     pub fields_written: usize,
     pub options_written: usize,
+    /// Users whose external ID was copied again: all of them, once, when
+    /// the file names another field as the ID (or none).
+    pub external_ids_copied: bool,
 }
 
 impl SyncReport {
@@ -32,7 +36,13 @@ pub async fn sync(db: &DatabaseConnection, def: &InstanceDefinition) -> Result<S
     let mut report = SyncReport::default();
     sync_settings(&txn, def, now, &mut report).await?;
     sync_tracks(&txn, def, now, &mut report).await?;
+    let id_before = id_field(&txn).await?.map(|f| f.id);
     sync_fields(&txn, def, now, &mut report).await?;
+    let id_now = id_field(&txn).await?;
+    if id_now.as_ref().map(|f| f.id) != id_before {
+        copy_every_answer(&txn, id_now.as_ref()).await?;
+        report.external_ids_copied = true;
+    }
     txn.commit().await?;
     Ok(report)
 }
@@ -150,6 +160,7 @@ async fn sync_fields(
                     required: Set(wanted.required),
                     position: Set(position),
                     archived: Set(false),
+                    external_id: Set(wanted.external_id),
                     created_at: Set(now),
                     ..Default::default()
                 }
@@ -163,7 +174,8 @@ async fn sync_fields(
                     || f.kind != kind
                     || f.required != wanted.required
                     || f.position != position
-                    || f.archived =>
+                    || f.archived
+                    || f.external_id != wanted.external_id =>
             {
                 let id = f.id;
                 let mut active = f.into_active_model();
@@ -172,6 +184,7 @@ async fn sync_fields(
                 active.required = Set(wanted.required);
                 active.position = Set(position);
                 active.archived = Set(false);
+                active.external_id = Set(wanted.external_id);
                 active.update(txn).await?;
                 report.fields_written += 1;
                 id
@@ -183,6 +196,7 @@ async fn sync_fields(
     for (_, f) in fields.into_iter().filter(|(_, f)| !f.archived) {
         let mut active = f.into_active_model();
         active.archived = Set(true);
+        active.external_id = Set(false);
         active.update(txn).await?;
         report.fields_written += 1;
     }

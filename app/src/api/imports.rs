@@ -90,15 +90,16 @@ pub async fn load_import_context(
 /// chunks of this size.
 pub const KNOWN_PEOPLE_PER_CALL: usize = 5_000;
 
-/// Which of these emails already exist (docs/importing.md, step 3). Unknown emails are
-/// simply left out of the answer.
+/// Which of these emails, or external IDs, already exist
+/// (docs/importing.md, step 3). Unknown ones are simply left out of the answer.
 #[server(prefix = "/api", endpoint = "known_people", input = Json)]
 pub async fn known_people(
     track_slug: Option<String>,
     emails: Vec<String>,
+    #[server(default)] ids: Vec<String>,
 ) -> Result<Vec<KnownPerson>, AppError> {
     crate::backend::for_admin(|admin, db| async move {
-        crate::backend::imports::known_people(&db, &admin, track_slug.as_deref(), emails).await
+        crate::backend::imports::known_people(&db, &admin, track_slug.as_deref(), emails, ids).await
     })
     .await
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod emails;
 pub mod entities;
 pub mod error;
+pub mod external_ids;
 pub mod history;
 pub mod imports;
 pub mod overview;

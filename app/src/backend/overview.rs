@@ -126,6 +126,7 @@ pub async fn profile_fields(db: &DatabaseConnection) -> Result<Vec<ProfileField>
             title: f.title,
             kind: *f.kind,
             required: f.required,
+            external_id: f.external_id,
         })
         .collect())
 }

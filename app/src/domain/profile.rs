@@ -52,6 +52,11 @@ impl FieldKind {
         )
     }
 
+    /// Whether the kind can hold an ID: one short value, compared exactly.
+    pub fn can_be_an_id(self) -> bool {
+        matches!(self, FieldKind::Text | FieldKind::Number)
+    }
+
     /// Whether a cell may hold several options separated by commas.
     pub fn is_multi(self) -> bool {
         matches!(self, FieldKind::PickMultiple | FieldKind::OrderedOptions)
@@ -81,6 +86,11 @@ pub struct ProfileField {
     pub required: bool,
     /// The exact answers a choice field allows; empty for other kinds.
     pub options: Vec<String>,
+    /// The people's ID in other systems (an HR number): at most one field,
+    /// text or number, unique per person; imports find people by it before
+    /// their email (docs/importing.md, "Matching people by an ID").
+    #[serde(default)]
+    pub external_id: bool,
 }
 
 impl ProfileField {
@@ -91,7 +101,13 @@ impl ProfileField {
             kind,
             required: false,
             options: options.iter().map(|o| o.to_string()).collect(),
+            external_id: false,
         }
+    }
+
+    /// The field that holds the people's external ID, if the instance names one.
+    pub fn external_id_of(fields: &[ProfileField]) -> Option<&ProfileField> {
+        fields.iter().find(|f| f.external_id)
     }
 }
 

@@ -110,6 +110,7 @@ fn calls(import_id: i64, user_id: i64, mapping_id: i64) -> Vec<ServerCall> {
         ServerCall::new(KnownPeople {
             track_slug: Some(leadership()),
             emails: vec!["x@example.com".into()],
+            ids: vec!["E1".into()],
         }),
         ServerCall::new(StartImport { plan }),
         ServerCall::new(ApplyBatch {

@@ -380,6 +380,7 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
     let ask = |track: Option<&str>, emails: &[&str]| KnownPeople {
         track_slug: track.map(str::to_owned),
         emails: emails.iter().map(|e| e.to_string()).collect(),
+        ids: Vec::new(),
     };
     let emails = [
         " DEE@example.com",
@@ -416,6 +417,7 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
         .send(KnownPeople {
             track_slug: Some("engineering".into()),
             emails: many.clone(),
+            ids: Vec::new(),
         })
         .await;
     assert_eq!(too_many.status, 422, "{}", too_many.body);
@@ -428,9 +430,18 @@ async fn the_preview_learns_which_emails_exist_and_only_for_permitted_tracks(app
         .send(KnownPeople {
             track_slug: Some("engineering".into()),
             emails: many[..most].to_vec(),
+            ids: many[..most].to_vec(),
         })
         .await;
     assert_eq!(enough.status, 200, "{}", enough.body);
+    let too_many_ids = app
+        .send(KnownPeople {
+            track_slug: Some("engineering".into()),
+            emails: Vec::new(),
+            ids: many,
+        })
+        .await;
+    assert_eq!(too_many_ids.status, 422, "{}", too_many_ids.body);
 }
 
 on_both_databases!(the_same_batch_sent_twice_at_once_is_applied_once);

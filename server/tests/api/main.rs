@@ -11,6 +11,7 @@ mod accounts;
 mod adds;
 mod concurrency;
 mod crash;
+mod external_ids;
 mod history;
 mod imports;
 mod mail;

@@ -3,12 +3,12 @@
 //! undone exactly — on SQLite and PostgreSQL.
 
 use crate::helpers::{
-    apply_and_finish, everyone, import_at, import_with_rule, profile_answer, signed_in,
-    start_import_with_rule, user_by_email, TestApp,
+    apply_and_finish, confirm_undo, everyone, import_at, import_with_rule, profile_answer,
+    signed_in, start_import_with_rule, user_by_email, TestApp,
 };
 use app::api::history::{ImportDetail, LoadImportDetail};
 use app::api::imports::{ApplyBatch, ImportCounts, ImportPlan};
-use app::api::undo::{PreviewUndo, UndoCounts, UndoImport, UndoPlan};
+use app::api::undo::UndoCounts;
 use app::backend::entities::{import_row, outbox};
 use app::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
 use app::domain::{AddRule, Role, UpdateRule, WriteRule};
@@ -18,22 +18,6 @@ const HEADER: &str = "First Name,Last Name,Email,Job Title,Department\n";
 
 fn rule(add: AddRule, write: WriteRule) -> UpdateRule {
     UpdateRule { add, write }
-}
-
-async fn confirm_undo(app: &TestApp, id: i64) -> UndoCounts {
-    let shown: UndoPlan = app.send_ok(PreviewUndo { id }).await;
-    let done: UndoCounts = app
-        .send(UndoImport {
-            id,
-            expected: shown.counts,
-        })
-        .await
-        .ok();
-    assert_eq!(
-        done, shown.counts,
-        "the undo does what the confirmation said"
-    );
-    done
 }
 
 async fn names(app: &TestApp, email: &str) -> (String, String) {

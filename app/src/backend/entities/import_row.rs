@@ -34,6 +34,9 @@ pub struct Previous {
     pub user_created: bool,
     /// The names before, for an existing user.
     pub names: Option<(String, String)>,
+    /// The address before, when the row's external ID found them under it.
+    #[serde(default)]
+    pub email: Option<String>,
     pub membership_created: bool,
     /// The roles before, for an existing member.
     pub roles: Option<i32>,

@@ -13,6 +13,8 @@ pub struct Model {
     pub required: bool,
     pub position: i32,
     pub archived: bool,
+    /// Holds the people's external ID (at most one field does).
+    pub external_id: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -14,6 +14,9 @@ pub struct Model {
     pub last_name: String,
     /// `domain::text::search_key` of the names and email.
     pub search_key: String,
+    /// Their answer to the external-ID field, kept here to be unique and
+    /// found fast (`backend::external_ids`).
+    pub external_id: Option<String>,
     pub created_by_import_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,7 @@
 //! Applying one batch: every row checked again with the domain code, then
 //! written in one transaction, each row recorded by its line.
 
+use super::id_match::{match_ids, EmailChanges};
 use super::people::{apply_people, Applied};
 use super::start::{still_open_for, writable_import};
 use super::{invalid, joins_track, stored_roles, CHUNK, MAX_BATCH};
@@ -10,9 +11,9 @@ use crate::backend::entities::stored::{Json, Named};
 use crate::backend::entities::{import, import_row};
 use crate::backend::error::ServiceError;
 use crate::backend::overview::{active_users, profile_fields, settings};
-use crate::domain::csv_upload::{CellError, CsvRow, Person, RowCheck, RowChecker};
+use crate::domain::csv_upload::{CellError, CsvRow, Person, RowCheck, RowChecker, Target};
 use crate::domain::text::thousands;
-use crate::domain::{Admin, ImportStatus};
+use crate::domain::{Admin, ImportStatus, ProfileField};
 use crate::{ImportCounts, RowOutcome, RowResult};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -91,12 +92,23 @@ pub async fn apply_batch(
     let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, roles);
     let mut checks: Vec<RowCheck> = new_rows.iter().map(|row| checker.check(row)).collect();
     refuse_repeats_of_earlier_batches(&txn, import_id, &mut checks).await?;
+    let email_changes = match ProfileField::external_id_of(&fields) {
+        Some(field) => {
+            let column = stored
+                .mapping
+                .column_of(&Target::Field(field.key.clone()))
+                .and_then(|i| stored.headers.get(i))
+                .map_or(field.title.as_str(), String::as_str);
+            match_ids(&txn, import_id, field, column, &mut checks).await?
+        }
+        None => EmailChanges::new(),
+    };
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
     let track_id = joins_track(&imp, roles);
     let now = Utc::now();
     let (applied, newly_active) =
-        apply_people(&txn, &imp, track_id, &fields, &persons, now).await?;
+        apply_people(&txn, &imp, track_id, &fields, &persons, &email_changes, now).await?;
     // Nobody new became active: nothing to count, no settings to read.
     if newly_active > 0 {
         within_the_licence(&txn).await?;
@@ -179,20 +191,27 @@ async fn refuse_repeats_of_earlier_batches(
             continue;
         };
         if let Some(first) = earlier.get(&person.email.normalized()) {
-            check.errors.push(CellError {
-                line: check.line,
-                column: "Email".into(),
-                value: person.email.to_string(),
-                message: format!(
-                    "Email has to be unique: {} is also on line {first}. Keep one row per person.",
-                    person.email
-                ),
-                suggestion: None,
-            });
-            check.person = None;
+            let message = format!(
+                "Email has to be unique: {} is also on line {first}. Keep one row per person.",
+                person.email
+            );
+            let value = person.email.to_string();
+            fail_row(check, "Email", value, message);
         }
     }
     Ok(())
+}
+
+/// Turns a checked row into a row error: nothing of it is written.
+pub(super) fn fail_row(check: &mut RowCheck, column: &str, value: String, message: String) {
+    check.errors.push(CellError {
+        line: check.line,
+        column: column.to_owned(),
+        value,
+        message,
+        suggestion: None,
+    });
+    check.person = None;
 }
 
 /// The preview blocks an import over the licence; this holds the line

@@ -5,6 +5,7 @@ use super::{invalid, refuse, users_by_email, CHUNK};
 use crate::api::imports::KNOWN_PEOPLE_PER_CALL;
 use crate::backend::entities::{email_template, membership, track};
 use crate::backend::error::ServiceError;
+use crate::backend::external_ids::{id_field, users_by_id};
 use crate::backend::overview::{
     active_tracks, license_use, profile_fields, settings, single_track, track_ref,
 };
@@ -101,16 +102,20 @@ pub(super) async fn allow_dormant_at(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(track = track_slug, emails = emails.len()))]
+/// What the platform knows of the people with these emails or external
+/// IDs. Whoever imports a file naming an ID learns the address it is
+/// on file under: that is how the preview shows an email change.
+#[tracing::instrument(skip_all, fields(track = track_slug, emails = emails.len(), ids = ids.len()))]
 pub async fn known_people(
     db: &DatabaseConnection,
     admin: &Admin,
     track_slug: Option<&str>,
     emails: Vec<String>,
+    ids: Vec<String>,
 ) -> Result<Vec<KnownPerson>, ServiceError> {
-    if emails.len() > KNOWN_PEOPLE_PER_CALL {
+    if emails.len() > KNOWN_PEOPLE_PER_CALL || ids.len() > KNOWN_PEOPLE_PER_CALL {
         return invalid(format!(
-            "Ask about at most {} emails at a time: send them in smaller groups.",
+            "Ask about at most {} emails and {0} IDs at a time: send them in smaller groups.",
             thousands(KNOWN_PEOPLE_PER_CALL)
         ));
     }
@@ -119,10 +124,13 @@ pub async fn known_people(
         .iter()
         .map(|e| crate::domain::email::normalize(e))
         .collect();
-    let users: HashMap<i64, String> = users_by_email(db, &keys)
-        .await?
+    let mut found = users_by_email(db, &keys).await?;
+    if !ids.is_empty() && id_field(db).await?.is_some() {
+        found.extend(users_by_id(db, &ids).await?);
+    }
+    let users: HashMap<i64, (String, Option<String>)> = found
         .into_iter()
-        .map(|u| (u.id, u.email_normalized))
+        .map(|u| (u.id, (u.email_normalized, u.external_id)))
         .collect();
     let ids: Vec<i64> = users.keys().copied().collect();
     // Members of archived tracks only are dormant: they would take a licence.
@@ -146,10 +154,11 @@ pub async fn known_people(
     }
     let mut known: Vec<KnownPerson> = users
         .into_iter()
-        .map(|(id, email)| KnownPerson {
+        .map(|(id, (email, external_id))| KnownPerson {
             email,
             active: active.contains_key(&id),
             roles_in_track: in_track.get(&id).copied(),
+            external_id,
         })
         .collect();
     known.sort_by(|a, b| a.email.cmp(&b.email));

@@ -4,6 +4,7 @@
 
 mod batch;
 mod context;
+mod id_match;
 mod people;
 mod start;
 mod welcome_emails;
@@ -12,7 +13,7 @@ pub use batch::apply_batch;
 pub(crate) use batch::write_people_alone;
 pub(crate) use context::import_target;
 pub use context::{import_context, known_people, track_to_manage};
-pub(crate) use people::upsert_answers;
+pub(crate) use people::{set_emails, upsert_answers, UserEmail};
 pub use start::{finish, start, start_as, ImportSource};
 
 use crate::backend::entities::{import, user};

@@ -1,17 +1,20 @@
 //! Writing the people of a batch: users, answers and memberships in
 //! chunked multi-row statements, with what each overwrote.
 
+use super::id_match::EmailChanges;
 use super::welcome_emails::{mail_settings, system_email, track_templates, QUEUED_EMAIL};
 use super::{users_by_email, CHUNK};
 use crate::backend::bulk_insert::insert_rows;
 use crate::backend::entities::import_row::Previous;
 use crate::backend::entities::{import, membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
+use crate::backend::external_ids::copy_answers;
 use crate::domain::csv_upload::Person;
 use crate::domain::text::search_key;
-use crate::domain::{Roles, WriteRule};
+use crate::domain::{ProfileField, Roles, WriteRule};
 use crate::RowOutcome;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 
@@ -47,21 +50,25 @@ type OnFile = HashMap<String, (i64, String)>;
 /// Long because each write's findings (ids, answers and roles before) feed
 /// the record of what each row overwrote; the writes are the functions it
 /// calls.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn apply_people(
     txn: &DatabaseTransaction,
     imp: &import::Model,
     track_id: Option<i64>,
-    fields: &[crate::domain::ProfileField],
+    fields: &[ProfileField],
     persons: &[&Person],
+    email_changes: &EmailChanges,
     now: DateTime<Utc>,
 ) -> Result<(HashMap<String, Applied>, u64), ServiceError> {
     let rule = imp.rule();
     let keys: Vec<String> = persons.iter().map(|p| p.email.normalized()).collect();
-    let before: HashMap<String, user::Model> = users_by_email(txn, &keys)
+    // Found by their email, or by their ID under the address they had.
+    let mut before: HashMap<String, user::Model> = users_by_email(txn, &keys)
         .await?
         .into_iter()
         .map(|u| (u.email_normalized.clone(), u))
         .collect();
+    before.extend(email_changes.iter().map(|(k, u)| (k.clone(), u.clone())));
     let mut applied = HashMap::with_capacity(persons.len());
     let mut writing = Vec::with_capacity(persons.len());
     for (p, key) in persons.iter().zip(keys) {
@@ -76,6 +83,16 @@ pub(super) async fn apply_people(
         return Ok((applied, 0));
     }
     let (persons, keys): (Vec<&Person>, Vec<String>) = writing.into_iter().unzip();
+    let moving: Vec<UserEmail> = persons
+        .iter()
+        .zip(&keys)
+        .filter_map(|(p, key)| {
+            let u = email_changes.get(key)?;
+            let search = search_key(&u.first_name, &u.last_name, key);
+            Some((u.id, p.email.to_string(), key.clone(), search))
+        })
+        .collect();
+    set_emails(txn, &moving).await?;
     let on_file = write_users(txn, imp, &persons, &keys, rule.write, now).await?;
     let user_id = |p: &Person| user_on_file(&on_file, p).map(|(id, _)| id);
     let user_ids: Vec<i64> = on_file.values().map(|(id, _)| *id).collect();
@@ -103,6 +120,16 @@ pub(super) async fn apply_people(
         .map(|a| (a.user_id, a.field_id))
         .collect();
     upsert_answers(txn, answer_rows).await?;
+    if let Some(id_field) =
+        ProfileField::external_id_of(fields).and_then(|f| field_ids.get(f.key.as_str()))
+    {
+        let given: Vec<i64> = written
+            .iter()
+            .filter(|(_, field)| field == id_field)
+            .map(|(user, _)| *user)
+            .collect();
+        copy_answers(txn, *id_field, &given).await?;
+    }
 
     let (old_roles, newly_active) = match track_id {
         Some(track_id) => {
@@ -129,6 +156,7 @@ pub(super) async fn apply_people(
             names: existing
                 .filter(|_| rule.write.writes_names())
                 .map(|u| (u.first_name.clone(), u.last_name.clone())),
+            email: email_changes.get(&key).map(|u| u.email.clone()),
             ..Default::default()
         };
         for (field_key, _) in p.answers.iter() {
@@ -173,6 +201,36 @@ pub(super) async fn apply_people(
     }
     insert_rows::<outbox::Entity, 11>(txn, QUEUED_EMAIL, "", emails).await?;
     Ok((applied, newly_active))
+}
+
+/// A user's new address: id, email as given, normalised, search key.
+pub(crate) type UserEmail = (i64, String, String, String);
+
+/// Gives these users new addresses (their ID found them under an old one,
+/// or an undo puts the old one back), in chunked statements.
+pub(crate) async fn set_emails(
+    txn: &impl ConnectionTrait,
+    emails: &[UserEmail],
+) -> Result<(), DbErr> {
+    for chunk in emails.chunks(CHUNK) {
+        let mut email = CaseStatement::new();
+        let mut normalized = CaseStatement::new();
+        let mut search = CaseStatement::new();
+        for (id, given, key, search_key) in chunk {
+            email = email.case(user::Column::Id.eq(*id), Expr::value(given.clone()));
+            normalized = normalized.case(user::Column::Id.eq(*id), Expr::value(key.clone()));
+            search = search.case(user::Column::Id.eq(*id), Expr::value(search_key.clone()));
+        }
+        user::Entity::update_many()
+            .col_expr(user::Column::Email, email.into())
+            .col_expr(user::Column::EmailNormalized, normalized.into())
+            .col_expr(user::Column::SearchKey, search.into())
+            .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(user::Column::Id.is_in(chunk.iter().map(|(id, ..)| *id)))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 fn user_on_file<'a>(on_file: &'a OnFile, p: &Person) -> Result<(i64, &'a str), ServiceError> {
@@ -357,7 +415,7 @@ pub(crate) async fn upsert_answers(
 
 async fn field_id_map<'f>(
     txn: &DatabaseTransaction,
-    fields: &'f [crate::domain::ProfileField],
+    fields: &'f [ProfileField],
 ) -> Result<HashMap<&'f str, i64>, ServiceError> {
     let rows = crate::backend::entities::profile_field::Entity::find()
         .all(txn)

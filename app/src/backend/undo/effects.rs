@@ -4,11 +4,13 @@
 use crate::backend::entities::stored::Named;
 use crate::backend::entities::{membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
-use crate::backend::imports::{upsert_answers, CHUNK};
+use crate::backend::external_ids::{copy_answers, is_taken};
+use crate::backend::imports::{set_emails, upsert_answers, CHUNK};
 use crate::domain::OutboxStatus;
+use crate::AppError;
 use chrono::Utc;
 use sea_orm::sea_query::{CaseStatement, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
 use std::collections::BTreeMap;
 
 use super::plan::Effects;
@@ -76,6 +78,12 @@ impl Effects {
                 .exec(txn)
                 .await?;
         }
+        set_emails(txn, &self.restore_emails).await.map_err(|e| {
+            taken(
+                e,
+                "An address this undo would give back is another person's now",
+            )
+        })?;
         upsert_answers(txn, self.restore_answers.iter().cloned()).await?;
         for (field_id, users) in &self.delete_answers {
             for chunk in users.chunks(CHUNK) {
@@ -86,6 +94,27 @@ impl Effects {
                     .await?;
             }
         }
+        if let Some(field_id) = self.id_field {
+            copy_answers(txn, field_id, &self.ids_changed)
+                .await
+                .map_err(|e| taken(e, "An ID this undo would give back is another person's now"))?;
+        }
         Ok(())
+    }
+}
+
+fn is_email_taken(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(m)) if m.contains("email"))
+}
+
+/// A unique address or ID the undo would give back to someone who had it,
+/// which another person has since been given: said in a sentence.
+fn taken(error: DbErr, what: &str) -> ServiceError {
+    if is_taken(&error) || is_email_taken(&error) {
+        ServiceError::Refused(AppError::Invalid(format!(
+            "{what}: give that person another one first, then undo again."
+        )))
+    } else {
+        error.into()
     }
 }

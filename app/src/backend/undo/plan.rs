@@ -9,7 +9,8 @@ use crate::backend::entities::{
     import, import_row, membership, outbox, profile_answer, profile_field, user,
 };
 use crate::backend::error::ServiceError;
-use crate::backend::imports::{joined_track, CHUNK};
+use crate::backend::imports::{joined_track, UserEmail, CHUNK};
+use crate::domain::email::normalize;
 use crate::domain::text::search_key;
 use crate::domain::{ImportStatus, OutboxStatus};
 use chrono::{DateTime, Utc};
@@ -21,6 +22,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 struct LaterChanges {
     /// It wrote the names (an import that only fills empty fields does not).
     names: bool,
+    /// It changed their email (their external ID found them).
+    email: bool,
     /// Profile fields it wrote.
     fields: HashSet<String>,
     /// Tracks it listed them in.
@@ -39,9 +42,14 @@ pub(super) struct Effects {
     pub(super) remove_memberships: Vec<i64>,
     /// Membership id → the roles to put back.
     pub(super) restore_roles: Vec<(i64, i32)>,
-    /// User id, first name, last name.
     /// User, first name, last name, search key.
     pub(super) restore_names: Vec<(i64, String, String, String)>,
+    /// The addresses the import changed, put back.
+    pub(super) restore_emails: Vec<UserEmail>,
+    /// The field of the people's external ID, and the users whose answer
+    /// there the undo changes (their copy in `users` follows).
+    pub(super) id_field: Option<i64>,
+    pub(super) ids_changed: Vec<i64>,
     pub(super) restore_answers: Vec<profile_answer::Model>,
     /// Field id → users whose value there was none before.
     pub(super) delete_answers: BTreeMap<i64, Vec<i64>>,
@@ -131,6 +139,7 @@ async fn later_changes(
         let previous = r.previous.unwrap_or_default().0;
         let entry = changes.entry(user_id).or_default();
         entry.names |= previous.names.is_some();
+        entry.email |= previous.email.is_some();
         entry
             .fields
             .extend(previous.answers.into_iter().map(|(key, _)| key));
@@ -155,10 +164,12 @@ async fn later_changes(
 struct Current {
     memberships: HashMap<i64, Vec<membership::Model>>,
     names: HashMap<i64, (String, String)>,
+    /// Each user's normalised address.
     email_of: HashMap<i64, String>,
     /// (user, field) → value.
     answers: HashMap<(i64, i64), String>,
     field_ids: HashMap<String, i64>,
+    id_field: Option<i64>,
     /// The import's own emails, by user.
     emails: HashMap<i64, Vec<outbox::Model>>,
     /// When this was read: the time restored answers are written at.
@@ -198,12 +209,12 @@ async fn current(
             now.answers.insert((a.user_id, a.field_id), a.value);
         }
     }
-    now.field_ids = profile_field::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.key, f.id))
-        .collect();
+    for f in profile_field::Entity::find().all(db).await? {
+        if f.external_id && !f.archived {
+            now.id_field = Some(f.id);
+        }
+        now.field_ids.insert(f.key, f.id);
+    }
     for e in outbox::Entity::find()
         .filter(outbox::Column::ImportId.eq(import_id))
         .all(db)
@@ -226,6 +237,7 @@ pub(super) async fn plan(
     let mut fx = Effects {
         later: later_imports,
         track_id: joined,
+        id_field: current.id_field,
         ..Effects::default()
     };
     for written in rows {
@@ -297,26 +309,39 @@ impl Effects {
                 .names
                 .clone()
                 .filter(|n| !later.names && n != current_names);
-            self.restore_profile(current, user_id, names, previous.answers, later);
+            let email = previous.email.clone().filter(|_| !later.email);
+            self.restore_profile(current, user_id, (names, email), previous.answers, later);
         }
         self.settle_emails(their_emails, leaves_track || deleted);
     }
 
     /// The profile: what was there before, where no later import wrote since.
+    /// `(names, email)`: the names and the address to put back, if any.
     fn restore_profile(
         &mut self,
         current: &Current,
         user_id: i64,
-        names: Option<(String, String)>,
+        (names, email): (Option<(String, String)>, Option<String>),
         answers_before: Vec<(String, Option<String>)>,
         later: &LaterChanges,
     ) {
-        let mut restored = false;
+        let mut restored = names.is_some() || email.is_some();
+        // The search key reads the names and the address as they will be.
+        let address = email.as_deref().map(normalize);
+        let address = address
+            .or_else(|| current.email_of.get(&user_id).cloned())
+            .unwrap_or_default();
+        let (first, last) = names
+            .clone()
+            .or_else(|| current.names.get(&user_id).cloned())
+            .unwrap_or_default();
+        let search = search_key(&first, &last, &address);
+        if let Some(given) = email {
+            self.restore_emails
+                .push((user_id, given, address, search.clone()));
+        }
         if let Some((first, last)) = names {
-            let email = current.email_of.get(&user_id).map_or("", String::as_str);
-            let key = search_key(&first, &last, email);
-            self.restore_names.push((user_id, first, last, key));
-            restored = true;
+            self.restore_names.push((user_id, first, last, search));
         }
         for (key, before) in answers_before {
             let Some(&field_id) = current.field_ids.get(&key) else {
@@ -326,6 +351,9 @@ impl Effects {
                 || current.answers.get(&(user_id, field_id)) == before.as_ref()
             {
                 continue;
+            }
+            if Some(field_id) == self.id_field {
+                self.ids_changed.push(user_id);
             }
             match before {
                 Some(value) => self.restore_answers.push(profile_answer::Model {

@@ -41,6 +41,11 @@ impl Answers {
             .map(|((key, end), start)| (&**key, self.text.get(start..*end).unwrap_or("")))
     }
 
+    /// The value given for this field key, if any.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
     pub fn push(&mut self, key: Arc<str>, value: &str) {
         self.text.push_str(value);
         self.end(key);

@@ -3,7 +3,7 @@
 //! the server and predicts it in the browser.
 
 use super::row_check::Person;
-use crate::{AddRule, Roles, SystemEmail};
+use crate::{AddRule, ProfileField, Roles, SystemEmail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -107,6 +107,9 @@ pub struct KnownPerson {
     pub active: bool,
     /// Their roles in the import's track, when already a member of it.
     pub roles_in_track: Option<Roles>,
+    /// Their external ID on file, when the instance has one and they do.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 /// How many of one system email an import will queue.
@@ -133,31 +136,133 @@ pub struct Forecast {
     pub skipped_existing: u64,
     /// New emails the rule leaves out (only existing people are updated).
     pub skipped_new: u64,
+    /// Existing people whose external ID found them under another email:
+    /// their email changes to the file's.
+    pub email_changes: u64,
+    /// Rows whose ID and email find two different people: not imported.
+    pub id_conflicts: Vec<IdConflict>,
     /// People who become active (count against the licence) for the first time.
     pub newly_active: u64,
     /// In the order of [`SystemEmail::ALL`], only those anyone would get.
     pub emails: Vec<EmailForecast>,
 }
 
+/// A row whose external ID is one person's and whose email another's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdConflict {
+    pub line: u64,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// How the preview finds the file's people among those the server knows:
+/// by the external ID first (when the instance names one), then by email.
+pub struct Known<'k> {
+    by_email: &'k HashMap<String, KnownPerson>,
+    /// The ID field's key and title, and the known people by their ID.
+    by_id: Option<(&'k str, &'k str, HashMap<&'k str, &'k KnownPerson>)>,
+}
+
+impl<'k> Known<'k> {
+    /// `by_email` maps normalised emails to what the server knows of them;
+    /// `id_field` is the instance's external-ID field, if any.
+    pub fn new(
+        by_email: &'k HashMap<String, KnownPerson>,
+        id_field: Option<&'k ProfileField>,
+    ) -> Known<'k> {
+        let by_id = id_field.map(|f| {
+            let index = by_email
+                .values()
+                .filter_map(|k| Some((k.external_id.as_deref()?, k)))
+                .collect();
+            (f.key.as_str(), f.title.as_str(), index)
+        });
+        Known { by_email, by_id }
+    }
+
+    /// Whom the row finds, or why it cannot be imported.
+    fn find(&self, person: &Person) -> Result<Found<'k>, String> {
+        let key = person.email.normalized();
+        // Nobody known (a file of new people): no key to work out.
+        let by_email = (!self.by_email.is_empty())
+            .then(|| self.by_email.get(&key))
+            .flatten();
+        let Some((field, title, by_id)) = &self.by_id else {
+            return Ok(Found::by_email(by_email));
+        };
+        let Some(id) = person.answers.get(field) else {
+            return Ok(Found::by_email(by_email));
+        };
+        match (by_id.get(id), by_email) {
+            (Some(holder), _) if holder.email == key => Ok(Found::by_email(Some(holder))),
+            (Some(holder), Some(_)) => Err(format!(
+                "{title} {id} is {}'s, but {} is another person's: correct the {title} or the \
+                 email, so that both find the same person.",
+                holder.email, person.email
+            )),
+            (Some(holder), None) => Ok(Found {
+                person: Some(holder),
+                moves_from: Some(&holder.email),
+            }),
+            (None, _) => Ok(Found::by_email(by_email)),
+        }
+    }
+}
+
+/// The known person a row finds, and their address if the row changes it.
+struct Found<'k> {
+    person: Option<&'k KnownPerson>,
+    moves_from: Option<&'k str>,
+}
+
+impl<'k> Found<'k> {
+    fn by_email(person: Option<&'k KnownPerson>) -> Found<'k> {
+        Found {
+            person,
+            moves_from: None,
+        }
+    }
+}
+
 impl Forecast {
-    /// `known` maps normalised emails to what the server knows of them;
     /// `off` lists the track's switched-off templates.
     pub fn new<'p>(
         persons: impl IntoIterator<Item = &'p Person>,
-        known: &HashMap<String, KnownPerson>,
+        known: &Known<'_>,
         at_track: bool,
         rule: AddRule,
         off: &[SystemEmail],
     ) -> Forecast {
         let mut forecast = Forecast::default();
         let mut emails: HashMap<SystemEmail, u64> = HashMap::new();
-        for person in persons {
-            // Nobody known (a file of new people): no key to work out.
-            let found = if known.is_empty() {
-                None
-            } else {
-                known.get(&person.email.normalized())
+        let found: Vec<(&Person, Result<Found, String>)> =
+            persons.into_iter().map(|p| (p, known.find(p))).collect();
+        // Old address → the line that changes it: another row with that
+        // address would be the same person twice.
+        let moved: HashMap<&str, u64> = found
+            .iter()
+            .filter_map(|(p, f)| Some((f.as_ref().ok()?.moves_from?, p.line)))
+            .collect();
+        for (person, found) in found {
+            let found = match found {
+                Ok(found) => found,
+                Err(message) => {
+                    let line = person.line;
+                    forecast.id_conflicts.push(IdConflict { line, message });
+                    continue;
+                }
             };
+            if let Some(line) = moved.get(person.email.normalized().as_str()) {
+                let message = format!(
+                    "{} is the address line {line} changes: keep one row per person.",
+                    person.email
+                );
+                let line = person.line;
+                forecast.id_conflicts.push(IdConflict { line, message });
+                continue;
+            }
+            let changes_email = found.moves_from.is_some();
+            let found = found.person;
             let outcome = RowOutcome::for_person(
                 at_track,
                 rule,
@@ -174,6 +279,9 @@ impl Forecast {
                 RowOutcome::SkippedNew => forecast.skipped_new += 1,
                 // Checked people are never skipped for errors.
                 RowOutcome::Skipped => {}
+            }
+            if changes_email && rule.skips(true).is_none() {
+                forecast.email_changes += 1;
             }
             if outcome.joins_track(at_track) {
                 if !found.is_some_and(|k| k.active) {
@@ -339,13 +447,14 @@ mod tests {
                     email: email.to_owned(),
                     active,
                     roles_in_track,
+                    external_id: None,
                 },
             )
         })
         .collect();
         let f = Forecast::new(
             &persons,
-            &known,
+            &Known::new(&known, None),
             true,
             AddRule::AddAndUpdate,
             &[SystemEmail::NewMentor],
@@ -388,11 +497,18 @@ mod tests {
                 email: email.to_owned(),
                 active,
                 roles_in_track,
+                external_id: None,
             };
             (email.to_owned(), k)
         })
         .collect();
-        let only_new = Forecast::new(&persons, &known, true, AddRule::OnlyNew, &[]);
+        let only_new = Forecast::new(
+            &persons,
+            &Known::new(&known, None),
+            true,
+            AddRule::OnlyNew,
+            &[],
+        );
         assert_eq!(
             (
                 only_new.new,
@@ -405,7 +521,13 @@ mod tests {
         assert_eq!(only_new.newly_active, 1);
         assert_eq!(only_new.emails.iter().map(|e| e.people).sum::<u64>(), 1);
 
-        let only_existing = Forecast::new(&persons, &known, true, AddRule::OnlyExisting, &[]);
+        let only_existing = Forecast::new(
+            &persons,
+            &Known::new(&known, None),
+            true,
+            AddRule::OnlyExisting,
+            &[],
+        );
         assert_eq!((only_existing.new, only_existing.skipped_new), (0, 1));
         assert_eq!((only_existing.joining, only_existing.roles_added), (1, 1));
         // The dormant person joins and takes a licence; the new one is left out.
@@ -424,10 +546,89 @@ mod tests {
                 email: "old@example.com".into(),
                 active: true,
                 roles_in_track: None,
+                external_id: None,
             },
         )]);
-        let f = Forecast::new(&persons, &known, false, AddRule::AddAndUpdate, &[]);
+        let f = Forecast::new(
+            &persons,
+            &Known::new(&known, None),
+            false,
+            AddRule::AddAndUpdate,
+            &[],
+        );
         assert_eq!((f.new, f.unchanged, f.newly_active), (1, 1, 0));
         assert!(f.emails.is_empty());
+    }
+
+    #[test]
+    fn the_external_id_finds_people_first_and_a_clash_is_a_row_error() {
+        let id_field = ProfileField {
+            external_id: true,
+            ..ProfileField::new("emp", "Employee ID", crate::FieldKind::Text, &[])
+        };
+        let with_id = |email: &str, line: u64, id: &str| {
+            let mut p = person(email, mentee());
+            p.line = line;
+            p.answers.push("emp".into(), id);
+            p
+        };
+        let known_person = |email: &str, id: &str| KnownPerson {
+            email: email.into(),
+            active: true,
+            roles_in_track: Some(mentee()),
+            external_id: Some(id.into()),
+        };
+        let known: HashMap<String, KnownPerson> = [
+            known_person("ann@example.com", "E1"),
+            known_person("bo@example.com", "E2"),
+            known_person("cy@example.com", "E3"),
+        ]
+        .into_iter()
+        .map(|k| (k.email.clone(), k))
+        .collect();
+        let persons = [
+            // E1 is Ann's: her email changes.
+            with_id("ann.lee@example.com", 2, "E1"),
+            // E2 is Bo's, but the address is Cy's.
+            with_id("cy@example.com", 3, "E2"),
+            // Ann's old address, on another row: the same person twice.
+            with_id("ann@example.com", 4, "E9"),
+            // Unknown ID, known email: found by email.
+            with_id("bo@example.com", 5, "E8"),
+        ];
+        let f = Forecast::new(
+            &persons,
+            &Known::new(&known, Some(&id_field)),
+            true,
+            AddRule::AddAndUpdate,
+            &[],
+        );
+        assert_eq!((f.email_changes, f.unchanged, f.new), (1, 2, 0));
+        let lines: Vec<u64> = f.id_conflicts.iter().map(|c| c.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert_eq!(
+            f.id_conflicts[0].message,
+            "Employee ID E2 is bo@example.com's, but cy@example.com is another person's: correct \
+             the Employee ID or the email, so that both find the same person."
+        );
+        // Without the instance's ID, the same rows are found by email alone.
+        let by_email = Forecast::new(
+            &persons,
+            &Known::new(&known, None),
+            true,
+            AddRule::AddAndUpdate,
+            &[],
+        );
+        assert_eq!((by_email.email_changes, by_email.new), (0, 1));
+        assert!(by_email.id_conflicts.is_empty());
+        // Under "only add new people" Ann is left alone: no email changes.
+        let only_new = Forecast::new(
+            &persons,
+            &Known::new(&known, Some(&id_field)),
+            true,
+            AddRule::OnlyNew,
+            &[],
+        );
+        assert_eq!((only_new.email_changes, only_new.skipped_existing), (0, 2));
     }
 }

@@ -40,10 +40,10 @@ pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 #[cfg(feature = "workbooks")]
 pub use error_log::error_log_xlsx;
 pub use error_log::{error_log_csv, error_log_name, ErrorLogRows};
-pub use forecast::{EmailForecast, Forecast, KnownPerson, RowOutcome};
+pub use forecast::{EmailForecast, Forecast, IdConflict, Known, KnownPerson, RowOutcome};
 pub use mapping::{Mapping, MappingError, Target};
 pub use mapping_memory::{header_key, Closeness, RememberedMapping};
-pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker, SeenEmails};
+pub use row_check::{CellError, Person, RoleChoice, RowCheck, RowChecker, SeenPeople};
 pub use table::{read_table, CsvRow, CsvTable, Delimiter, TableError, TableReader};
 pub use template::template_csv;
 #[cfg(feature = "workbooks")]

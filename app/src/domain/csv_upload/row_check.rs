@@ -70,24 +70,27 @@ pub struct RowChecker<'a> {
     keys: Vec<Arc<str>>,
     /// Options chosen in one cell, reused from cell to cell.
     chosen: Vec<&'a str>,
-    first_line_of: SeenEmails,
+    first_line_of: SeenPeople,
 }
 
-/// The emails met so far and the line of each, so that the rows of one
-/// file can be checked in slices by one checker after another. (Fx
+/// The emails and IDs met so far and the line of each, so that the rows
+/// of one file can be checked in slices by one checker after another. (Fx
 /// hashing: SipHash took a tenth of the checks' time, and nobody gains
 /// by making the emails of their own file collide.)
 #[derive(Debug, Clone, Default)]
-pub struct SeenEmails(FxHashMap<String, u64>);
+pub struct SeenPeople {
+    emails: FxHashMap<String, u64>,
+    ids: FxHashMap<String, u64>,
+}
 
-impl SeenEmails {
+impl SeenPeople {
     /// Room for the emails of `rows` rows: growing a map of 100,000 emails
     /// step by step hashes every email again at each step.
     pub fn with_capacity(rows: usize) -> Self {
-        SeenEmails(FxHashMap::with_capacity_and_hasher(
-            rows,
-            Default::default(),
-        ))
+        SeenPeople {
+            emails: FxHashMap::with_capacity_and_hasher(rows, Default::default()),
+            ids: FxHashMap::default(),
+        }
     }
 }
 
@@ -99,6 +102,8 @@ struct Columns {
     roles: Option<usize>,
     /// Parallel to the profile fields.
     fields: Vec<Option<usize>>,
+    /// The external ID's field, by its place among the profile fields.
+    external_id: Option<usize>,
 }
 
 impl Columns {
@@ -118,7 +123,7 @@ impl<'a> RowChecker<'a> {
         mapping: &'a Mapping,
         roles: &'a RoleChoice,
     ) -> Self {
-        Self::resume(headers, fields, mapping, roles, SeenEmails::default())
+        Self::resume(headers, fields, mapping, roles, SeenPeople::default())
     }
 
     /// A checker for the rows after those that met `seen`.
@@ -127,7 +132,7 @@ impl<'a> RowChecker<'a> {
         fields: &'a [ProfileField],
         mapping: &'a Mapping,
         roles: &'a RoleChoice,
-        seen: SeenEmails,
+        seen: SeenPeople,
     ) -> Self {
         let columns = Columns {
             first_name: mapping.column_of(&Target::FirstName),
@@ -138,6 +143,7 @@ impl<'a> RowChecker<'a> {
                 .iter()
                 .map(|f| mapping.column_of(&Target::Field(f.key.clone())))
                 .collect(),
+            external_id: fields.iter().position(|f| f.external_id),
         };
         RowChecker {
             headers,
@@ -152,7 +158,7 @@ impl<'a> RowChecker<'a> {
     }
 
     /// What this checker met, for the checker of the next slice.
-    pub fn into_seen(self) -> SeenEmails {
+    pub fn into_seen(self) -> SeenPeople {
         self.first_line_of
     }
 
@@ -210,6 +216,7 @@ impl<'a> RowChecker<'a> {
         let email = self.unique_email(cell(self.columns.email), line, &mut fail);
         let roles = self.roles_in(cell(self.columns.roles), &mut fail);
         let answers = self.answers(cell, &mut fail);
+        self.unique_id(&answers, cell, line, &mut fail);
 
         let person = match (errors.is_empty(), email, first_name, last_name) {
             (true, Some(email), Some(first_name), Some(last_name)) => Some(Person {
@@ -274,7 +281,7 @@ impl<'a> RowChecker<'a> {
             }
         };
         let key = email.normalized();
-        if let Some(&first) = self.first_line_of.0.get(&key) {
+        if let Some(&first) = self.first_line_of.emails.get(&key) {
             fail(
                 column,
                 value,
@@ -285,8 +292,45 @@ impl<'a> RowChecker<'a> {
             );
             return None;
         }
-        self.first_line_of.0.insert(key, line);
+        self.first_line_of.emails.insert(key, line);
         Some(email)
+    }
+
+    /// A row's external ID must not be on an earlier row of the file: two
+    /// rows would be one person (compared exactly, as the server finds them).
+    fn unique_id<'r>(
+        &mut self,
+        answers: &Answers,
+        cell: impl Fn(Option<usize>) -> Option<(&'a str, &'r str)>,
+        line: u64,
+        fail: &mut impl FnMut(&str, &str, String, Option<String>),
+    ) {
+        let Some(at) = self.columns.external_id else {
+            return;
+        };
+        let (Some(field), Some((column, _))) = (
+            self.fields.get(at),
+            cell(self.columns.fields.get(at).copied().flatten()),
+        ) else {
+            return;
+        };
+        let Some(id) = answers.get(&field.key) else {
+            return;
+        };
+        match self.first_line_of.ids.get(id) {
+            Some(&first) => fail(
+                column,
+                id,
+                format!(
+                    "{} has to be unique: {id} is also on line {first}. Keep one row per person.",
+                    field.title
+                ),
+                None,
+            ),
+            None => {
+                self.first_line_of.ids.insert(id.to_owned(), line);
+            }
+        }
     }
 
     /// The roles the row's person gets, by the import's role choice.
@@ -583,6 +627,37 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_external_id_names_its_line_and_blank_ids_never_clash() {
+        let text = format!(
+            "{HEADER}Ann,Lee,ann@example.com,Sales,,,,,E7\nBo,Li,bo@example.com,Sales,,,,,\n\
+             Cy,Ng,cy@example.com,Sales,,,,, \nDi,Ok,di@example.com,Sales,,,,,E7 \n"
+        );
+        let table = read_table(&text, Delimiter::Comma, 10).unwrap();
+        let mut fields = fields();
+        let checks = |fields: &[ProfileField]| {
+            let mapping = Mapping::suggest(&table.headers, fields, false);
+            let mut checker = RowChecker::new(&table.headers, fields, &mapping, &NO_ROLES);
+            table
+                .rows
+                .iter()
+                .map(|r| checker.check(r))
+                .collect::<Vec<_>>()
+        };
+        // Not the instance's ID: two rows may share an Employee ID.
+        assert!(checks(&fields).iter().all(|c| c.person.is_some()));
+        fields[5].external_id = true;
+        let checked = checks(&fields);
+        assert!(checked[..3].iter().all(|c| c.person.is_some()));
+        assert_eq!(checked[3].errors.len(), 1);
+        let error = &checked[3].errors[0];
+        assert_eq!(error.column, "Employee ID");
+        assert_eq!(
+            error.message,
+            "Employee ID has to be unique: E7 is also on line 2. Keep one row per person."
+        );
+    }
+
+    #[test]
     fn a_checker_resumed_in_the_next_slice_still_knows_earlier_emails() {
         let text = format!(
             "{HEADER}Ann,Lee,ann@example.com,Sales,,,,,\nBo,Li,bo@example.com,Sales,,,,,\nAnn,Lee,Ann@example.com,Sales,,,,,\n"
@@ -590,7 +665,7 @@ mod tests {
         let table = read_table(&text, Delimiter::Comma, 10).unwrap();
         let fields = fields();
         let mapping = Mapping::suggest(&table.headers, &fields, false);
-        let mut seen = SeenEmails::default();
+        let mut seen = SeenPeople::default();
         let mut sliced = Vec::new();
         for slice in table.rows.chunks(2) {
             let mut checker =

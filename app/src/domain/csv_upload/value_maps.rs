@@ -192,6 +192,7 @@ mod tests {
             kind: FieldKind::PickOne,
             required: false,
             options: vec!["Engineering".into(), "Finance".into()],
+            external_id: false,
         }
     }
 
@@ -202,6 +203,7 @@ mod tests {
             kind: FieldKind::PickMultiple,
             required: false,
             options: vec!["English".into(), "French".into()],
+            external_id: false,
         }
     }
 

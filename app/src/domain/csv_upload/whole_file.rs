@@ -4,7 +4,7 @@
 
 use super::{
     decode, is_workbook, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker,
-    SeenEmails,
+    SeenPeople,
 };
 use crate::ProfileField;
 
@@ -28,7 +28,7 @@ pub fn check_file(
     }
     .map_err(|e| e.to_string())?;
     let mapping = Mapping::suggest(&table.headers, fields, *roles == RoleChoice::FromColumn);
-    let seen = SeenEmails::with_capacity(table.rows.len());
+    let seen = SeenPeople::with_capacity(table.rows.len());
     let mut checker = RowChecker::resume(&table.headers, fields, &mapping, roles, seen);
     Ok(table.rows.iter().map(|row| checker.check(row)).collect())
 }

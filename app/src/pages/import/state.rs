@@ -130,6 +130,14 @@ impl RunState {
     }
 }
 
+/// What the preview asks the server about: a normalised email, or an
+/// external ID (when the instance names one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Asked {
+    Email(String),
+    Id(String),
+}
+
 /// Everything the steps share; `Copy`, so each handler takes its own.
 #[derive(Clone, Copy)]
 pub struct Wizard {
@@ -170,11 +178,12 @@ pub struct Wizard {
     /// Lines the admin edited: they stay editable (and in the errors
     /// filter) while being fixed, even once their errors are gone.
     pub edited: RwSignal<HashSet<u64>>,
-    /// What the server knows of the file's emails, by normalised email.
+    /// What the server knows of the file's people (found by email or by
+    /// ID), by normalised email.
     pub known: RwSignal<HashMap<String, KnownPerson>>,
     pub lookups_pending: RwSignal<usize>,
     pub lookup_error: RwSignal<Option<AppError>>,
-    asked: StoredValue<HashSet<String>>,
+    asked: StoredValue<HashSet<Asked>>,
     pub run: RwSignal<RunState>,
     /// Each row's outcome, as the batches come back.
     pub results: RwSignal<Vec<RowResult>>,
@@ -514,14 +523,13 @@ impl Wizard {
         }
     }
 
-    /// Emails not yet asked about: marks them asked.
-    pub fn take_unasked(&self, emails: impl IntoIterator<Item = String>) -> Vec<String> {
+    /// Emails and IDs not yet asked about: marks them asked.
+    pub fn take_unasked(&self, keys: impl IntoIterator<Item = Asked>) -> Vec<Asked> {
         let mut fresh = Vec::new();
         self.asked.update_value(|asked| {
-            for email in emails {
-                if !asked.contains(&email) {
-                    asked.insert(email.clone());
-                    fresh.push(email);
+            for key in keys {
+                if asked.insert(key.clone()) {
+                    fresh.push(key);
                 }
             }
         });

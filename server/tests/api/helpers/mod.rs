@@ -700,3 +700,22 @@ pub async fn switch_off(app: &TestApp, track_slug: &str, email: app::domain::Sys
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
+
+/// Undoes import `id` as the page does: shown first, then confirmed with
+/// the figures shown; answers what it did.
+pub async fn confirm_undo(app: &TestApp, id: i64) -> app::api::undo::UndoCounts {
+    use app::api::undo::{PreviewUndo, UndoImport, UndoPlan};
+    let shown: UndoPlan = app.send_ok(PreviewUndo { id }).await;
+    let done: app::api::undo::UndoCounts = app
+        .send(UndoImport {
+            id,
+            expected: shown.counts,
+        })
+        .await
+        .ok();
+    assert_eq!(
+        done, shown.counts,
+        "the undo does what the confirmation said"
+    );
+    done
+}

@@ -69,11 +69,54 @@ pub(super) fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl 
                 (!adds_new())
                     .then(|| item("skipped-new", fixed("new emails: skipped"), of(|f| f.skipped_new)))
             }}
+            {move || {
+                (of(|f| f.email_changes).get() > 0)
+                    .then(|| {
+                        item(
+                            "email-changes",
+                            fixed("email changes: found by their ID under another address"),
+                            of(|f| f.email_changes),
+                        )
+                    })
+            }}
             <li data-count="errors" class:bad=move || errors.get() != 0>
                 <strong>{move || thousands(errors.get()).to_string()}</strong>
                 " rows with errors (not imported)"
             </li>
         </ul>
+        <IdConflicts forecast />
+    }
+}
+
+/// Rows whose ID and email find two different people: said with each
+/// line, as they are not imported.
+#[component]
+fn IdConflicts(forecast: Memo<Forecast>) -> impl IntoView {
+    /// Lines listed; the rest are counted.
+    const SHOWN: usize = 20;
+    move || {
+        forecast.with(|f| {
+            let conflicts = &f.id_conflicts;
+            (!conflicts.is_empty()).then(|| {
+                let items = conflicts
+                    .iter()
+                    .take(SHOWN)
+                    .map(|c| view! { <li>{format!("Line {}: {}", c.line, c.message)}</li> })
+                    .collect_view();
+                let more = conflicts.len().saturating_sub(SHOWN);
+                view! {
+                    <div id="id-conflicts" class="alert error" role="status">
+                        <p>
+                            <strong>{thousands(conflicts.len() as u64).to_string()}</strong>
+                            " rows find one person by their ID and another by their email: \
+                             they are not imported."
+                        </p>
+                        <ul>{items}</ul>
+                        {(more > 0).then(|| view! { <p>{format!("…and {} more.", thousands(more as u64))}</p> })}
+                    </div>
+                }
+            })
+        })
     }
 }
 

@@ -6,7 +6,7 @@ mod rows;
 mod rule;
 mod value_maps;
 
-use super::state::{RunState, Wizard};
+use super::state::{Asked, RunState, Wizard};
 use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::imports::{known_people, KNOWN_PEOPLE_PER_CALL};
 use crate::api::ImportContext;
@@ -15,7 +15,7 @@ use crate::components::slices::{in_slices, yield_to_browser};
 use crate::components::workbook_module::error_log_workbook;
 use crate::components::ErrorNotice;
 use crate::domain::csv_upload::{
-    error_log_csv, error_log_name, ErrorLogRows, Forecast, RowCheck, RowChecker, SeenEmails,
+    error_log_csv, error_log_name, ErrorLogRows, Forecast, Known, RowCheck, RowChecker, SeenPeople,
 };
 use crate::domain::text::thousands;
 use crate::domain::ProfileField;
@@ -50,7 +50,8 @@ const CHECK_STEP: usize = 128;
 fn PreviewBody(context: ImportContext) -> impl IntoView {
     let wizard = wizard();
     let (checks, checking) = checks_in_slices(wizard, StoredValue::new(context.fields.clone()));
-    look_up_emails(wizard, checks);
+    let id_field = ProfileField::external_id_of(&context.fields).cloned();
+    look_up_people(wizard, checks, id_field.as_ref().map(|f| f.key.clone()));
     let emails_off = context.emails_off.clone();
     let fields = context.fields.clone();
     let forecast = Memo::new(move |_| {
@@ -58,7 +59,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
             wizard.known.with(|known| {
                 Forecast::new(
                     checks.iter().filter_map(|c| c.person.as_ref()),
-                    known,
+                    &Known::new(known, id_field.as_ref()),
                     wizard.adds_members(),
                     wizard.rule.with(|r| r.add),
                     &emails_off,
@@ -72,7 +73,9 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
     let active_after = move || license.active_users + forecast.with(|f| f.newly_active);
     let over_by = move || active_after().saturating_sub(license.limit);
     let checked = move || checks.with(|c| c.len()) - error_rows.get();
-    let left_out = move || forecast.with(|f| f.skipped_existing + f.skipped_new) as usize;
+    let left_out = move || {
+        forecast.with(|f| f.skipped_existing + f.skipped_new + f.id_conflicts.len() as u64) as usize
+    };
     let importable = move || checked().saturating_sub(left_out());
 
     let blocked = move || {
@@ -262,7 +265,7 @@ fn checks_in_slices(
             let mut done = Vec::new();
             let mut seen = wizard
                 .rows
-                .with_untracked(|rows| SeenEmails::with_capacity(rows.len()));
+                .with_untracked(|rows| SeenPeople::with_capacity(rows.len()));
             in_slices(|| {
                 if !current() {
                     return true;
@@ -300,9 +303,11 @@ fn checks_in_slices(
     (checks, checking)
 }
 
-/// Asks the server about every valid email not asked about yet, whenever
-/// the checked rows change (an email typed in place is looked up too).
-fn look_up_emails(wizard: Wizard, checks: Checks) {
+/// Asks the server about every valid email (and external ID, under the
+/// field `id_key`) not asked about yet, whenever the checked rows change
+/// (an email typed in place is looked up too).
+fn look_up_people(wizard: Wizard, checks: Checks, id_key: Option<String>) {
+    let id_key = StoredValue::new(id_key);
     Effect::new(move |_| {
         checks.track();
         wizard.lookups_pending.update(|n| *n += 1);
@@ -317,18 +322,34 @@ fn look_up_emails(wizard: Wizard, checks: Checks) {
                 let walked = checks.try_with_untracked(|checks| {
                     let start = next.min(checks.len());
                     next = (start + CHECK_STEP * 8).min(checks.len());
-                    let emails = checks[start..next]
-                        .iter()
-                        .filter_map(|c| c.person.as_ref())
-                        .map(|p| p.email.normalized());
-                    fresh.extend(wizard.take_unasked(emails));
+                    id_key.with_value(|id_key| {
+                        let asks = checks[start..next]
+                            .iter()
+                            .filter_map(|c| c.person.as_ref())
+                            .flat_map(|p| {
+                                let id = id_key.as_deref().and_then(|k| p.answers.get(k));
+                                [
+                                    Some(Asked::Email(p.email.normalized())),
+                                    id.map(|id| Asked::Id(id.to_owned())),
+                                ]
+                            })
+                            .flatten();
+                        fresh.extend(wizard.take_unasked(asks));
+                    });
                     next == checks.len()
                 });
                 walked.unwrap_or(true)
             })
             .await;
             for chunk in fresh.chunks(KNOWN_PEOPLE_PER_CALL) {
-                match known_people(slug.clone(), chunk.to_vec()).await {
+                let (mut emails, mut ids) = (Vec::new(), Vec::new());
+                for asked in chunk {
+                    match asked {
+                        Asked::Email(email) => emails.push(email.clone()),
+                        Asked::Id(id) => ids.push(id.clone()),
+                    }
+                }
+                match known_people(slug.clone(), emails, ids).await {
                     // Nobody known: nothing to work out again.
                     Ok(found) if found.is_empty() => {}
                     Ok(found) => {
