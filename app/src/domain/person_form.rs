@@ -50,7 +50,7 @@ impl PersonForm {
                 Target::LastName => self.last_name.as_str(),
                 Target::Email => self.email.as_str(),
                 Target::Field(key) => self.answer(key),
-                Target::Roles => "",
+                Target::Roles | Target::FullName => "",
             })
             .collect();
         let columns = targets.into_iter().map(Some).collect();

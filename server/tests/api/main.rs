@@ -9,6 +9,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod adds;
+mod column_fixes;
 mod concurrency;
 mod crash;
 mod external_ids;

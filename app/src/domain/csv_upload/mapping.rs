@@ -1,5 +1,6 @@
 //! Pairing CSV columns with profile fields (docs/importing.md, step 2).
 
+use super::column_fixes::{ColumnFixes, FixError};
 use super::header_words::same_words;
 use super::value_maps::ValueMaps;
 use crate::ProfileField;
@@ -14,6 +15,9 @@ pub enum Target {
     Email,
     /// The roles of each row, when roles come from a column.
     Roles,
+    /// First and last name in one column, split by
+    /// [`split_full_name`](super::column_fixes::split_full_name).
+    FullName,
     /// A profile field, by key.
     Field(String),
 }
@@ -35,6 +39,7 @@ impl Target {
             Target::LastName => "Last Name",
             Target::Email => "Email",
             Target::Roles => "Role",
+            Target::FullName => "Full Name (first and last)",
             Target::Field(key) => fields
                 .iter()
                 .find(|f| &f.key == key)
@@ -50,6 +55,8 @@ pub struct Mapping {
     pub columns: Vec<Option<Target>>,
     #[serde(default, skip_serializing_if = "ValueMaps::is_empty")]
     pub values: ValueMaps,
+    #[serde(default, skip_serializing_if = "ColumnFixes::is_empty")]
+    pub fixes: ColumnFixes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -74,6 +81,12 @@ pub enum MappingError {
     BadValue(String),
     #[error("At most {0} values can be mapped in one import: fix the file's values, then upload it again.")]
     TooManyValues(usize),
+    #[error(
+        "{0} and Full Name both fill the names: map either Full Name, or First Name and Last Name."
+    )]
+    NamesTwice(String),
+    #[error(transparent)]
+    Fix(#[from] FixError),
 }
 
 impl Mapping {
@@ -82,6 +95,7 @@ impl Mapping {
         Mapping {
             columns,
             values: ValueMaps::default(),
+            fixes: ColumnFixes::default(),
         }
     }
 
@@ -115,15 +129,22 @@ impl Mapping {
                 });
             }
         }
+        let full_name = self.column_of(&Target::FullName).is_some();
         for required in [Target::FirstName, Target::LastName, Target::Email] {
-            if self.column_of(&required).is_none() {
+            let name = required != Target::Email;
+            let mapped = self.column_of(&required).is_some();
+            if full_name && name && mapped {
+                return Err(MappingError::NamesTwice(required.title(fields).to_owned()));
+            }
+            if !(mapped || full_name && name) {
                 return Err(MappingError::Missing(required.title(fields).to_owned()));
             }
         }
         if roles_from_column && self.column_of(&Target::Roles).is_none() {
             return Err(MappingError::MissingRoles);
         }
-        self.values.validate(fields)
+        self.values.validate(fields)?;
+        Ok(self.fixes.validate(fields)?)
     }
 
     /// Pre-matches columns by name, as admins name them: built-in synonyms
@@ -171,6 +192,13 @@ impl Mapping {
                 .filter(|t| !columns.contains(&Some(t.clone())));
             columns[index] = guess;
         }
+        // A "Name" column fills both names only when no column fills either.
+        let split = [Target::FirstName, Target::LastName];
+        if columns.iter().flatten().any(|t| split.contains(t)) {
+            for column in columns.iter_mut().filter(|c| **c == Some(Target::FullName)) {
+                *column = None;
+            }
+        }
         Mapping::new(columns)
     }
 }
@@ -217,6 +245,13 @@ fn builtin(folded: &str) -> Option<Target> {
         "preferredlastname",
         "lname",
     ];
+    const FULL: &[&str] = &[
+        "name",
+        "fullname",
+        "employeename",
+        "displayname",
+        "personname",
+    ];
     const ROLES: &[&str] = &[
         "role",
         "roles",
@@ -231,6 +266,8 @@ fn builtin(folded: &str) -> Option<Target> {
         Some(Target::FirstName)
     } else if LAST.contains(&folded) {
         Some(Target::LastName)
+    } else if FULL.contains(&folded) {
+        Some(Target::FullName)
     } else if ROLES.contains(&folded) {
         Some(Target::Roles)
     } else {
@@ -370,6 +407,29 @@ pub(super) mod tests {
         assert_eq!(
             m.validate(&fields(), false),
             Err(MappingError::UnknownField("gone".into()))
+        );
+    }
+
+    #[test]
+    fn a_full_name_column_fills_both_names_but_never_beside_them() {
+        let fields = fields();
+        let named = Mapping::suggest(&headers(&["Name", "Email"]), &fields, false);
+        assert_eq!(named.columns[0], Some(Target::FullName));
+        assert_eq!(named.validate(&fields, false), Ok(()));
+        let both = Mapping::suggest(
+            &headers(&["First Name", "Last Name", "Name", "Email"]),
+            &fields,
+            false,
+        );
+        assert_eq!(both.columns[2], None, "first and last names win");
+        let twice = Mapping::new(vec![
+            Some(Target::FullName),
+            Some(Target::LastName),
+            Some(Target::Email),
+        ]);
+        assert_eq!(
+            twice.validate(&fields, false),
+            Err(MappingError::NamesTwice("Last Name".into()))
         );
     }
 }

@@ -4,6 +4,7 @@
 //! with the same headers — or nearly: other case and punctuation, another
 //! order, one column added.
 
+use super::column_fixes::ColumnFixes;
 use super::mapping::{fold, Mapping, Target};
 use super::value_maps::ValueMaps;
 use crate::ProfileField;
@@ -19,6 +20,8 @@ pub struct RememberedMapping {
     pub targets: Vec<Option<Target>>,
     #[serde(default)]
     pub values: ValueMaps,
+    #[serde(default)]
+    pub fixes: ColumnFixes,
 }
 
 /// How a file's headers stand to a remembered mapping's.
@@ -47,6 +50,7 @@ impl RememberedMapping {
                 .map(|(i, _)| mapping.columns.get(i).cloned().flatten())
                 .collect(),
             values: mapping.values.clone(),
+            fixes: mapping.fixes.clone(),
         }
     }
 
@@ -104,6 +108,10 @@ impl RememberedMapping {
         }
         mapping.values = self.values.clone();
         mapping.values.retain_fields(fields);
+        // Fixes of fields the instance lost are left out.
+        if self.fixes.validate(fields).is_ok() {
+            mapping.fixes = self.fixes.clone();
+        }
         mapping
     }
 }

@@ -13,6 +13,7 @@ pub mod answers;
 pub mod cell_names;
 pub mod cell_values;
 pub mod cells;
+pub mod column_fixes;
 pub mod decode;
 pub mod error_log;
 #[cfg(test)]
@@ -36,6 +37,10 @@ mod xlsx_formats;
 pub use answers::Answers;
 pub use cell_names::CellNames;
 pub use cells::Cells;
+pub use column_fixes::{
+    read_date, split_full_name, AppliedFix, ColumnFixes, DateOrder, DateWriting, FixError,
+    Replacement, Separator, FULL_NAME_RULE, MAX_REPLACEMENT_CHARS,
+};
 pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
 #[cfg(feature = "workbooks")]
 pub use error_log::error_log_xlsx;

@@ -4,12 +4,14 @@
 
 use super::answers::Answers;
 use super::cell_values::{is_spreadsheet_error, parse_roles, write_answer, MAX_NAME_CHARS};
+use super::column_fixes::split_full_name;
 use super::mapping::{Mapping, Target};
 use super::table::CsvRow;
 use crate::text::{longer_than, thousands, trim};
 use crate::{Email, ProfileField, Roles};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// How the people of an import get their roles (docs/importing.md, step 1).
@@ -71,6 +73,8 @@ pub struct RowChecker<'a> {
     /// Options chosen in one cell, reused from cell to cell.
     chosen: Vec<&'a str>,
     first_line_of: SeenPeople,
+    /// The columns the mapping's fixes rewrite, with what each fills.
+    fixing: Vec<(usize, &'a Target)>,
 }
 
 /// The emails and IDs met so far and the line of each, so that the rows
@@ -97,6 +101,8 @@ impl SeenPeople {
 /// Where each target sits in a row: looked up once per file, not per cell.
 struct Columns {
     first_name: Option<usize>,
+    /// A column of full names, split into both names.
+    full_name: Option<usize>,
     last_name: Option<usize>,
     email: Option<usize>,
     roles: Option<usize>,
@@ -109,10 +115,16 @@ struct Columns {
 impl Columns {
     /// Every mapped column, as `Some(index)`.
     fn mapped(&self) -> impl Iterator<Item = Option<usize>> + '_ {
-        [self.first_name, self.last_name, self.email, self.roles]
-            .into_iter()
-            .chain(self.fields.iter().copied())
-            .filter(Option::is_some)
+        [
+            self.first_name,
+            self.full_name,
+            self.last_name,
+            self.email,
+            self.roles,
+        ]
+        .into_iter()
+        .chain(self.fields.iter().copied())
+        .filter(Option::is_some)
     }
 }
 
@@ -136,6 +148,7 @@ impl<'a> RowChecker<'a> {
     ) -> Self {
         let columns = Columns {
             first_name: mapping.column_of(&Target::FirstName),
+            full_name: mapping.column_of(&Target::FullName),
             last_name: mapping.column_of(&Target::LastName),
             email: mapping.column_of(&Target::Email),
             roles: mapping.column_of(&Target::Roles),
@@ -154,6 +167,13 @@ impl<'a> RowChecker<'a> {
             keys: fields.iter().map(|f| Arc::from(f.key.as_str())).collect(),
             chosen: Vec::new(),
             first_line_of: seen,
+            fixing: mapping
+                .columns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((i, t.as_ref()?)))
+                .filter(|(_, t)| mapping.fixes.touches(t))
+                .collect(),
         }
     }
 
@@ -163,10 +183,46 @@ impl<'a> RowChecker<'a> {
     }
 
     pub fn check(&mut self, row: &CsvRow) -> RowCheck {
-        let line = row.line;
         if row.cells.len() != self.headers.len() {
             return self.ragged(row);
         }
+        match self.fixed(row) {
+            Some(fixed) => self.check_cells(&fixed),
+            None => self.check_cells(row),
+        }
+    }
+
+    /// The row as the mapping's column fixes make it; `None` when they
+    /// change none of its cells (most rows, once a file is tidy).
+    fn fixed(&self, row: &CsvRow) -> Option<CsvRow> {
+        let fixes = &self.mapping.fixes;
+        let changed: Vec<(usize, String)> = self
+            .fixing
+            .iter()
+            .filter_map(
+                |&(index, target)| match fixes.fix(target, row.cells.get(index)?) {
+                    Cow::Owned(new) => Some((index, new)),
+                    Cow::Borrowed(_) => None,
+                },
+            )
+            .collect();
+        if changed.is_empty() {
+            return None;
+        }
+        let cells = row.cells.iter().enumerate().map(|(i, cell)| {
+            changed
+                .iter()
+                .find(|(index, _)| *index == i)
+                .map_or(cell, |(_, new)| new.as_str())
+        });
+        Some(CsvRow {
+            line: row.line,
+            cells: cells.collect(),
+        })
+    }
+
+    fn check_cells(&mut self, row: &CsvRow) -> RowCheck {
+        let line = row.line;
         let mut errors = Vec::new();
         let headers = self.headers;
         let cell = |column: Option<usize>| -> Option<(&'a str, &str)> {
@@ -201,18 +257,23 @@ impl<'a> RowChecker<'a> {
             });
         };
 
-        let first_name = required_name(
-            cell(self.columns.first_name),
-            "First Name",
-            "a first name",
-            &mut fail,
-        );
-        let last_name = required_name(
-            cell(self.columns.last_name),
-            "Last Name",
-            "a last name",
-            &mut fail,
-        );
+        let (first_name, last_name) = match cell(self.columns.full_name) {
+            Some(full) => split_names(full, &mut fail),
+            None => (
+                required_name(
+                    cell(self.columns.first_name),
+                    "First Name",
+                    "a first name",
+                    &mut fail,
+                ),
+                required_name(
+                    cell(self.columns.last_name),
+                    "Last Name",
+                    "a last name",
+                    &mut fail,
+                ),
+            ),
+        };
         let email = self.unique_email(cell(self.columns.email), line, &mut fail);
         let roles = self.roles_in(cell(self.columns.roles), &mut fail);
         let answers = self.answers(cell, &mut fail);
@@ -406,6 +467,37 @@ impl<'a> RowChecker<'a> {
         }
         answers
     }
+}
+
+/// Both names from a full-name cell, each checked as its own column is.
+fn split_names(
+    (column, value): (&str, &str),
+    fail: &mut impl FnMut(&str, &str, String, Option<String>),
+) -> (Option<String>, Option<String>) {
+    if trim(value).is_empty() {
+        fail(
+            column,
+            value,
+            "Full Name is empty: every person needs a first and a last name.".into(),
+            None,
+        );
+        return (None, None);
+    }
+    let Some((first, last)) = split_full_name(value) else {
+        fail(
+            column,
+            value,
+            "Full Name needs a first and a last name, such as Ann Lee or Lee, Ann: add the \
+             missing one."
+                .into(),
+            None,
+        );
+        return (None, None);
+    };
+    (
+        required_name(Some((column, &first)), "First Name", "a first name", fail),
+        required_name(Some((column, &last)), "Last Name", "a last name", fail),
+    )
 }
 
 fn required_name(
@@ -655,6 +747,61 @@ mod tests {
             error.message,
             "Employee ID has to be unique: E7 is also on line 2. Keep one row per person."
         );
+    }
+
+    #[test]
+    fn column_fixes_rewrite_cells_before_the_checks_and_a_full_name_splits() {
+        use crate::csv_upload::{ColumnFixes, DateOrder, Separator};
+        let text = "Name,Email,Languages,Start Date\n\
+                    Ann Marie Lee, ANN@Example.com ,English; French,05/01/2024\n\
+                    \"Chen, Bo\",bo@example.com,German,2024-02-03\n\
+                    Cher,cher@example.com,,\n";
+        let table = read_table(text, Delimiter::Comma, 10).unwrap();
+        let fields = fields();
+        let mut mapping = Mapping::suggest(&table.headers, &fields, false);
+        assert_eq!(
+            mapping.columns[0],
+            Some(Target::FullName),
+            "a Name column fills both names"
+        );
+        let check = |mapping: &Mapping| {
+            let mut checker = RowChecker::new(&table.headers, &fields, mapping, &NO_ROLES);
+            table
+                .rows
+                .iter()
+                .map(|r| checker.check(r))
+                .collect::<Vec<_>>()
+        };
+        let before = check(&mapping);
+        assert_eq!(before[0].errors.len(), 2, "{:?}", before[0].errors);
+        mapping.fixes = ColumnFixes {
+            lower_case_emails: true,
+            separators: [("languages".to_owned(), Separator::Semicolon)].into(),
+            dates: [("start".to_owned(), DateOrder::DayFirst)].into(),
+            ..Default::default()
+        };
+        let after = check(&mapping);
+        let ann = after[0].person.as_ref().expect("fixed, Ann passes");
+        assert_eq!(
+            (ann.first_name.as_str(), ann.last_name.as_str()),
+            ("Ann Marie", "Lee")
+        );
+        assert_eq!(ann.email.as_str(), "ann@example.com");
+        let answers: Vec<_> = ann.answers.iter().collect();
+        assert_eq!(
+            answers,
+            [("languages", "English, French"), ("start", "2024-01-05")]
+        );
+        let bo = after[1].person.as_ref().unwrap();
+        assert_eq!(
+            (bo.first_name.as_str(), bo.last_name.as_str()),
+            ("Bo", "Chen")
+        );
+        assert_eq!(after[2].errors.len(), 1);
+        assert_eq!(after[2].errors[0].column, "Name");
+        assert!(after[2].errors[0]
+            .message
+            .starts_with("Full Name needs a first and a last name"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::table::CsvRow;
 use crate::text::{longer_than, trim};
 use crate::ProfileField;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Mapped values one import may carry.
@@ -129,12 +130,17 @@ pub fn values_not_options(
         .iter()
         .filter(|f| f.kind.has_options())
         .filter_map(|field| {
-            let column = mapping.column_of(&Target::Field(field.key.clone()))?;
+            let target = Target::Field(field.key.clone());
+            let column = mapping.column_of(&target)?;
+            // As the checks read them: after the column's fixes.
+            let cells: Vec<Cow<str>> = rows
+                .iter()
+                .filter_map(|row| row.cells.get(column))
+                .map(|cell| mapping.fixes.fix(&target, cell))
+                .collect();
             let mut counts: HashMap<&str, usize> = HashMap::new();
-            for row in rows {
-                let Some(cell) = row.cells.get(column).map(trim) else {
-                    continue;
-                };
+            for cell in &cells {
+                let cell = trim(cell);
                 if cell.is_empty() || is_spreadsheet_error(cell) {
                     continue;
                 }

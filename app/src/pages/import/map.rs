@@ -4,7 +4,7 @@
 
 use super::{back_to_upload_without_file, step_page, wizard};
 use crate::api::ImportContext;
-use crate::domain::csv_upload::{Closeness, Target};
+use crate::domain::csv_upload::{split_full_name, Closeness, Target, FULL_NAME_RULE};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -17,7 +17,12 @@ pub fn MapPage() -> impl IntoView {
 #[component]
 fn MapForm(context: ImportContext) -> impl IntoView {
     let wizard = wizard();
-    let mut targets = vec![Target::FirstName, Target::LastName, Target::Email];
+    let mut targets = vec![
+        Target::FirstName,
+        Target::LastName,
+        Target::FullName,
+        Target::Email,
+    ];
     if wizard.roles_from_column.get_untracked() {
         targets.push(Target::Roles);
     }
@@ -129,20 +134,35 @@ fn MapRow(
             })
         });
     };
+    let full_name = target.with_value(|t| *t == Target::FullName);
     let example = move || {
-        column()
-            .and_then(|i| {
-                wizard
-                    .rows
-                    .with(|rows| rows.first().and_then(|r| r.cells.get(i).map(str::to_owned)))
-            })
-            .unwrap_or_default()
+        let cell = column().and_then(|i| {
+            wizard
+                .rows
+                .with(|rows| rows.first().and_then(|r| r.cells.get(i).map(str::to_owned)))
+        })?;
+        if !full_name {
+            return Some(cell);
+        }
+        // Shown split, as the rule will split every row.
+        Some(match split_full_name(&cell) {
+            Some((first, last)) => format!("{cell} → {first} | {last}"),
+            None => format!("{cell} → needs a first and a last name"),
+        })
     };
     view! {
         <tr class:required=required>
             <th scope="row">
                 <label for=id.clone()>{title}</label>
                 {required.then(|| view! { <span class="hint">" required"</span> })}
+                {full_name
+                    .then(|| {
+                        view! {
+                            <span class="hint full-name-rule">
+                                " instead of First and Last Name. " {FULL_NAME_RULE}
+                            </span>
+                        }
+                    })}
             </th>
             <td>
                 <select id=id on:change=choose prop:value=value>

@@ -108,8 +108,11 @@ fn IdConflicts(forecast: Memo<Forecast>) -> impl IntoView {
                     <div id="id-conflicts" class="alert error" role="status">
                         <p>
                             <strong>{thousands(conflicts.len() as u64).to_string()}</strong>
-                            " rows find one person by their ID and another by their email: \
-                             they are not imported."
+                            {if conflicts.len() == 1 {
+                                " row finds one person by its ID and another by its email: it is not imported."
+                            } else {
+                                " rows find one person by their ID and another by their email: they are not imported."
+                            }}
                         </p>
                         <ul>{items}</ul>
                         {(more > 0).then(|| view! { <p>{format!("…and {} more.", thousands(more as u64))}</p> })}

@@ -1,6 +1,7 @@
 //! Step 3: every row checked, what the import will do, and the errors to
 //! fix — in place, re-checked as you type (docs/importing.md, step 3).
 
+mod column_fixes;
 mod counts;
 mod rows;
 mod rule;
@@ -19,6 +20,7 @@ use crate::domain::csv_upload::{
 };
 use crate::domain::text::thousands;
 use crate::domain::ProfileField;
+use column_fixes::ColumnFixCard;
 use counts::{Counts, EmailForecastList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -181,6 +183,7 @@ fn PreviewBody(context: ImportContext) -> impl IntoView {
             }}
             {move || wizard.lookup_error.get().map(|error| view! { <ErrorNotice error/> })}
         </section>
+        <ColumnFixCard fields=StoredValue::new(fields.clone()) error_rows/>
         <ValueMapping fields=StoredValue::new(fields) checking error_rows/>
         <section class="card">
             <h2>"Rows"</h2>

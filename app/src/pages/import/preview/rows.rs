@@ -160,6 +160,8 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
     let width = headers.len() + 1;
     let headers = StoredValue::new(headers);
     let cell = move |column: usize| wizard.rows.with(|r| text_of(r, index, column));
+    // A clean row shows its cells as the column fixes make them.
+    let fixes = Memo::new(move |_| wizard.mapping.with(|m| m.fixes.clone()));
     let bad = move |column: usize| {
         headers.with_value(|h| {
             check.with(|c| {
@@ -176,6 +178,7 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                 <th scope="row">{line}</th>
                 {move || {
                     let editable = editable.get();
+                    let fixes = fixes.get();
                     headers
                         .get_value()
                         .into_iter()
@@ -196,7 +199,17 @@ fn PreviewRow(index: usize, checks: Checks) -> impl IntoView {
                             } else {
                                 // A row without errors that nobody edits stays as it is:
                                 // plain text, no effect per cell (a screenful holds ~900).
-                                view! { <td>{wizard.rows.with_untracked(|r| text_of(r, index, column))}</td> }.into_any()
+                                let raw = wizard.rows.with_untracked(|r| text_of(r, index, column));
+                                let target = wizard
+                                    .mapping
+                                    .with_untracked(|m| m.columns.get(column).cloned().flatten());
+                                match target.map(|t| fixes.fix(&t, &raw).into_owned()) {
+                                    Some(fixed) if fixed != raw => {
+                                        let title = format!("In the file: {raw}");
+                                        view! { <td class="fixed" title=title>{fixed}</td> }.into_any()
+                                    }
+                                    _ => view! { <td>{raw}</td> }.into_any(),
+                                }
                             }
                         })
                         .collect_view()
