@@ -205,6 +205,10 @@ async fn the_preview_learns_who_an_id_is(app: TestApp) {
     assert_eq!(known[0].email, "ann@example.com");
     assert_eq!(known[0].external_id.as_deref(), Some("E1"));
     assert!(known[0].active);
+    // A caller that asks by email alone, as before IDs, is answered too.
+    let body = serde_json::json!({ "track_slug": "engineering", "emails": ["bo@example.com"] });
+    let known: Vec<app::KnownPerson> = app.call_json("known_people", body).await.ok();
+    assert_eq!(known[0].external_id.as_deref(), Some("E2"));
 }
 
 on_both_databases!(naming_a_field_the_id_copies_every_answer_and_refuses_a_shared_one);
