@@ -13,6 +13,9 @@ pub enum AppError {
     NotSignedIn,
     #[error("Your session has expired: please sign in again.")]
     SessionExpired,
+    /// An `Authorization: Bearer` token that is unknown or revoked.
+    #[error("This API token is unknown or has been revoked: ask a global admin for a new one.")]
+    TokenRefused,
     /// The same words for an unknown email and a wrong password.
     #[error("That email and password do not match an admin account. Check both and try again.")]
     SignInFailed,
@@ -41,7 +44,10 @@ impl AppError {
     /// The HTTP status a server function answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::NotSignedIn | AppError::SessionExpired | AppError::SignInFailed => 401,
+            AppError::NotSignedIn
+            | AppError::SessionExpired
+            | AppError::SignInFailed
+            | AppError::TokenRefused => 401,
             AppError::Forbidden => 403,
             AppError::TooManySignIns { .. } | AppError::Busy => 429,
             AppError::NotFound(_) => 404,

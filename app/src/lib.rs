@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/:id") view={Lazy::<lazy::UserDetail>::new()}/>
                     <Route path=path!("history") view={Lazy::<lazy::GlobalHistory>::new()}/>
                     <Route path=path!("mappings") view={Lazy::<lazy::GlobalMappings>::new()}/>
+                    <Route path=path!("tokens") view={Lazy::<lazy::Tokens>::new()}/>
                     <Route path=path!("imports/:id") view={Lazy::<lazy::ImportDetail>::new()}/>
                     <ParentRoute path=path!("import") view=pages::GlobalImportWizard>
                         <Route path=path!(":step?") view={Lazy::<lazy::ImportStep>::new()}/>

@@ -14,6 +14,7 @@ mod m20261203_000009_import_sheet;
 mod m20261207_000010_import_update_rules;
 mod m20261207_000011_saved_mappings;
 mod m20261207_000012_external_ids;
+mod m20261207_000013_api_tokens;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_import_update_rules::Migration),
             Box::new(m20261207_000011_saved_mappings::Migration),
             Box::new(m20261207_000012_external_ids::Migration),
+            Box::new(m20261207_000013_api_tokens::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod history;
 pub mod imports;
 pub mod mappings;
 pub mod overview;
+pub mod tokens;
 mod types;
 pub mod undo;
 pub mod users;

@@ -1,6 +1,7 @@
 //! One server function call's view of its request, and [`for_admin`], the
 //! shape of nearly every server function: who is calling, then the work.
 
+use super::api_tokens;
 use super::error::ServiceError;
 use super::session_cookie::{session_cookie, session_token_in};
 use super::sessions::{self, NewSession};
@@ -89,6 +90,18 @@ impl Call {
         session_token_in(&self.parts.as_ref()?.headers, self.state.secure_cookies)
     }
 
+    /// The API token of an `Authorization: Bearer` header, if any.
+    fn bearer_token(&self) -> Option<&str> {
+        let value = self
+            .parts
+            .as_ref()?
+            .headers
+            .get(http::header::AUTHORIZATION)?;
+        let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+        // Bounded: a token is 50 characters; nothing longer is looked up.
+        (!token.is_empty() && token.len() <= 200).then_some(token)
+    }
+
     /// The address the request came from (the connection's peer).
     pub fn client_address(&self) -> Option<std::net::IpAddr> {
         self.parts
@@ -102,6 +115,10 @@ impl Call {
     /// page renders, the server has already looked the session up and put
     /// the admin on the request.
     pub async fn admin(&self) -> Result<Admin, AppError> {
+        if let Some(token) = self.bearer_token() {
+            let from = self.client_address();
+            return Ok(api_tokens::authenticate(&self.state.db, token, from).await?);
+        }
         if let Some(admin) = self
             .parts
             .as_ref()

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod adds;
+pub mod api_tokens;
 mod bulk_insert;
 mod call;
 pub mod db;

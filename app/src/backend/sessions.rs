@@ -107,6 +107,7 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Admin,
         id: a.id,
         email: a.email,
         scope,
+        token: None,
     })
 }
 

@@ -78,6 +78,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
                                     <A href="/import">"Add users from CSV"</A>
                                     <A href="/history">"Import history"</A>
                                     <A href="/mappings">"Remembered mappings"</A>
+                                    <A href="/tokens">"API tokens"</A>
                                 </div>
                             }
                         })}

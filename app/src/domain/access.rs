@@ -17,9 +17,19 @@ pub struct Admin {
     pub id: i64,
     pub email: String,
     pub scope: AdminScope,
+    /// The API token the call came with (docs/api.md): it acts as the
+    /// admin who created it, within its own scope. `None`: signed in.
+    #[serde(default)]
+    pub token: Option<i64>,
 }
 
 impl Admin {
+    /// Signed in on a page, not a system calling with an API token: only
+    /// then may accounts and tokens be managed.
+    pub fn in_person(&self) -> bool {
+        self.token.is_none()
+    }
+
     pub fn is_global(&self) -> bool {
         matches!(self.scope, AdminScope::Global)
     }
@@ -53,6 +63,7 @@ mod tests {
 
     fn admin(scope: AdminScope) -> Admin {
         Admin {
+            token: None,
             id: 1,
             email: "a@example.com".into(),
             scope,

@@ -40,4 +40,5 @@ lazy_pages! {
     TrackHistory => super::TrackHistoryPage,
     GlobalMappings => super::GlobalMappingsPage,
     TrackMappings => super::TrackMappingsPage,
+    Tokens => super::TokensPage,
 }

@@ -10,6 +10,7 @@ pub mod lazy;
 mod mappings;
 mod members;
 mod pool;
+mod tokens;
 mod track;
 mod undo;
 mod users;
@@ -23,6 +24,7 @@ pub use import::{GlobalImportWizard, ImportStep, TrackDormantImportWizard, Track
 pub use mappings::{GlobalMappingsPage, TrackMappingsPage};
 pub use members::TrackMembersPage;
 pub use pool::TrackPoolPage;
+pub use tokens::TokensPage;
 pub(crate) use track::TrackResource;
 pub use track::{TrackAddUsersPage, TrackLayout};
 pub use users::{UserDetailPage, UsersPage};

@@ -59,6 +59,7 @@ pub async fn demo_instance_with_admin(url: &str) -> (DatabaseConnection, Admin) 
         id: created.admin_id,
         email: email.to_string(),
         scope: AdminScope::Global,
+        token: None,
     };
     (db, admin)
 }

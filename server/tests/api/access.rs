@@ -10,11 +10,12 @@ use app::api::history::{ImportHistory, LoadImportDetail};
 use app::api::imports::{ApplyBatch, FinishImport, KnownPeople, LoadImportContext, StartImport};
 use app::api::mappings::{DeleteSavedMapping, LoadMappingStart, RenameSavedMapping, SavedMappings};
 use app::api::overview::{GlobalOverview, InstanceOverview, TrackOverview};
+use app::api::tokens::{ApiTokens, CreateApiToken, RevokeApiToken, TokenScope};
 use app::api::undo::{PreviewUndo, UndoCounts, UndoImport};
 use app::api::users::{ListUsers, LoadUserDetail};
 use app::backend::entities::{
-    email_template, import as imports, membership, outbox, profile_answer, saved_mapping, session,
-    user,
+    api_token, email_template, import as imports, membership, outbox, profile_answer,
+    saved_mapping, session, user,
 };
 use app::domain::csv_upload::{Mapping, RoleChoice};
 use app::domain::{PersonForm, Role, SystemEmail};
@@ -26,7 +27,7 @@ use std::collections::BTreeSet;
 on_both_databases!(every_server_function_refuses_callers_without_rights_and_changes_nothing,);
 
 /// Rows in the tables a call could change.
-async fn tables(app: &TestApp) -> [u64; 7] {
+async fn tables(app: &TestApp) -> [u64; 8] {
     [
         user::Entity::find().count(&app.db).await.unwrap(),
         membership::Entity::find().count(&app.db).await.unwrap(),
@@ -35,6 +36,7 @@ async fn tables(app: &TestApp) -> [u64; 7] {
         outbox::Entity::find().count(&app.db).await.unwrap(),
         email_template::Entity::find().count(&app.db).await.unwrap(),
         saved_mapping::Entity::find().count(&app.db).await.unwrap(),
+        api_token::Entity::find().count(&app.db).await.unwrap(),
     ]
 }
 
@@ -144,6 +146,12 @@ fn calls(import_id: i64, user_id: i64, mapping_id: i64) -> Vec<ServerCall> {
             name: "Taken over".into(),
         }),
         ServerCall::new(DeleteSavedMapping { id: mapping_id }),
+        ServerCall::new(CreateApiToken {
+            name: "HR feed".into(),
+            scope: TokenScope::Tracks(vec![leadership()]),
+        }),
+        ServerCall::new(ApiTokens {}),
+        ServerCall::new(RevokeApiToken { id: 1 }),
     ]
 }
 

@@ -18,6 +18,7 @@ mod imports;
 mod mail;
 mod mappings;
 mod startup;
+mod tokens;
 mod trust;
 mod undo;
 mod update_rules;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_invite;
 pub mod admin_track;
+pub mod api_token;
 pub mod email_template;
 pub mod import;
 pub mod import_row;

@@ -446,6 +446,21 @@ impl TestApp {
         }
     }
 
+    /// Another client of the same app that sends this API token with
+    /// every call, as a script would (no cookies).
+    pub fn with_token(app: &TestApp, token: &str) -> TestApp {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let value = format!("Bearer {token}");
+        headers.insert(reqwest::header::AUTHORIZATION, value.parse().unwrap());
+        TestApp {
+            client: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+            ..TestApp::anonymous_like(app)
+        }
+    }
+
     /// A second client, signed in as a new admin of the given tracks.
     pub async fn admin_client(&self, email: &str, tracks: &[&str]) -> TestApp {
         create_admin(&self.db, email, tracks, "a long password").await;
