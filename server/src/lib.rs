@@ -2,6 +2,7 @@
 //! instance file, the mail worker and the HTTP app. What server functions
 //! run lives in `app::backend`. `main.rs` is a thin CLI over this.
 
+pub mod api_v1;
 pub mod config;
 pub mod db;
 pub mod error;

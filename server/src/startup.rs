@@ -141,6 +141,7 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
         secure_cookies: config.secure_cookies(),
     };
     let access = state.clone();
+    let api = crate::api_v1::routes(state.clone());
     let routes = generate_route_list(App);
     let context = move || {
         provide_context(state.clone());
@@ -162,6 +163,7 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
     let [nosniff, no_frames, no_referrer] = web_guard::fixed_headers();
     Router::new()
         .route("/health", get(health).with_state(db))
+        .merge(api)
         .merge(site)
         .layer(DefaultBodyLimit::max(web_guard::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(

@@ -86,6 +86,53 @@ pub async fn load_import_context(
     .await
 }
 
+/// What `POST /api/v1/imports` answers (docs/api.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileImportAnswer {
+    /// The import, in the history; `None` for a dry run.
+    pub import_id: Option<i64>,
+    /// The file's data rows.
+    pub rows: u64,
+    /// What the import did.
+    pub counts: Option<ImportCounts>,
+    /// What it would do: a dry run writes nothing.
+    pub dry_run: Option<DryRunCounts>,
+    /// The rows' problems, in line order: the first 1,000.
+    pub errors: Vec<crate::domain::csv_upload::CellError>,
+    pub errors_total: u64,
+}
+
+/// The preview's counts, for a dry run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRunCounts {
+    pub new: u64,
+    pub joining: u64,
+    pub roles_added: u64,
+    pub updated: u64,
+    pub skipped_existing: u64,
+    pub skipped_new: u64,
+    pub email_changes: u64,
+    pub newly_active: u64,
+    /// System emails that would be queued (switched-off ones left out).
+    pub emails: u64,
+}
+
+impl DryRunCounts {
+    pub fn of(f: &crate::domain::csv_upload::Forecast) -> DryRunCounts {
+        DryRunCounts {
+            new: f.new,
+            joining: f.joining,
+            roles_added: f.roles_added,
+            updated: f.unchanged,
+            skipped_existing: f.skipped_existing,
+            skipped_new: f.skipped_new,
+            email_changes: f.email_changes,
+            newly_active: f.newly_active,
+            emails: f.emails.iter().filter(|e| !e.off).map(|e| e.people).sum(),
+        }
+    }
+}
+
 /// Emails one `known_people` call may ask about; the preview asks in
 /// chunks of this size.
 pub const KNOWN_PEOPLE_PER_CALL: usize = 5_000;

@@ -9,6 +9,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod adds;
+mod api_v1;
 mod column_fixes;
 mod concurrency;
 mod crash;

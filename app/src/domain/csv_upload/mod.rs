@@ -41,7 +41,7 @@ pub use column_fixes::{
     read_date, split_full_name, AppliedFix, ColumnFixes, DateOrder, DateWriting, FixError,
     Replacement, Separator, FULL_NAME_RULE, MAX_REPLACEMENT_CHARS,
 };
-pub use decode::{decode, DecodeError, DecodedFile, TextEncoding};
+pub use decode::{decode, fingerprint, DecodeError, DecodedFile, TextEncoding};
 #[cfg(feature = "workbooks")]
 pub use error_log::error_log_xlsx;
 pub use error_log::{error_log_csv, error_log_name, ErrorLogRows};

@@ -271,7 +271,7 @@ impl Answer {
             .unwrap_or_else(|e| panic!("not the answer expected ({e}): {}", self.body))
     }
 
-    async fn read(response: reqwest::Response) -> Answer {
+    pub async fn read(response: reqwest::Response) -> Answer {
         let status = response.status().as_u16();
         let set_cookie = response
             .headers()

@@ -1,0 +1,185 @@
+//! A whole CSV file imported in one call (docs/api.md, "Importing a file
+//! in one call"), for systems with nobody at the keyboard: the wizard's
+//! steps on the server — read, pair the columns (a remembered mapping
+//! first), check every row, then start, apply in batches and finish
+//! through the very functions the wizard calls. A dry run stops after the
+//! checks and answers what the preview would show.
+
+use super::context::{import_context, known_people};
+use super::{apply_batch, finish, invalid, start};
+use crate::api::imports::{
+    DryRunCounts, FileImportAnswer, ImportPlan, BATCH_ROWS, KNOWN_PEOPLE_PER_CALL,
+};
+use crate::backend::error::ServiceError;
+use crate::backend::saved_mappings;
+use crate::domain::csv_upload::{
+    decode, fingerprint, is_workbook, read_table, CellError, CsvTable, Delimiter, Forecast, Known,
+    KnownPerson, Mapping, RoleChoice, RowChecker,
+};
+use crate::domain::{Admin, ProfileField, UpdateRule};
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+
+/// Row errors an answer lists; the rest are counted.
+pub const ERRORS_LISTED: usize = 1_000;
+
+/// What the caller asked for besides the file.
+#[derive(Debug, Clone)]
+pub struct FileImportOptions {
+    /// The track; `None`: the global level (a dormant import).
+    pub track_slug: Option<String>,
+    pub roles: RoleChoice,
+    pub rule: UpdateRule,
+    pub file_name: String,
+    pub dry_run: bool,
+}
+
+#[tracing::instrument(skip_all, fields(track = options.track_slug.as_deref(), bytes = bytes.len(), dry_run = options.dry_run))]
+pub async fn import_file(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    bytes: &[u8],
+    options: FileImportOptions,
+) -> Result<FileImportAnswer, ServiceError> {
+    if is_workbook(bytes) {
+        return invalid(
+            "Send the file as CSV: workbooks are opened in the browser's import wizard only.",
+        );
+    }
+    let dormant = options.roles == RoleChoice::Dormant;
+    let track = options.track_slug.as_deref();
+    let context = import_context(db, admin, track, dormant).await?;
+    let text = match decode(bytes) {
+        Ok(decoded) => decoded.text,
+        Err(e) => return invalid(e.to_string()),
+    };
+    let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
+    let table = match read_table(&text, Delimiter::detect(&text), limit) {
+        Ok(table) => table,
+        Err(e) => return invalid(e.to_string()),
+    };
+    let mapping = paired(db, admin, track, &table, &context.fields, &options.roles).await?;
+    if options.dry_run {
+        let mut answer = dry_run(db, admin, &options, &table, &mapping, &context).await?;
+        answer.rows = table.rows.len() as u64;
+        return Ok(answer);
+    }
+    let plan = ImportPlan {
+        track_slug: options.track_slug.clone(),
+        file_name: options.file_name.clone(),
+        sheet: None,
+        file_hash: fingerprint(bytes),
+        headers: table.headers.clone(),
+        mapping,
+        roles: options.roles.clone(),
+        rows_total: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
+        rule: options.rule,
+    };
+    let id = start(db, admin, plan).await?;
+    let mut errors = Vec::new();
+    for batch in table.rows.chunks(BATCH_ROWS) {
+        let results = apply_batch(db, admin, id, batch.to_vec()).await?;
+        errors.extend(results.into_iter().flat_map(|r| r.errors));
+    }
+    let counts = finish(db, admin, id).await?;
+    Ok(FileImportAnswer {
+        import_id: Some(id),
+        rows: table.rows.len() as u64,
+        counts: Some(counts),
+        dry_run: None,
+        ..listed(errors)
+    })
+}
+
+/// The columns paired as the wizard pairs them: the level's remembered
+/// mapping for these headers, else the pre-matching with its hints.
+async fn paired(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track: Option<&str>,
+    table: &CsvTable,
+    fields: &[ProfileField],
+    roles: &RoleChoice,
+) -> Result<Mapping, ServiceError> {
+    let from_column = *roles == RoleChoice::FromColumn;
+    let start = saved_mappings::start(db, admin, track, table.headers.clone()).await?;
+    let mapping = match start.found {
+        Some(found) => found.mapping.apply(&table.headers, fields, from_column),
+        None => {
+            let hints: HashMap<_, _> = start.hints.into_iter().collect();
+            Mapping::suggest_with(&table.headers, fields, from_column, &hints)
+        }
+    };
+    match mapping.validate(fields, from_column) {
+        Ok(()) => Ok(mapping),
+        Err(e) => invalid(format!(
+            "{e} The columns are paired by their headers: name them as the profile fields are \
+             named, or import the file once in the wizard, whose pairs are then remembered."
+        )),
+    }
+}
+
+/// What the preview would show: every row checked, who exists asked.
+async fn dry_run(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    options: &FileImportOptions,
+    table: &CsvTable,
+    mapping: &Mapping,
+    context: &crate::api::ImportContext,
+) -> Result<FileImportAnswer, ServiceError> {
+    let fields = &context.fields;
+    let mut checker = RowChecker::new(&table.headers, fields, mapping, &options.roles);
+    let checks: Vec<_> = table.rows.iter().map(|r| checker.check(r)).collect();
+    let persons: Vec<_> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
+    let id_field = ProfileField::external_id_of(fields);
+    let mut known: HashMap<String, KnownPerson> = HashMap::new();
+    for chunk in persons.chunks(KNOWN_PEOPLE_PER_CALL) {
+        let emails = chunk.iter().map(|p| p.email.normalized()).collect();
+        let ids = id_field.map_or_else(Vec::new, |f| {
+            chunk
+                .iter()
+                .filter_map(|p| p.answers.get(&f.key).map(str::to_owned))
+                .collect()
+        });
+        let track = options.track_slug.as_deref();
+        for k in known_people(db, admin, track, emails, ids).await? {
+            known.insert(k.email.clone(), k);
+        }
+    }
+    let adds_members = options.roles != RoleChoice::Dormant;
+    let forecast = Forecast::new(
+        persons.iter().copied(),
+        &Known::new(&known, id_field),
+        adds_members,
+        options.rule.add,
+        &context.emails_off,
+    );
+    let mut errors: Vec<CellError> = checks.into_iter().flat_map(|c| c.errors).collect();
+    errors.extend(forecast.id_conflicts.iter().map(|c| CellError {
+        line: c.line,
+        column: String::new(),
+        value: String::new(),
+        message: c.message.clone(),
+        suggestion: None,
+    }));
+    errors.sort_by_key(|e| e.line);
+    Ok(FileImportAnswer {
+        dry_run: Some(DryRunCounts::of(&forecast)),
+        ..listed(errors)
+    })
+}
+
+/// An answer listing the first [`ERRORS_LISTED`] of these errors.
+fn listed(mut errors: Vec<CellError>) -> FileImportAnswer {
+    let total = errors.len() as u64;
+    errors.truncate(ERRORS_LISTED);
+    FileImportAnswer {
+        import_id: None,
+        rows: 0,
+        counts: None,
+        dry_run: None,
+        errors_total: total,
+        errors,
+    }
+}

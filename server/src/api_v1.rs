@@ -1,0 +1,148 @@
+//! The HTTP API for systems with nobody at the keyboard (docs/api.md):
+//! `POST /api/v1/imports` imports a whole CSV file (or checks it, with
+//! `dry_run=true`), `GET /api/v1/imports/{id}` answers an import as its
+//! history page shows it. Callers send an API token; the work is the same
+//! import path the wizard takes.
+
+use app::backend::imports::{import_file, FileImportOptions};
+use app::backend::{api_tokens, history, ServerState};
+use app::domain::csv_upload::RoleChoice;
+use app::domain::{AddRule, Admin, Role, Roles, UpdateRule, WriteRule};
+use app::AppError;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+pub fn routes(state: ServerState) -> Router {
+    Router::new()
+        .route("/api/v1/imports", post(create_import))
+        .route("/api/v1/imports/{id}", get(show_import))
+        .with_state(state)
+}
+
+/// The options of `POST /api/v1/imports`, in its query string.
+#[derive(Debug, Deserialize)]
+struct ImportQuery {
+    /// A track's slug; none: the global level (dormant users).
+    track: Option<String>,
+    /// `mentee,mentor`…, or `column` (a Role column), at a track.
+    roles: Option<String>,
+    #[serde(default)]
+    dormant: bool,
+    add: Option<String>,
+    write: Option<String>,
+    file_name: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+impl ImportQuery {
+    fn options(self) -> Result<FileImportOptions, AppError> {
+        let invalid = |m: &str| Err(AppError::Invalid(m.to_owned()));
+        let roles = match (self.dormant, self.roles.as_deref()) {
+            (true, None) => RoleChoice::Dormant,
+            (true, Some(_)) => return invalid("Dormant users take no roles: leave out `roles`."),
+            (false, None) if self.track.is_none() => RoleChoice::Dormant,
+            (false, None) => {
+                return invalid(
+                    "Say which roles the people get: `roles=mentee` (or several, `roles=mentee,mentor`), or `roles=column` for a Role column.",
+                )
+            }
+            (false, Some("column")) => RoleChoice::FromColumn,
+            (false, Some(names)) => RoleChoice::Everyone(roles_named(names)?),
+        };
+        let add = match self.add.as_deref() {
+            None => AddRule::default(),
+            Some(key) => AddRule::from_key(key).ok_or_else(|| {
+                AppError::Invalid("`add` is add_and_update, only_new or only_existing.".to_owned())
+            })?,
+        };
+        let write = match self.write.as_deref() {
+            None => WriteRule::default(),
+            Some(key) => WriteRule::from_key(key).ok_or_else(|| {
+                AppError::Invalid("`write` is overwrite or fill_empty.".to_owned())
+            })?,
+        };
+        Ok(FileImportOptions {
+            track_slug: self.track,
+            roles,
+            rule: UpdateRule { add, write },
+            file_name: self.file_name.unwrap_or_else(|| "api.csv".to_owned()),
+            dry_run: self.dry_run,
+        })
+    }
+}
+
+fn roles_named(names: &str) -> Result<Roles, AppError> {
+    names.split(',').try_fold(Roles::empty(), |roles, name| {
+        Role::parse(name.trim())
+            .map(|r| roles.with(r))
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "“{name}” is not a role: use mentor, mentee, teacher or admin."
+                ))
+            })
+    })
+}
+
+/// The admin an API token acts as; 401 without a usable one.
+async fn caller(
+    state: &ServerState,
+    headers: &HeaderMap,
+    from: SocketAddr,
+) -> Result<Admin, AppError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .ok_or(AppError::NotSignedIn)?;
+    Ok(api_tokens::authenticate(&state.db, token, Some(from.ip())).await?)
+}
+
+fn answer<T: Serialize>(result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(error) => {
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(error)).into_response()
+        }
+    }
+}
+
+async fn create_import(
+    State(state): State<ServerState>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<ImportQuery>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let admin = caller(&state, &headers, from).await?;
+        let options = query.options()?;
+        Ok(import_file(&state.db, &admin, &body, options).await?)
+    }
+    .await;
+    answer(result)
+}
+
+async fn show_import(
+    State(state): State<ServerState>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let result = async {
+        let admin = caller(&state, &headers, from).await?;
+        Ok(history::detail(&state.db, &admin, id).await?)
+    }
+    .await;
+    answer(result)
+}

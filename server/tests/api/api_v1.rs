@@ -1,0 +1,162 @@
+//! `POST /api/v1/imports` and `GET /api/v1/imports/{id}` (docs/api.md): a
+//! whole CSV file imported, or checked, in one call with an API token,
+//! through the wizard's own path — on SQLite and PostgreSQL.
+
+use crate::helpers::{import_at, signed_in, Answer, TestApp};
+use app::api::history::ImportDetail;
+use app::api::imports::FileImportAnswer;
+use app::api::tokens::{CreateApiToken, NewToken, TokenScope};
+use app::backend::entities::{import, user};
+use app::domain::Role;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+const FILE: &str = "First Name,Last Name,Email,Department\n\
+                    Ann,Lee,ann@example.com,Engineering\n\
+                    Bo,Chen,bo@example.com,Sales\n\
+                    Cy,Ng,not-an-email,Sales\n";
+
+async fn engineering_token(app: &TestApp) -> String {
+    let new: NewToken = app
+        .send_ok(CreateApiToken {
+            name: "HR feed".into(),
+            scope: TokenScope::Tracks(vec!["engineering".into()]),
+        })
+        .await;
+    new.token
+}
+
+async fn post(app: &TestApp, token: Option<&str>, query: &str, body: &'static str) -> Answer {
+    let mut request = app
+        .client
+        .post(format!("{}/api/v1/imports?{query}", app.base))
+        .header("Content-Type", "text/csv")
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    Answer::read(request.send().await.unwrap()).await
+}
+
+async fn users(app: &TestApp) -> u64 {
+    user::Entity::find().count(&app.db).await.unwrap()
+}
+
+async fn imports(app: &TestApp) -> u64 {
+    import::Entity::find().count(&app.db).await.unwrap()
+}
+
+on_both_databases!(
+    a_csv_file_is_imported_in_one_call,
+    a_dry_run_answers_what_the_preview_shows_and_writes_nothing,
+    callers_and_options_that_do_not_fit_are_refused,
+);
+
+async fn a_csv_file_is_imported_in_one_call(app: TestApp) {
+    signed_in(&app).await;
+    let token = engineering_token(&app).await;
+    let done: FileImportAnswer = post(&app, Some(&token), "track=engineering&roles=mentee", FILE)
+        .await
+        .ok();
+    assert_eq!(done.rows, 3);
+    let counts = done.counts.unwrap();
+    assert_eq!(
+        (counts.created, counts.emails_queued, counts.skipped),
+        (2, 2, 1)
+    );
+    assert_eq!(done.errors_total, 1);
+    assert_eq!(
+        (done.errors[0].line, done.errors[0].column.as_str()),
+        (4, "Email")
+    );
+
+    // The import is in the history, as the status call answers it.
+    let id = done.import_id.unwrap();
+    let answer = app
+        .client
+        .get(format!("{}/api/v1/imports/{id}", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let detail: ImportDetail = Answer::read(answer).await.ok();
+    assert_eq!(detail.summary.counts.created, 2);
+    assert_eq!(detail.rows.len(), 3);
+}
+
+async fn a_dry_run_answers_what_the_preview_shows_and_writes_nothing(app: TestApp) {
+    signed_in(&app).await;
+    import_at(
+        &app,
+        "engineering",
+        "First Name,Last Name,Email\nAnn,Lee,ann@example.com\n",
+        &[Role::Mentee],
+    )
+    .await;
+    let token = engineering_token(&app).await;
+    let (users_before, imports_before) = (users(&app).await, imports(&app).await);
+
+    let checked: FileImportAnswer = post(
+        &app,
+        Some(&token),
+        "track=engineering&roles=mentee&dry_run=true",
+        FILE,
+    )
+    .await
+    .ok();
+    assert_eq!(checked.import_id, None);
+    let would = checked.dry_run.unwrap();
+    assert_eq!((would.new, would.updated, would.emails), (1, 1, 1));
+    assert_eq!(checked.errors_total, 1);
+    assert_eq!(users(&app).await, users_before, "nobody written");
+    assert_eq!(imports(&app).await, imports_before, "no import recorded");
+}
+
+async fn callers_and_options_that_do_not_fit_are_refused(app: TestApp) {
+    signed_in(&app).await;
+    let token = engineering_token(&app).await;
+    let status = |a: &Answer| a.status;
+    assert_eq!(
+        status(&post(&app, None, "track=engineering&roles=mentee", FILE).await),
+        401
+    );
+    let revoked = post(
+        &app,
+        Some("roster_made-up"),
+        "track=engineering&roles=mentee",
+        FILE,
+    )
+    .await;
+    assert_eq!(revoked.status, 401);
+    let elsewhere = post(&app, Some(&token), "track=leadership&roles=mentee", FILE).await;
+    assert_eq!(elsewhere.status, 403, "{}", elsewhere.body);
+
+    let refused = |query: &'static str, body: &'static str, says: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let answer = post(app, Some(&token), query, body).await;
+            assert_eq!(answer.status, 422, "{query}: {}", answer.body);
+            assert!(answer.body.contains(says), "{query}: {}", answer.body);
+        }
+    };
+    refused("track=engineering", FILE, "Say which roles the people get").await;
+    refused(
+        "track=engineering&roles=mentee,boss",
+        FILE,
+        "“boss” is not a role",
+    )
+    .await;
+    refused(
+        "track=engineering&roles=mentee&add=maybe",
+        FILE,
+        "`add` is add_and_update",
+    )
+    .await;
+    refused(
+        "track=engineering&roles=mentee",
+        "Given,Family\nAnn,Lee\n",
+        "Choose the column that holds",
+    )
+    .await;
+    refused("track=engineering&roles=mentee", "", "The file is empty").await;
+    assert_eq!(users(&app).await, 0, "nothing was written");
+}
