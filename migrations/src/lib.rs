@@ -15,6 +15,7 @@ mod m20261207_000010_import_update_rules;
 mod m20261207_000011_saved_mappings;
 mod m20261207_000012_external_ids;
 mod m20261207_000013_api_tokens;
+mod m20261207_000014_idempotency_keys;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_saved_mappings::Migration),
             Box::new(m20261207_000012_external_ids::Migration),
             Box::new(m20261207_000013_api_tokens::Migration),
+            Box::new(m20261207_000014_idempotency_keys::Migration),
         ]
     }
 }

@@ -4,6 +4,9 @@
 //! history page shows it. Callers send an API token; the work is the same
 //! import path the wizard takes.
 
+use app::api::imports::FileImportAnswer;
+use app::backend::error::ServiceError;
+use app::backend::idempotency::{self, Claim};
 use app::backend::imports::{import_file, FileImportOptions};
 use app::backend::{api_tokens, history, ServerState};
 use app::domain::csv_upload::RoleChoice;
@@ -127,10 +130,53 @@ async fn create_import(
     let result = async {
         let admin = caller(&state, &headers, from).await?;
         let options = query.options()?;
-        Ok(import_file(&state.db, &admin, &body, options).await?)
+        let key = match headers.get("idempotency-key") {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| {
+                AppError::Invalid("An Idempotency-Key is plain text: a UUID is a good one.".into())
+            })?),
+        };
+        match (key, admin.token) {
+            // A dry run writes nothing: sending it again is harmless.
+            (Some(key), Some(token)) if !options.dry_run => {
+                once_per_key(&state, &admin, token, key, &body, options).await
+            }
+            _ => Ok(import_file(&state.db, &admin, &body, options).await?),
+        }
     }
     .await;
     answer(result)
+}
+
+/// The import of a request with an Idempotency-Key: the first answer for
+/// the key if there is one, else this request's, kept for the next.
+async fn once_per_key(
+    state: &ServerState,
+    admin: &Admin,
+    token: i64,
+    key: &str,
+    body: &[u8],
+    options: FileImportOptions,
+) -> Result<FileImportAnswer, AppError> {
+    let db = &state.db;
+    let claim = match idempotency::claim(db, token, key).await? {
+        Claim::Answered(first) => return Ok(first),
+        Claim::Mine(claim) => claim,
+    };
+    match import_file(db, admin, body, options).await {
+        Ok(done) => {
+            idempotency::answered(db, claim, &done)
+                .await
+                .map_err(ServiceError::from)?;
+            Ok(done)
+        }
+        Err(refused) => {
+            idempotency::release(db, claim)
+                .await
+                .map_err(ServiceError::from)?;
+            Err(refused.into())
+        }
+    }
 }
 
 async fn show_import(

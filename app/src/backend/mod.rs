@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod external_ids;
 pub mod history;
+pub mod idempotency;
 pub mod imports;
 pub mod overview;
 pub mod saved_mappings;

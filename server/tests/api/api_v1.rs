@@ -26,6 +26,16 @@ async fn engineering_token(app: &TestApp) -> String {
 }
 
 async fn post(app: &TestApp, token: Option<&str>, query: &str, body: &'static str) -> Answer {
+    post_keyed(app, token, query, body, None).await
+}
+
+async fn post_keyed(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    body: &'static str,
+    key: Option<&str>,
+) -> Answer {
     let mut request = app
         .client
         .post(format!("{}/api/v1/imports?{query}", app.base))
@@ -33,6 +43,9 @@ async fn post(app: &TestApp, token: Option<&str>, query: &str, body: &'static st
         .body(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
+    }
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
     }
     Answer::read(request.send().await.unwrap()).await
 }
@@ -49,7 +62,48 @@ on_both_databases!(
     a_csv_file_is_imported_in_one_call,
     a_dry_run_answers_what_the_preview_shows_and_writes_nothing,
     callers_and_options_that_do_not_fit_are_refused,
+    a_request_sent_again_with_its_key_is_answered_once,
 );
+
+async fn a_request_sent_again_with_its_key_is_answered_once(app: TestApp) {
+    signed_in(&app).await;
+    let token = engineering_token(&app).await;
+    let query = "track=engineering&roles=mentee";
+    let send = |key: &'static str, body: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move { post_keyed(app, Some(&token), query, body, Some(key)).await }
+    };
+    let first: FileImportAnswer = send("nightly-2026-12-07", FILE).await.ok();
+    let again: FileImportAnswer = send("nightly-2026-12-07", FILE).await.ok();
+    assert_eq!(again, first, "the first answer, word for word");
+    assert_eq!(imports(&app).await, 1, "imported once");
+
+    // A refused request frees its key for the corrected one.
+    let refused = send("nightly-2026-12-08", "Given,Family\nAnn,Lee\n").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let fixed: FileImportAnswer = send("nightly-2026-12-08", FILE).await.ok();
+    assert_ne!(fixed.import_id, first.import_id);
+    assert_eq!(imports(&app).await, 2);
+
+    // Keys are the token's own: another token's same key imports anew.
+    let other = engineering_token(&app).await;
+    let theirs: FileImportAnswer =
+        post_keyed(&app, Some(&other), query, FILE, Some("nightly-2026-12-07"))
+            .await
+            .ok();
+    assert_ne!(theirs.import_id, first.import_id);
+    let long = "k".repeat(256);
+    let answer = app
+        .client
+        .post(format!("{}/api/v1/imports?{query}", app.base))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", long)
+        .body(FILE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 422);
+}
 
 async fn a_csv_file_is_imported_in_one_call(app: TestApp) {
     signed_in(&app).await;

@@ -6,6 +6,7 @@ pub mod admin_invite;
 pub mod admin_track;
 pub mod api_token;
 pub mod email_template;
+pub mod idempotency_key;
 pub mod import;
 pub mod import_row;
 pub mod instance_settings;
