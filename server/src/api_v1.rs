@@ -28,24 +28,27 @@ pub fn routes(state: ServerState) -> Router {
         .with_state(state)
 }
 
-/// The options of `POST /api/v1/imports`, in its query string.
-#[derive(Debug, Deserialize)]
-struct ImportQuery {
+/// The options of `POST /api/v1/imports`, in its query string, and of
+/// `server import`, as its flags.
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportQuery {
     /// A track's slug; none: the global level (dormant users).
-    track: Option<String>,
+    pub track: Option<String>,
     /// `mentee,mentor`…, or `column` (a Role column), at a track.
-    roles: Option<String>,
+    pub roles: Option<String>,
     #[serde(default)]
-    dormant: bool,
-    add: Option<String>,
-    write: Option<String>,
-    file_name: Option<String>,
+    pub dormant: bool,
+    pub add: Option<String>,
+    pub write: Option<String>,
+    pub file_name: Option<String>,
+    /// A remembered mapping's name.
+    pub mapping: Option<String>,
     #[serde(default)]
-    dry_run: bool,
+    pub dry_run: bool,
 }
 
 impl ImportQuery {
-    fn options(self) -> Result<FileImportOptions, AppError> {
+    pub fn options(self) -> Result<FileImportOptions, AppError> {
         let invalid = |m: &str| Err(AppError::Invalid(m.to_owned()));
         let roles = match (self.dormant, self.roles.as_deref()) {
             (true, None) => RoleChoice::Dormant,
@@ -76,6 +79,7 @@ impl ImportQuery {
             roles,
             rule: UpdateRule { add, write },
             file_name: self.file_name.unwrap_or_else(|| "api.csv".to_owned()),
+            mapping_name: self.mapping,
             dry_run: self.dry_run,
         })
     }
@@ -141,7 +145,7 @@ async fn create_import(
             (Some(key), Some(token)) if !options.dry_run => {
                 once_per_key(&state, &admin, token, key, &body, options).await
             }
-            _ => Ok(import_file(&state.db, &admin, &body, options).await?),
+            _ => Ok(import_file(&state.db, &admin, &body, options, &|_, _| {}).await?),
         }
     }
     .await;
@@ -163,7 +167,7 @@ async fn once_per_key(
         Claim::Answered(first) => return Ok(first),
         Claim::Mine(claim) => claim,
     };
-    match import_file(db, admin, body, options).await {
+    match import_file(db, admin, body, options, &|_, _| {}).await {
         Ok(done) => {
             idempotency::answered(db, claim, &done)
                 .await

@@ -6,6 +6,7 @@ pub mod api_v1;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod import_command;
 pub mod instance_file;
 pub mod instance_sync;
 pub mod mail_delivery;

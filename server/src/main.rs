@@ -4,6 +4,7 @@ use app::domain::{Email, NewPassword};
 use clap::{Parser, Subcommand};
 use server::config::{Config, Settings};
 use server::error::StartError;
+use server::import_command::{self, ImportArgs};
 use server::startup::{prepare_database, Application};
 use std::io::Read;
 use std::net::SocketAddr;
@@ -39,6 +40,10 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Import a CSV file, as the admin named with --as (for cron jobs).
+    /// Exits with 1 when nothing could be imported, 2 when some rows could
+    /// not be (they are printed).
+    Import(ImportArgs),
 }
 
 #[tokio::main]
@@ -49,6 +54,16 @@ async fn main() -> ExitCode {
         .init();
     let config = cli.settings.config();
     let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Import(args) => {
+            return match import_command::run(config, args).await {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(2),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Serve => serve(config, cli.settings.site_addr).await,
         Command::CreateAdmin {
             email,

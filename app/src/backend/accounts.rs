@@ -306,3 +306,24 @@ pub async fn login(
         .await?;
     sessions::open(db, admin.id).await
 }
+
+/// The admin a command-line task acts as (`server import --as`), with
+/// their own rights; an unknown address is refused with a sentence.
+pub async fn acting_as(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<crate::domain::Admin, ServiceError> {
+    let key = crate::domain::email::normalize(email);
+    let found = admin::Entity::find()
+        .filter(admin::Column::EmailNormalized.eq(key))
+        .one(db)
+        .await?;
+    match found {
+        Some(a) => sessions::admin_of(db, a).await,
+        None => Err(AppError::NotFound(format!(
+            "No admin account has the email {email}: give --as an admin's sign-in email \
+             (create one with `server create-admin`)."
+        ))
+        .into()),
+    }
+}

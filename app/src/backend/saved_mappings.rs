@@ -125,6 +125,28 @@ pub async fn list(
     described(db, at_level(db, track_id).await?).await
 }
 
+/// The level's remembered mapping of this name (the most recently saved,
+/// if two share it), for an import that names it.
+pub async fn named(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    track_slug: Option<&str>,
+    name: &str,
+) -> Result<RememberedMapping, ServiceError> {
+    let track_id = import_target(db, admin, track_slug).await?.map(|t| t.id);
+    let found = at_level(db, track_id)
+        .await?
+        .into_iter()
+        .find(|s| s.name.trim() == name.trim());
+    match found {
+        Some(saved) => Ok(saved.mapping.0),
+        None => refuse(AppError::NotFound(format!(
+            "No remembered mapping at this level is called “{name}”: see Remembered mappings \
+             in the menu for their names."
+        ))),
+    }
+}
+
 /// The remembered mapping, if this admin administers its level.
 async fn own(
     db: &DatabaseConnection,

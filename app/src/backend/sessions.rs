@@ -91,6 +91,14 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> Result<Admin,
     let Some(a) = admin::Entity::find_by_id(s.admin_id).one(db).await? else {
         return Err(AppError::NotSignedIn.into());
     };
+    admin_of(db, a).await
+}
+
+/// An admin account with what it administers.
+pub(crate) async fn admin_of(
+    db: &DatabaseConnection,
+    a: admin::Model,
+) -> Result<Admin, ServiceError> {
     let scope = if a.is_global {
         AdminScope::Global
     } else {

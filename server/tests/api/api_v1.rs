@@ -63,7 +63,44 @@ on_both_databases!(
     a_dry_run_answers_what_the_preview_shows_and_writes_nothing,
     callers_and_options_that_do_not_fit_are_refused,
     a_request_sent_again_with_its_key_is_answered_once,
+    a_remembered_mapping_is_named,
 );
+
+async fn a_remembered_mapping_is_named(app: TestApp) {
+    use app::api::mappings::{RenameSavedMapping, SavedMapping, SavedMappings};
+    signed_in(&app).await;
+    let token = engineering_token(&app).await;
+    let query = "track=engineering&roles=mentee";
+    // Completing an import remembers its pairs, as the wizard's do.
+    post(&app, Some(&token), query, FILE)
+        .await
+        .ok::<FileImportAnswer>();
+    let saved: Vec<SavedMapping> = app
+        .send_ok(SavedMappings {
+            track_slug: Some("engineering".into()),
+        })
+        .await;
+    app.send_ok(RenameSavedMapping {
+        id: saved[0].id,
+        name: "HR".into(),
+    })
+    .await;
+    let named: FileImportAnswer = post(&app, Some(&token), &format!("{query}&mapping=HR"), FILE)
+        .await
+        .ok();
+    assert_eq!(named.counts.unwrap().updated, 2);
+    let unknown = post(
+        &app,
+        Some(&token),
+        &format!("{query}&mapping=Payroll"),
+        FILE,
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown
+        .body
+        .contains("No remembered mapping at this level is called “Payroll”"));
+}
 
 async fn a_request_sent_again_with_its_key_is_answered_once(app: TestApp) {
     signed_in(&app).await;

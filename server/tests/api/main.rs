@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod adds;
 mod api_v1;
+mod cli_import;
 mod column_fixes;
 mod concurrency;
 mod crash;

@@ -31,8 +31,14 @@ pub struct FileImportOptions {
     pub roles: RoleChoice,
     pub rule: UpdateRule,
     pub file_name: String,
+    /// A remembered mapping of the level, by name; `None`: the one for
+    /// the file's headers, if any, else the pre-matching.
+    pub mapping_name: Option<String>,
     pub dry_run: bool,
 }
+
+/// Told after each batch: rows applied so far, of all.
+pub type Progress<'p> = &'p (dyn Fn(usize, usize) + Send + Sync);
 
 #[tracing::instrument(skip_all, fields(track = options.track_slug.as_deref(), bytes = bytes.len(), dry_run = options.dry_run))]
 pub async fn import_file(
@@ -40,6 +46,7 @@ pub async fn import_file(
     admin: &Admin,
     bytes: &[u8],
     options: FileImportOptions,
+    progress: Progress<'_>,
 ) -> Result<FileImportAnswer, ServiceError> {
     if is_workbook(bytes) {
         return invalid(
@@ -58,7 +65,7 @@ pub async fn import_file(
         Ok(table) => table,
         Err(e) => return invalid(e.to_string()),
     };
-    let mapping = paired(db, admin, track, &table, &context.fields, &options.roles).await?;
+    let mapping = paired(db, admin, &options, &table, &context.fields).await?;
     if options.dry_run {
         let mut answer = dry_run(db, admin, &options, &table, &mapping, &context).await?;
         answer.rows = table.rows.len() as u64;
@@ -77,9 +84,12 @@ pub async fn import_file(
     };
     let id = start(db, admin, plan).await?;
     let mut errors = Vec::new();
+    let mut applied = 0;
     for batch in table.rows.chunks(BATCH_ROWS) {
         let results = apply_batch(db, admin, id, batch.to_vec()).await?;
         errors.extend(results.into_iter().flat_map(|r| r.errors));
+        applied += batch.len();
+        progress(applied, table.rows.len());
     }
     let counts = finish(db, admin, id).await?;
     Ok(FileImportAnswer {
@@ -91,17 +101,23 @@ pub async fn import_file(
     })
 }
 
-/// The columns paired as the wizard pairs them: the level's remembered
-/// mapping for these headers, else the pre-matching with its hints.
+/// The columns paired as the wizard pairs them: the remembered mapping
+/// named, or the level's for these headers, else the pre-matching with
+/// its hints.
 async fn paired(
     db: &DatabaseConnection,
     admin: &Admin,
-    track: Option<&str>,
+    options: &FileImportOptions,
     table: &CsvTable,
     fields: &[ProfileField],
-    roles: &RoleChoice,
 ) -> Result<Mapping, ServiceError> {
-    let from_column = *roles == RoleChoice::FromColumn;
+    let from_column = options.roles == RoleChoice::FromColumn;
+    let track = options.track_slug.as_deref();
+    if let Some(name) = &options.mapping_name {
+        let named = saved_mappings::named(db, admin, track, name).await?;
+        let mapping = named.apply(&table.headers, fields, from_column);
+        return valid(mapping, fields, from_column);
+    }
     let start = saved_mappings::start(db, admin, track, table.headers.clone()).await?;
     let mapping = match start.found {
         Some(found) => found.mapping.apply(&table.headers, fields, from_column),
@@ -110,6 +126,14 @@ async fn paired(
             Mapping::suggest_with(&table.headers, fields, from_column, &hints)
         }
     };
+    valid(mapping, fields, from_column)
+}
+
+fn valid(
+    mapping: Mapping,
+    fields: &[ProfileField],
+    from_column: bool,
+) -> Result<Mapping, ServiceError> {
     match mapping.validate(fields, from_column) {
         Ok(()) => Ok(mapping),
         Err(e) => invalid(format!(

@@ -14,7 +14,7 @@ pub use batch::apply_batch;
 pub(crate) use batch::write_people_alone;
 pub(crate) use context::import_target;
 pub use context::{import_context, known_people, track_to_manage};
-pub use file_import::{import_file, FileImportOptions};
+pub use file_import::{import_file, FileImportOptions, Progress};
 pub(crate) use people::{set_emails, upsert_answers, UserEmail};
 pub use start::{finish, start, start_as, ImportSource};
 

@@ -1,0 +1,144 @@
+//! `server import` (docs/api.md): the real binary run on real files, as a
+//! cron job would, against the test app's database — on SQLite and
+//! PostgreSQL.
+
+use crate::helpers::{profile_answer, signed_in, user_by_email, TestApp};
+use std::process::Output;
+
+fn fixture(name: &str) -> String {
+    format!("{}/../fixtures/files/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `server import` with these arguments on the app's database.
+fn import(app: &TestApp, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("import")
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("ROSTER_INSTANCE", crate::helpers::demo_instance())
+        .env("ROSTER_DATA_DIR", app.data_dir())
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("the server binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+on_both_databases!(
+    a_file_is_imported_from_the_command_line,
+    rows_that_fail_are_printed_and_the_exit_code_says_so,
+);
+
+async fn a_file_is_imported_from_the_command_line(app: TestApp) {
+    signed_in(&app).await;
+    let file = fixture("excel-utf8-bom-crlf.csv");
+    let args = [
+        "--file",
+        &file,
+        "--as",
+        "ann@example.com",
+        "--track",
+        "engineering",
+        "--roles",
+        "mentee",
+    ];
+
+    let dry = import(&app, &[&args[..], &["--dry-run"]].concat());
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(
+        text(&dry.stdout).starts_with("Dry run, nothing written"),
+        "{}",
+        text(&dry.stdout)
+    );
+    assert!(user_by_email(&app, "ann@example.com").await.is_none());
+
+    let done = import(&app, &args);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let out = text(&done.stdout);
+    assert!(out.contains("0 skipped with errors"), "{out}");
+    let ann = user_by_email(&app, "ann@example.com")
+        .await
+        .expect("imported");
+    assert_eq!(
+        (ann.first_name.as_str(), ann.last_name.as_str()),
+        ("Ann", "Lee")
+    );
+    let answer = profile_answer(&app, "ann@example.com", "department").await;
+    assert_eq!(answer.as_deref(), Some("Sales"));
+}
+
+async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
+    signed_in(&app).await;
+    let file = fixture("hris-export.csv");
+    let some_failed = import(
+        &app,
+        &[
+            "--file",
+            &file,
+            "--as",
+            "ann@example.com",
+            "--track",
+            "engineering",
+            "--roles",
+            "mentee",
+        ],
+    );
+    assert_eq!(
+        some_failed.status.code(),
+        Some(2),
+        "{}",
+        text(&some_failed.stdout)
+    );
+    let errors = text(&some_failed.stderr);
+    assert!(errors.contains("2 row errors:"), "{errors}");
+    assert!(
+        errors.contains("line 3, Work E-mail: Email has to be unique"),
+        "{errors}"
+    );
+    assert!(
+        user_by_email(&app, "ann@example.com").await.is_some(),
+        "the good row went in"
+    );
+
+    // Refused before anything is written: exit code 1 and a sentence.
+    let stranger = import(
+        &app,
+        &[
+            "--file",
+            &file,
+            "--as",
+            "nobody@example.com",
+            "--track",
+            "engineering",
+            "--roles",
+            "mentee",
+        ],
+    );
+    assert_eq!(stranger.status.code(), Some(1));
+    assert!(text(&stranger.stderr).contains("No admin account has the email nobody@example.com"));
+    let no_roles = import(
+        &app,
+        &[
+            "--file",
+            &file,
+            "--as",
+            "ann@example.com",
+            "--track",
+            "engineering",
+        ],
+    );
+    assert_eq!(no_roles.status.code(), Some(1));
+    assert!(
+        text(&no_roles.stderr).contains("Say which roles"),
+        "{}",
+        text(&no_roles.stderr)
+    );
+    let missing = import(
+        &app,
+        &["--file", "/nonexistent.csv", "--as", "ann@example.com"],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("cannot read /nonexistent.csv"));
+}
