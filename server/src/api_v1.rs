@@ -41,6 +41,8 @@ pub struct ImportQuery {
     pub add: Option<String>,
     pub write: Option<String>,
     pub file_name: Option<String>,
+    /// A workbook's sheet, by name.
+    pub sheet: Option<String>,
     /// A remembered mapping's name.
     pub mapping: Option<String>,
     #[serde(default)]
@@ -79,6 +81,7 @@ impl ImportQuery {
             roles,
             rule: UpdateRule { add, write },
             file_name: self.file_name.unwrap_or_else(|| "api.csv".to_owned()),
+            sheet: self.sheet,
             mapping_name: self.mapping,
             dry_run: self.dry_run,
         })

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The CSV file.
+    /// The file: CSV, or a workbook (.xlsx, .xls, .xlsb, .ods).
     #[arg(long, value_name = "PATH")]
     file: PathBuf,
     /// The admin the import is made as (their sign-in email); their
@@ -39,6 +39,9 @@ pub struct ImportArgs {
     /// overwrite (default) or fill_empty.
     #[arg(long)]
     write: Option<String>,
+    /// A workbook's sheet, by name (default: the first with anything in it).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     /// A remembered mapping, by name (default: the one for the file's
     /// headers, else pairing by header names).
     #[arg(long, value_name = "NAME")]
@@ -63,6 +66,7 @@ pub async fn run(config: Config, args: ImportArgs) -> Result<bool, StartError> {
         add: args.add,
         write: args.write,
         file_name,
+        sheet: args.sheet,
         mapping: args.mapping,
         dry_run: args.dry_run,
     }

@@ -29,7 +29,50 @@ fn text(bytes: &[u8]) -> String {
 on_both_databases!(
     a_file_is_imported_from_the_command_line,
     rows_that_fail_are_printed_and_the_exit_code_says_so,
+    a_workbook_is_read_from_its_sheet,
 );
+
+async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
+    use app::backend::entities::import;
+    use sea_orm::EntityTrait;
+    signed_in(&app).await;
+    let file = fixture("staff.xlsx");
+    let base = [
+        "--file",
+        file.as_str(),
+        "--as",
+        "ann@example.com",
+        "--track",
+        "engineering",
+    ];
+    let done = import(&app, &[&base[..], &["--roles", "mentee"]].concat());
+    // Its sheet Staff, headers in row 3; one Employee ID is #N/A.
+    assert_eq!(done.status.code(), Some(2), "{}", text(&done.stderr));
+    assert!(
+        text(&done.stdout).contains("3 rows; 2 new"),
+        "{}",
+        text(&done.stdout)
+    );
+    assert!(
+        text(&done.stderr).contains("Employee ID shows #N/A"),
+        "{}",
+        text(&done.stderr)
+    );
+    let imports = import::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(imports[0].sheet.as_deref(), Some("Staff"));
+    assert_eq!(imports[0].file_name.as_deref(), Some("staff.xlsx"));
+
+    let wrong = import(
+        &app,
+        &[&base[..], &["--roles", "mentee", "--sheet", "Payroll"]].concat(),
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let said = text(&wrong.stderr);
+    assert!(
+        said.contains("The workbook has no sheet “Payroll”: its sheets are Cover, Staff."),
+        "{said}"
+    );
+}
 
 async fn a_file_is_imported_from_the_command_line(app: TestApp) {
     signed_in(&app).await;

@@ -31,6 +31,8 @@ pub struct FileImportOptions {
     pub roles: RoleChoice,
     pub rule: UpdateRule,
     pub file_name: String,
+    /// A workbook's sheet, by name; `None`: the first with anything in it.
+    pub sheet: Option<String>,
     /// A remembered mapping of the level, by name; `None`: the one for
     /// the file's headers, if any, else the pre-matching.
     pub mapping_name: Option<String>,
@@ -48,22 +50,14 @@ pub async fn import_file(
     options: FileImportOptions,
     progress: Progress<'_>,
 ) -> Result<FileImportAnswer, ServiceError> {
-    if is_workbook(bytes) {
-        return invalid(
-            "Send the file as CSV: workbooks are opened in the browser's import wizard only.",
-        );
-    }
     let dormant = options.roles == RoleChoice::Dormant;
     let track = options.track_slug.as_deref();
     let context = import_context(db, admin, track, dormant).await?;
-    let text = match decode(bytes) {
-        Ok(decoded) => decoded.text,
-        Err(e) => return invalid(e.to_string()),
-    };
     let limit = usize::try_from(context.row_limit).unwrap_or(usize::MAX);
-    let table = match read_table(&text, Delimiter::detect(&text), limit) {
-        Ok(table) => table,
-        Err(e) => return invalid(e.to_string()),
+    let (table, sheet) = if is_workbook(bytes) {
+        read_workbook(bytes, options.sheet.as_deref(), limit)?
+    } else {
+        (read_text(bytes, limit)?, None)
     };
     let mapping = paired(db, admin, &options, &table, &context.fields).await?;
     if options.dry_run {
@@ -74,7 +68,7 @@ pub async fn import_file(
     let plan = ImportPlan {
         track_slug: options.track_slug.clone(),
         file_name: options.file_name.clone(),
-        sheet: None,
+        sheet,
         file_hash: fingerprint(bytes),
         headers: table.headers.clone(),
         mapping,
@@ -99,6 +93,59 @@ pub async fn import_file(
         dry_run: None,
         ..listed(errors)
     })
+}
+
+/// A CSV (or tab-separated) file's table, as the wizard reads it.
+fn read_text(bytes: &[u8], limit: usize) -> Result<CsvTable, ServiceError> {
+    let text = match decode(bytes) {
+        Ok(decoded) => decoded.text,
+        Err(e) => return invalid(e.to_string()),
+    };
+    match read_table(&text, Delimiter::detect(&text), limit) {
+        Ok(table) => Ok(table),
+        Err(e) => invalid(e.to_string()),
+    }
+}
+
+/// A workbook's sheet (by name, else the first with anything in it), its
+/// headers in the row the wizard would offer; with the sheet's name.
+#[cfg(feature = "workbooks")]
+fn read_workbook(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    limit: usize,
+) -> Result<(CsvTable, Option<String>), ServiceError> {
+    let book = match crate::domain::csv_upload::Workbook::open(bytes) {
+        Ok(book) => book,
+        Err(e) => return invalid(e.to_string()),
+    };
+    let index = match sheet {
+        None => book.first_filled(),
+        Some(name) => match book.sheets.iter().position(|s| s.name == name) {
+            Some(index) => index,
+            None => {
+                let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+                return invalid(format!(
+                    "The workbook has no sheet “{name}”: its sheets are {}.",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    let name = book.sheets.get(index).map(|s| s.name.clone());
+    match book.table(index, None, limit) {
+        Ok((table, _)) => Ok((table, name)),
+        Err(e) => invalid(e.to_string()),
+    }
+}
+
+#[cfg(not(feature = "workbooks"))]
+fn read_workbook(
+    _: &[u8],
+    _: Option<&str>,
+    _: usize,
+) -> Result<(CsvTable, Option<String>), ServiceError> {
+    invalid("Send the file as CSV: this build of Roster opens workbooks in the browser only.")
 }
 
 /// The columns paired as the wizard pairs them: the remembered mapping
