@@ -20,17 +20,55 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
 
 pub fn routes(state: ServerState) -> Router {
     Router::new()
         .route("/api/v1/imports", post(create_import))
         .route("/api/v1/imports/{id}", get(show_import))
+        .route("/api/v1/openapi.json", get(openapi_document))
         .with_state(state)
+}
+
+/// The OpenAPI document, made from the handlers and the types they answer.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Roster",
+        description = "Add people to a mentoring platform from another system (docs/api.md).",
+        // OpenAPI 3.1 wants an SPDX identifier (or a URL) with the name.
+        license(name = "MIT", identifier = "MIT")
+    ),
+    paths(create_import, show_import),
+    components(schemas(FileImportAnswer, AppError)),
+    modifiers(&BearerToken),
+    security(("api_token" = []))
+)]
+struct ApiDocument;
+
+/// Every call sends an API token (`Authorization: Bearer …`).
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme =
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("api_token", scheme);
+    }
+}
+
+async fn openapi_document() -> Response {
+    Json(ApiDocument::openapi()).into_response()
 }
 
 /// The options of `POST /api/v1/imports`, in its query string, and of
 /// `server import`, as its flags.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// A track's slug; none: the global level (dormant users).
     pub track: Option<String>,
@@ -127,6 +165,21 @@ fn answer<T: Serialize>(result: Result<T, AppError>) -> Response {
     }
 }
 
+/// Imports a whole file (CSV or a workbook) through the wizard's path, or
+/// checks it (`dry_run=true`) and writes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports",
+    params(ImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Sent again with the same key, a request is answered with the first answer.")),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "The file: CSV, or a workbook (.xlsx, .xls, .xlsb, .ods)."),
+    responses(
+        (status = 200, description = "Imported (or checked); row errors listed", body = FileImportAnswer),
+        (status = 401, description = "No usable API token", body = AppError),
+        (status = 403, description = "Outside the token's scope", body = AppError),
+        (status = 404, description = "No remembered mapping of that name", body = AppError),
+        (status = 422, description = "Options, file or columns that do not fit, said in a sentence", body = AppError),
+    )
+)]
 async fn create_import(
     State(state): State<ServerState>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
@@ -186,6 +239,19 @@ async fn once_per_key(
     }
 }
 
+/// An import as its history page shows it: summary, counts, rule, and
+/// every row's outcome and errors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/{id}",
+    params(("id" = i64, Path, description = "The import's id, as `POST` answered it")),
+    responses(
+        (status = 200, description = "The import's detail", body = Object),
+        (status = 401, description = "No usable API token", body = AppError),
+        (status = 403, description = "Outside the token's scope", body = AppError),
+        (status = 404, description = "No such import", body = AppError),
+    )
+)]
 async fn show_import(
     State(state): State<ServerState>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,

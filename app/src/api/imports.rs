@@ -44,6 +44,7 @@ pub struct RowResult {
 
 /// The Done page's figures (docs/importing.md, step 5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportCounts {
     /// New users.
     pub created: u64,
@@ -88,6 +89,7 @@ pub async fn load_import_context(
 
 /// What `POST /api/v1/imports` answers (docs/api.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileImportAnswer {
     /// The import, in the history; `None` for a dry run.
     pub import_id: Option<i64>,
@@ -104,6 +106,7 @@ pub struct FileImportAnswer {
 
 /// The preview's counts, for a dry run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DryRunCounts {
     pub new: u64,
     pub joining: u64,

@@ -64,7 +64,54 @@ on_both_databases!(
     callers_and_options_that_do_not_fit_are_refused,
     a_request_sent_again_with_its_key_is_answered_once,
     a_remembered_mapping_is_named,
+    the_openapi_document_describes_the_calls,
 );
+
+async fn the_openapi_document_describes_the_calls(app: TestApp) {
+    let answer = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    let doc = Answer::read(answer).await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let post = &doc["paths"]["/api/v1/imports"]["post"];
+    let params: Vec<&str> = post["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "track",
+        "roles",
+        "dormant",
+        "add",
+        "write",
+        "sheet",
+        "mapping",
+        "dry_run",
+        "Idempotency-Key",
+    ] {
+        assert!(params.contains(&name), "{name} in {params:?}");
+    }
+    assert!(doc["paths"]["/api/v1/imports/{id}"]["get"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    for name in [
+        "FileImportAnswer",
+        "DryRunCounts",
+        "ImportCounts",
+        "CellError",
+        "AppError",
+    ] {
+        assert!(schemas[name].is_object(), "{name} is described");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_token"]["scheme"],
+        "bearer"
+    );
+}
 
 async fn a_remembered_mapping_is_named(app: TestApp) {
     use app::api::mappings::{RenameSavedMapping, SavedMapping, SavedMappings};

@@ -27,6 +27,7 @@ pub enum RoleChoice {
 
 /// One problem in one cell, as the preview and the error log show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellError {
     /// The line in the file, as a spreadsheet numbers it.
     pub line: u64,
