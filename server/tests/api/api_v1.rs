@@ -65,7 +65,67 @@ on_both_databases!(
     a_request_sent_again_with_its_key_is_answered_once,
     a_remembered_mapping_is_named,
     the_openapi_document_describes_the_calls,
+    the_curl_examples_in_the_docs_work_as_written,
 );
+
+/// The `curl` commands of docs/api.md, each with its continued lines.
+fn curl_examples() -> Vec<String> {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/api.md")).unwrap();
+    let mut examples = Vec::new();
+    let mut in_shell = false;
+    let mut command = String::new();
+    for line in doc.lines() {
+        match line.trim() {
+            "```sh" => in_shell = true,
+            "```" => in_shell = false,
+            text if in_shell && (text.starts_with("curl ") || !command.is_empty()) => {
+                command.push_str(text.trim_end_matches('\\'));
+                command.push(' ');
+                if !text.ends_with('\\') {
+                    examples.push(std::mem::take(&mut command));
+                }
+            }
+            _ => {}
+        }
+    }
+    examples
+}
+
+async fn the_curl_examples_in_the_docs_work_as_written(app: TestApp) {
+    signed_in(&app).await;
+    let token = engineering_token(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.csv"), FILE).unwrap();
+    let examples = curl_examples();
+    assert_eq!(examples.len(), 3, "{examples:?}");
+    let mut import_id = String::new();
+    for example in examples {
+        let command = example.replace("http://127.0.0.1:3000", &app.base);
+        // Not std's: the app answers on this test's own thread meanwhile.
+        let output = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .current_dir(dir.path())
+            .env("ROSTER_TOKEN", &token)
+            .env("IMPORT_ID", &import_id)
+            .output()
+            .await
+            .expect("curl is installed (Debian's curl)");
+        assert!(output.status.success(), "{command}: {output:?}");
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{command}: not JSON ({e}): {output:?}"));
+        // What each call answers when it works: people, an import, its detail.
+        let worked = answer.is_array()
+            || answer.get("import_id").is_some()
+            || answer.get("summary").is_some();
+        assert!(worked, "{command}: {answer}");
+        if let Some(id) = answer.get("import_id").and_then(|id| id.as_i64()) {
+            import_id = id.to_string();
+        }
+    }
+    assert!(!import_id.is_empty(), "the import example imported");
+}
 
 async fn the_openapi_document_describes_the_calls(app: TestApp) {
     let answer = app
