@@ -14,7 +14,7 @@ use app::domain::{AddRule, Admin, Role, Roles, UpdateRule, WriteRule};
 use app::AppError;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -144,13 +144,7 @@ async fn caller(
     headers: &HeaderMap,
     from: SocketAddr,
 ) -> Result<Admin, AppError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 200)
-        .ok_or(AppError::NotSignedIn)?;
+    let token = api_tokens::bearer_token(headers).ok_or(AppError::NotSignedIn)?;
     Ok(api_tokens::authenticate(&state.db, token, Some(from.ip())).await?)
 }
 

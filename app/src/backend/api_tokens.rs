@@ -161,6 +161,14 @@ pub async fn revoke(db: &DatabaseConnection, admin: &Admin, id: i64) -> Result<(
     Ok(())
 }
 
+/// The token of an `Authorization: Bearer` header, if any. Bounded: a
+/// token is 50 characters, and nothing much longer is looked up.
+pub fn bearer_token(headers: &http::HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty() && token.len() <= 200).then_some(token)
+}
+
 /// The admin a bearer token acts as, within the token's scope; refused as
 /// not signed in when it is unknown or revoked. Notes when and from where
 /// it was used.

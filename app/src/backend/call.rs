@@ -92,14 +92,7 @@ impl Call {
 
     /// The API token of an `Authorization: Bearer` header, if any.
     fn bearer_token(&self) -> Option<&str> {
-        let value = self
-            .parts
-            .as_ref()?
-            .headers
-            .get(http::header::AUTHORIZATION)?;
-        let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
-        // Bounded: a token is 50 characters; nothing longer is looked up.
-        (!token.is_empty() && token.len() <= 200).then_some(token)
+        api_tokens::bearer_token(&self.parts.as_ref()?.headers)
     }
 
     /// The address the request came from (the connection's peer).

@@ -22,6 +22,20 @@ fn import(app: &TestApp, args: &[&str]) -> Output {
         .expect("the server binary runs")
 }
 
+/// `--file FILE --as ann@example.com --track engineering`, then `more`.
+fn at_engineering<'a>(file: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--file",
+        file,
+        "--as",
+        "ann@example.com",
+        "--track",
+        "engineering",
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -37,15 +51,7 @@ async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
     use sea_orm::EntityTrait;
     signed_in(&app).await;
     let file = fixture("staff.xlsx");
-    let base = [
-        "--file",
-        file.as_str(),
-        "--as",
-        "ann@example.com",
-        "--track",
-        "engineering",
-    ];
-    let done = import(&app, &[&base[..], &["--roles", "mentee"]].concat());
+    let done = import(&app, &at_engineering(&file, &["--roles", "mentee"]));
     // Its sheet Staff, headers in row 3; one Employee ID is #N/A.
     assert_eq!(done.status.code(), Some(2), "{}", text(&done.stderr));
     assert!(
@@ -62,10 +68,8 @@ async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
     assert_eq!(imports[0].sheet.as_deref(), Some("Staff"));
     assert_eq!(imports[0].file_name.as_deref(), Some("staff.xlsx"));
 
-    let wrong = import(
-        &app,
-        &[&base[..], &["--roles", "mentee", "--sheet", "Payroll"]].concat(),
-    );
+    let more = ["--roles", "mentee", "--sheet", "Payroll"];
+    let wrong = import(&app, &at_engineering(&file, &more));
     assert_eq!(wrong.status.code(), Some(1));
     let said = text(&wrong.stderr);
     assert!(
@@ -77,16 +81,7 @@ async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
 async fn a_file_is_imported_from_the_command_line(app: TestApp) {
     signed_in(&app).await;
     let file = fixture("excel-utf8-bom-crlf.csv");
-    let args = [
-        "--file",
-        &file,
-        "--as",
-        "ann@example.com",
-        "--track",
-        "engineering",
-        "--roles",
-        "mentee",
-    ];
+    let args = at_engineering(&file, &["--roles", "mentee"]);
 
     let dry = import(&app, &[&args[..], &["--dry-run"]].concat());
     assert!(dry.status.success(), "{}", text(&dry.stderr));
@@ -115,19 +110,7 @@ async fn a_file_is_imported_from_the_command_line(app: TestApp) {
 async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
     signed_in(&app).await;
     let file = fixture("hris-export.csv");
-    let some_failed = import(
-        &app,
-        &[
-            "--file",
-            &file,
-            "--as",
-            "ann@example.com",
-            "--track",
-            "engineering",
-            "--roles",
-            "mentee",
-        ],
-    );
+    let some_failed = import(&app, &at_engineering(&file, &["--roles", "mentee"]));
     assert_eq!(
         some_failed.status.code(),
         Some(2),
@@ -161,17 +144,7 @@ async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
     );
     assert_eq!(stranger.status.code(), Some(1));
     assert!(text(&stranger.stderr).contains("No admin account has the email nobody@example.com"));
-    let no_roles = import(
-        &app,
-        &[
-            "--file",
-            &file,
-            "--as",
-            "ann@example.com",
-            "--track",
-            "engineering",
-        ],
-    );
+    let no_roles = import(&app, &at_engineering(&file, &[]));
     assert_eq!(no_roles.status.code(), Some(1));
     assert!(
         text(&no_roles.stderr).contains("Say which roles"),
