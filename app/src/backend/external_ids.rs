@@ -6,7 +6,7 @@
 use crate::backend::entities::{profile_answer, profile_field, user};
 use crate::backend::imports::CHUNK;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, SqlErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 /// The field the instance names as the people's ID, unless archived.
 pub async fn id_field(db: &impl ConnectionTrait) -> Result<Option<profile_field::Model>, DbErr> {
@@ -49,11 +49,6 @@ pub(crate) async fn copy_answers(
             .await?;
     }
     Ok(())
-}
-
-/// Whether a write failed because an ID it gave someone is another's.
-pub(crate) fn is_taken(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(m)) if m.contains("external_id"))
 }
 
 /// The user's answer to the field, for an UPDATE of `users`. The id is

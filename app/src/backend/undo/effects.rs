@@ -4,7 +4,7 @@
 use crate::backend::entities::stored::Named;
 use crate::backend::entities::{membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
-use crate::backend::external_ids::{copy_answers, is_taken};
+use crate::backend::external_ids::copy_answers;
 use crate::backend::imports::{set_emails, upsert_answers, CHUNK};
 use crate::domain::OutboxStatus;
 use crate::AppError;
@@ -103,14 +103,11 @@ impl Effects {
     }
 }
 
-fn is_email_taken(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(m)) if m.contains("email"))
-}
-
 /// A unique address or ID the undo would give back to someone who had it,
 /// which another person has since been given: said in a sentence.
 fn taken(error: DbErr, what: &str) -> ServiceError {
-    if is_taken(&error) || is_email_taken(&error) {
+    // Each write it wraps has one unique column it can clash on.
+    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         ServiceError::Refused(AppError::Invalid(format!(
             "{what}: give that person another one first, then undo again."
         )))

@@ -182,11 +182,13 @@ impl<'k> Known<'k> {
 
     /// Whom the row finds, or why it cannot be imported.
     fn find(&self, person: &Person) -> Result<Found<'k>, String> {
+        // Nobody known (a file of new people): no key to work out, and
+        // nobody to find by an ID either (those are the known, too).
+        if self.by_email.is_empty() {
+            return Ok(Found::by_email(None));
+        }
         let key = person.email.normalized();
-        // Nobody known (a file of new people): no key to work out.
-        let by_email = (!self.by_email.is_empty())
-            .then(|| self.by_email.get(&key))
-            .flatten();
+        let by_email = self.by_email.get(&key);
         let Some((field, title, by_id)) = &self.by_id else {
             return Ok(Found::by_email(by_email));
         };
@@ -252,7 +254,11 @@ impl Forecast {
                     continue;
                 }
             };
-            if let Some(line) = moved.get(person.email.normalized().as_str()) {
+            // Empty unless an ID moved someone: no key to work out then.
+            let moved_line = (!moved.is_empty())
+                .then(|| moved.get(person.email.normalized().as_str()))
+                .flatten();
+            if let Some(line) = moved_line {
                 let message = format!(
                     "{} is the address line {line} changes: keep one row per person.",
                     person.email
