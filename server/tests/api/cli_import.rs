@@ -9,9 +9,11 @@ fn fixture(name: &str) -> String {
     format!("{}/../fixtures/files/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `server import` with these arguments on the app's database.
-fn import(app: &TestApp, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+/// Runs `server import` with these arguments on the app's database. Waits
+/// without blocking: the test app's own workers run on this thread, and a
+/// stalled worker holding SQLite's write lock would make the import wait.
+async fn import(app: &TestApp, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("import")
         .args(args)
         .env("DATABASE_URL", &app.database_url)
@@ -19,6 +21,7 @@ fn import(app: &TestApp, args: &[&str]) -> Output {
         .env("ROSTER_DATA_DIR", app.data_dir())
         .env("RUST_LOG", "error")
         .output()
+        .await
         .expect("the server binary runs")
 }
 
@@ -51,7 +54,7 @@ async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
     use sea_orm::EntityTrait;
     signed_in(&app).await;
     let file = fixture("staff.xlsx");
-    let done = import(&app, &at_engineering(&file, &["--roles", "mentee"]));
+    let done = import(&app, &at_engineering(&file, &["--roles", "mentee"])).await;
     // Its sheet Staff, headers in row 3; one Employee ID is #N/A.
     assert_eq!(done.status.code(), Some(2), "{}", text(&done.stderr));
     assert!(
@@ -69,9 +72,9 @@ async fn a_workbook_is_read_from_its_sheet(app: TestApp) {
     assert_eq!(imports[0].file_name.as_deref(), Some("staff.xlsx"));
 
     let more = ["--roles", "mentee", "--sheet", "Payroll"];
-    let wrong = import(&app, &at_engineering(&file, &more));
-    assert_eq!(wrong.status.code(), Some(1));
+    let wrong = import(&app, &at_engineering(&file, &more)).await;
     let said = text(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(1), "{said}");
     assert!(
         said.contains("The workbook has no sheet “Payroll”: its sheets are Cover, Staff."),
         "{said}"
@@ -83,7 +86,7 @@ async fn a_file_is_imported_from_the_command_line(app: TestApp) {
     let file = fixture("excel-utf8-bom-crlf.csv");
     let args = at_engineering(&file, &["--roles", "mentee"]);
 
-    let dry = import(&app, &[&args[..], &["--dry-run"]].concat());
+    let dry = import(&app, &[&args[..], &["--dry-run"]].concat()).await;
     assert!(dry.status.success(), "{}", text(&dry.stderr));
     assert!(
         text(&dry.stdout).starts_with("Dry run, nothing written"),
@@ -92,7 +95,7 @@ async fn a_file_is_imported_from_the_command_line(app: TestApp) {
     );
     assert!(user_by_email(&app, "ann@example.com").await.is_none());
 
-    let done = import(&app, &args);
+    let done = import(&app, &args).await;
     assert!(done.status.success(), "{}", text(&done.stderr));
     let out = text(&done.stdout);
     assert!(out.contains("0 skipped with errors"), "{out}");
@@ -110,12 +113,13 @@ async fn a_file_is_imported_from_the_command_line(app: TestApp) {
 async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
     signed_in(&app).await;
     let file = fixture("hris-export.csv");
-    let some_failed = import(&app, &at_engineering(&file, &["--roles", "mentee"]));
+    let some_failed = import(&app, &at_engineering(&file, &["--roles", "mentee"])).await;
     assert_eq!(
         some_failed.status.code(),
         Some(2),
-        "{}",
-        text(&some_failed.stdout)
+        "{}{}",
+        text(&some_failed.stdout),
+        text(&some_failed.stderr)
     );
     let errors = text(&some_failed.stderr);
     assert!(errors.contains("2 row errors:"), "{errors}");
@@ -141,11 +145,21 @@ async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
             "--roles",
             "mentee",
         ],
+    )
+    .await;
+    let said = text(&stranger.stderr);
+    assert_eq!(stranger.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("No admin account has the email nobody@example.com"),
+        "{said}"
     );
-    assert_eq!(stranger.status.code(), Some(1));
-    assert!(text(&stranger.stderr).contains("No admin account has the email nobody@example.com"));
-    let no_roles = import(&app, &at_engineering(&file, &[]));
-    assert_eq!(no_roles.status.code(), Some(1));
+    let no_roles = import(&app, &at_engineering(&file, &[])).await;
+    assert_eq!(
+        no_roles.status.code(),
+        Some(1),
+        "{}",
+        text(&no_roles.stderr)
+    );
     assert!(
         text(&no_roles.stderr).contains("Say which roles"),
         "{}",
@@ -154,7 +168,9 @@ async fn rows_that_fail_are_printed_and_the_exit_code_says_so(app: TestApp) {
     let missing = import(
         &app,
         &["--file", "/nonexistent.csv", "--as", "ann@example.com"],
-    );
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("cannot read /nonexistent.csv"));
+    )
+    .await;
+    let said = text(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{said}");
+    assert!(said.contains("cannot read /nonexistent.csv"), "{said}");
 }
