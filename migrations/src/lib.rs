@@ -16,6 +16,7 @@ mod m20261207_000011_saved_mappings;
 mod m20261207_000012_external_ids;
 mod m20261207_000013_api_tokens;
 mod m20261207_000014_idempotency_keys;
+mod m20261207_000015_scim_users;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_external_ids::Migration),
             Box::new(m20261207_000013_api_tokens::Migration),
             Box::new(m20261207_000014_idempotency_keys::Migration),
+            Box::new(m20261207_000015_scim_users::Migration),
         ]
     }
 }

@@ -214,7 +214,7 @@ async fn once_per_key(
 ) -> Result<FileImportAnswer, AppError> {
     let db = &state.db;
     let claim = match idempotency::claim(db, token, key).await? {
-        Claim::Answered(first) => return Ok(first),
+        Claim::Answered(first) => return Ok(*first),
         Claim::Mine(claim) => claim,
     };
     match import_file(db, admin, body, options, &|_, _| {}).await {

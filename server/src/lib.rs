@@ -12,5 +12,6 @@ pub mod instance_sync;
 pub mod mail_delivery;
 mod page_access;
 mod reactive_owner;
+pub mod scim;
 pub mod startup;
 pub mod web_guard;

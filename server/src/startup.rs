@@ -142,6 +142,7 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
     };
     let access = state.clone();
     let api = crate::api_v1::routes(state.clone());
+    let scim = crate::scim::routes(state.clone(), config.public_url.clone());
     let routes = generate_route_list(App);
     let context = move || {
         provide_context(state.clone());
@@ -164,6 +165,7 @@ fn router(db: DatabaseConnection, config: &Config, leptos_options: LeptosOptions
     Router::new()
         .route("/health", get(health).with_state(db))
         .merge(api)
+        .merge(scim)
         .merge(site)
         .layer(DefaultBodyLimit::max(web_guard::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(

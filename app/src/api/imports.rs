@@ -61,6 +61,9 @@ pub struct ImportCounts {
     pub skipped_existing: u64,
     /// New emails left out by "only update existing people".
     pub skipped_new: u64,
+    /// People taken out of a track, or of some of its roles (SCIM).
+    #[serde(default)]
+    pub left: u64,
 }
 
 /// What the wizard needs to check a file before anything is sent: the

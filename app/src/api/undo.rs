@@ -43,6 +43,9 @@ pub struct UndoCounts {
     pub emails_kept: u64,
     /// People a later import changed: what it wrote of theirs stays.
     pub kept_for_later_imports: u64,
+    /// Tracks (or roles in them) that people left, given back (SCIM).
+    #[serde(default)]
+    pub memberships_restored: u64,
 }
 
 impl UndoCounts {
@@ -54,6 +57,7 @@ impl UndoCounts {
             + self.roles_removed
             + self.profiles_restored
             + self.emails_cancelled
+            + self.memberships_restored
             == 0
     }
 }

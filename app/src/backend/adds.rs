@@ -122,15 +122,28 @@ pub async fn add_person(
 
 /// Starts an import, applies its rows in one batch (one transaction) and
 /// finishes it; an import the batch refused is still closed.
-async fn apply_as_import(
+pub(crate) async fn apply_as_import(
     db: &DatabaseConnection,
     admin: &Admin,
     plan: ImportPlan,
     rows: Vec<CsvRow>,
     source: ImportSource,
 ) -> Result<(Vec<crate::RowResult>, u64), ServiceError> {
+    apply_as_import_moving(db, admin, plan, rows, source, None).await
+}
+
+/// `apply_as_import`, where `moving` takes the one row's address
+/// (`imports::apply_batch_moving`).
+pub(crate) async fn apply_as_import_moving(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    plan: ImportPlan,
+    rows: Vec<CsvRow>,
+    source: ImportSource,
+    moving: Option<&user::Model>,
+) -> Result<(Vec<crate::RowResult>, u64), ServiceError> {
     let id = imports::start_as(db, admin, plan, source).await?;
-    let applied = imports::apply_batch(db, admin, id, rows).await;
+    let applied = imports::apply_batch_moving(db, admin, id, rows, moving).await;
     let counts = imports::finish(db, admin, id).await?;
     Ok((applied?, counts.emails_queued))
 }
@@ -229,7 +242,7 @@ pub async fn add_from_pool(
 
 /// The people chosen from the pool as a file to import: names and email
 /// only, so their profiles stay as they are.
-fn pool_as_file(
+pub(crate) fn pool_as_file(
     track_slug: &str,
     people: &[&user::Model],
     roles: Roles,

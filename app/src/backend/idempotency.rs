@@ -25,7 +25,7 @@ const ABANDONED_AFTER: Duration = Duration::minutes(15);
 /// What a request with a key does.
 pub enum Claim {
     /// The first request's answer.
-    Answered(FileImportAnswer),
+    Answered(Box<FileImportAnswer>),
     /// The key is this request's to answer (by its row).
     Mine(i64),
 }
@@ -48,7 +48,7 @@ pub async fn claim(
         .await?;
     if let Some(row) = found {
         if let Some(answer) = row.answer {
-            return Ok(Claim::Answered(answer.0));
+            return Ok(Claim::Answered(Box::new(answer.0)));
         }
         if row.created_at > Utc::now() - ABANDONED_AFTER {
             return Err(still_running());

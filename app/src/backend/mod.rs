@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod overview;
 pub mod saved_mappings;
+pub mod scim;
 pub mod secrets;
 pub mod session_cookie;
 pub mod sessions;

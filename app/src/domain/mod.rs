@@ -14,6 +14,8 @@ pub mod person_form;
 pub mod profile;
 pub mod records;
 pub mod roles;
+#[cfg(feature = "scim")]
+pub mod scim;
 pub mod system_email;
 pub mod text;
 

@@ -83,6 +83,8 @@ pub enum ImportKind {
     Manual,
     /// People added to a track from the global pool.
     Pool,
+    /// A change an identity provider sent over SCIM (docs/scim.md).
+    Scim,
 }
 
 stored_names!(ImportKind {
@@ -90,6 +92,7 @@ stored_names!(ImportKind {
     CsvDormant => "csv_dormant",
     Manual => "manual",
     Pool => "pool",
+    Scim => "scim",
 });
 
 impl ImportKind {
@@ -100,6 +103,7 @@ impl ImportKind {
             ImportKind::CsvDormant => "Dormant CSV file",
             ImportKind::Manual => "Added manually",
             ImportKind::Pool => "From the global pool",
+            ImportKind::Scim => "SCIM provisioning",
         }
     }
 
@@ -165,11 +169,15 @@ pub enum WriteRule {
     /// Only fields with no answer (or a blank one) are written; names,
     /// which every person has, stay as they are.
     FillEmpty,
+    /// As `Overwrite`, and a mapped field left empty is cleared: the
+    /// profile becomes what the row says (SCIM's PUT, `write=replace`).
+    Replace,
 }
 
 stored_names!(WriteRule {
     Overwrite => "overwrite",
     FillEmpty => "fill_empty",
+    Replace => "replace",
 });
 
 impl WriteRule {
@@ -177,6 +185,7 @@ impl WriteRule {
         match self {
             WriteRule::Overwrite => "Overwrite with the file",
             WriteRule::FillEmpty => "Only fill empty fields",
+            WriteRule::Replace => "Replace, clearing empty fields",
         }
     }
 
@@ -184,14 +193,14 @@ impl WriteRule {
     /// person has in that field (`None`: nothing).
     pub fn writes_over(self, before: Option<&str>) -> bool {
         match self {
-            WriteRule::Overwrite => true,
+            WriteRule::Overwrite | WriteRule::Replace => true,
             WriteRule::FillEmpty => before.is_none_or(|v| v.trim().is_empty()),
         }
     }
 
     /// Whether an existing person's names are written.
     pub fn writes_names(self) -> bool {
-        self == WriteRule::Overwrite
+        self != WriteRule::FillEmpty
     }
 }
 

@@ -119,6 +119,7 @@ fn counts_text(c: &ImportCounts) -> String {
         (c.skipped, "skipped"),
         (c.skipped_existing, "already on the platform, left alone"),
         (c.skipped_new, "new, left out"),
+        (c.left, "left the track"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

@@ -63,6 +63,13 @@ pub(crate) fn consequences(plan: &UndoPlan) -> Vec<String> {
         ),
     );
     say(
+        c.memberships_restored,
+        format!(
+            "{} get back the tracks and roles this change took from them.",
+            people(c.memberships_restored)
+        ),
+    );
+    say(
         c.profiles_restored,
         format!(
             "{} get back the names and profile values they had before.",
@@ -109,6 +116,7 @@ fn done_text(c: &UndoCounts) -> String {
             "left the track",
         ),
         (c.roles_removed, "lost the roles it gave"),
+        (c.memberships_restored, "got their tracks back"),
         (c.profiles_restored, "got their profile back"),
     ]
     .into_iter()

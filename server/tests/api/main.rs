@@ -19,6 +19,7 @@ mod history;
 mod imports;
 mod mail;
 mod mappings;
+mod scim;
 mod startup;
 mod tokens;
 mod trust;

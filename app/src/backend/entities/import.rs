@@ -34,6 +34,7 @@ pub struct Model {
     pub skipped_count: i32,
     pub skipped_existing_count: i32,
     pub skipped_new_count: i32,
+    pub left_count: i32,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
     pub undone_at: Option<DateTimeUtc>,
@@ -65,6 +66,7 @@ impl Model {
             skipped: n(self.skipped_count),
             skipped_existing: n(self.skipped_existing_count),
             skipped_new: n(self.skipped_new_count),
+            left: n(self.left_count),
         }
     }
 
@@ -76,6 +78,7 @@ impl Model {
             self.skipped_count,
             self.skipped_existing_count,
             self.skipped_new_count,
+            self.left_count,
         ]
         .into_iter()
         .map(i64::from)

@@ -42,4 +42,8 @@ pub struct Previous {
     pub roles: Option<i32>,
     /// Field key → value before (`None`: there was none).
     pub answers: Vec<(String, Option<String>)>,
+    /// Tracks the row took them out of (or took roles in), with the roles
+    /// they had there: a SCIM deactivation, deletion or group removal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<(i64, i32)>,
 }

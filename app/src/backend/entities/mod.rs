@@ -16,6 +16,7 @@ pub mod profile_answer;
 pub mod profile_field;
 pub mod profile_field_option;
 pub mod saved_mapping;
+pub mod scim_user;
 pub mod session;
 pub mod sign_in_failure;
 pub mod stored;

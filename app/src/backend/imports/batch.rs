@@ -8,7 +8,7 @@ use super::{invalid, joins_track, stored_roles, CHUNK, MAX_BATCH};
 use crate::backend::bulk_insert::insert_rows;
 use crate::backend::db::begin_write;
 use crate::backend::entities::stored::{Json, Named};
-use crate::backend::entities::{import, import_row};
+use crate::backend::entities::{import, import_row, user};
 use crate::backend::error::ServiceError;
 use crate::backend::overview::{active_users, profile_fields, settings};
 use crate::domain::csv_upload::{CellError, CsvRow, Person, RowCheck, RowChecker, Target};
@@ -40,7 +40,7 @@ pub(crate) async fn write_people_alone(txn: &DatabaseTransaction) -> Result<(), 
 
 /// This batch's place in the order people were written. Safe only after
 /// `write_people_alone`: no other batch can take the same number meanwhile.
-async fn next_write_order(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
+pub(super) async fn next_write_order(txn: &DatabaseTransaction) -> Result<i64, ServiceError> {
     let last = import_row::Entity::find()
         .select_only()
         .column_as(import_row::Column::WriteOrder.max(), "last")
@@ -60,6 +60,19 @@ pub async fn apply_batch(
     admin: &Admin,
     import_id: i64,
     rows: Vec<CsvRow>,
+) -> Result<Vec<RowResult>, ServiceError> {
+    apply_batch_moving(db, admin, import_id, rows, None).await
+}
+
+/// `apply_batch`, where `moving` (a SCIM user, known by their id) takes
+/// the address of the batch's one row when it is not theirs already: an
+/// email change, recorded for undo as one an external ID finds.
+pub(crate) async fn apply_batch_moving(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    import_id: i64,
+    rows: Vec<CsvRow>,
+    moving: Option<&user::Model>,
 ) -> Result<Vec<RowResult>, ServiceError> {
     if rows.len() > MAX_BATCH {
         return invalid(format!(
@@ -92,7 +105,7 @@ pub async fn apply_batch(
     let mut checker = RowChecker::new(&stored.headers, &fields, &stored.mapping, roles);
     let mut checks: Vec<RowCheck> = new_rows.iter().map(|row| checker.check(row)).collect();
     refuse_repeats_of_earlier_batches(&txn, import_id, &mut checks).await?;
-    let email_changes = match ProfileField::external_id_of(&fields) {
+    let mut email_changes = match ProfileField::external_id_of(&fields) {
         Some(field) => {
             let column = stored
                 .mapping
@@ -103,6 +116,13 @@ pub async fn apply_batch(
         }
         None => EmailChanges::new(),
     };
+    if let (Some(person), [one]) = (moving, checks.as_slice()) {
+        if let Some(key) = one.person.as_ref().map(|p| p.email.normalized()) {
+            if key != person.email_normalized {
+                email_changes.insert(key, person.clone());
+            }
+        }
+    }
 
     let persons: Vec<&Person> = checks.iter().filter_map(|c| c.person.as_ref()).collect();
     let track_id = joins_track(&imp, roles);
@@ -111,7 +131,7 @@ pub async fn apply_batch(
         apply_people(&txn, &imp, track_id, &fields, &persons, &email_changes, now).await?;
     // Nobody new became active: nothing to count, no settings to read.
     if newly_active > 0 {
-        within_the_licence(&txn).await?;
+        within_the_licence(&txn, "This import").await?;
     }
     let mut results = record_rows(&txn, import_id, &checks, &applied, track_id, now).await?;
     txn.commit().await?;
@@ -217,12 +237,17 @@ pub(super) fn fail_row(check: &mut RowCheck, column: &str, value: String, messag
 /// The preview blocks an import over the licence; this holds the line
 /// against a stale preview or a concurrent import. The caller's
 /// transaction is dropped on the refusal, which rolls the batch back.
-async fn within_the_licence(txn: &DatabaseTransaction) -> Result<(), ServiceError> {
+/// Refuses a write that took active users over the licence; `what`
+/// names the write in the sentence ("This import").
+pub(crate) async fn within_the_licence(
+    txn: &DatabaseTransaction,
+    what: &str,
+) -> Result<(), ServiceError> {
     let after = active_users(txn).await?;
     let limit = u64::try_from(settings(txn).await?.license_limit).unwrap_or(0);
     if after > limit {
         return invalid(format!(
-            "This import would bring active users to {}, over the licence of {} by {}: remove \
+            "{what} would bring active users to {}, over the licence of {} by {}: remove \
              people who are new to the platform from the file, or ask for a larger licence.",
             thousands(after),
             thousands(limit),
@@ -347,6 +372,7 @@ fn tally(counts: &mut ImportCounts, outcome: RowOutcome, at_track: bool) {
         RowOutcome::Skipped => counts.skipped += 1,
         RowOutcome::SkippedExisting => counts.skipped_existing += 1,
         RowOutcome::SkippedNew => counts.skipped_new += 1,
+        RowOutcome::Left => counts.left += 1,
     }
 }
 
@@ -365,6 +391,7 @@ async fn add_counts(
         (import::Column::SkippedCount, c.skipped),
         (import::Column::SkippedExistingCount, c.skipped_existing),
         (import::Column::SkippedNewCount, c.skipped_new),
+        (import::Column::LeftCount, c.left),
     ] {
         update = update.col_expr(
             col,

@@ -6,15 +6,18 @@ mod batch;
 mod context;
 mod file_import;
 mod id_match;
+mod leave;
 mod people;
 mod start;
 mod welcome_emails;
 
 pub use batch::apply_batch;
-pub(crate) use batch::write_people_alone;
+pub(crate) use batch::apply_batch_moving;
+pub(crate) use batch::{within_the_licence, write_people_alone};
 pub(crate) use context::import_target;
 pub use context::{import_context, known_people, track_to_manage};
 pub use file_import::{import_file, FileImportOptions, Progress};
+pub use leave::{leave, Leaving};
 pub(crate) use people::{set_emails, upsert_answers, UserEmail};
 pub use start::{finish, start, start_as, ImportSource};
 

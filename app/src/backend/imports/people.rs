@@ -9,7 +9,7 @@ use crate::backend::entities::import_row::Previous;
 use crate::backend::entities::{import, membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
 use crate::backend::external_ids::copy_answers;
-use crate::domain::csv_upload::Person;
+use crate::domain::csv_upload::{Person, Target};
 use crate::domain::text::search_key;
 use crate::domain::{ProfileField, Roles, WriteRule};
 use crate::RowOutcome;
@@ -120,11 +120,24 @@ pub(super) async fn apply_people(
         .map(|a| (a.user_id, a.field_id))
         .collect();
     upsert_answers(txn, answer_rows).await?;
+    let mut cleared = HashSet::new();
+    if rule.write == WriteRule::Replace {
+        for p in &persons {
+            let user_id = user_id(p)?;
+            cleared.extend(
+                mapped_fields(imp, &field_ids)
+                    .map(|(_, field_id)| (user_id, field_id))
+                    .filter(|k| old_answers.contains_key(k) && !written.contains(k)),
+            );
+        }
+        delete_answers(txn, &cleared).await?;
+    }
     if let Some(id_field) =
         ProfileField::external_id_of(fields).and_then(|f| field_ids.get(f.key.as_str()))
     {
         let given: Vec<i64> = written
             .iter()
+            .chain(&cleared)
             .filter(|(_, field)| field == id_field)
             .map(|(user, _)| *user)
             .collect();
@@ -169,6 +182,12 @@ pub(super) async fn apply_people(
                 }
             }
         }
+        for (field_key, field_id) in mapped_fields(imp, &field_ids) {
+            if cleared.contains(&(user_id, field_id)) {
+                let before = old_answers.get(&(user_id, field_id)).cloned();
+                previous.answers.push((field_key.to_owned(), before));
+            }
+        }
         let roles_before = old_roles.get(&user_id).copied();
         let at_track = track_id.is_some();
         let outcome = RowOutcome::for_person(
@@ -201,6 +220,42 @@ pub(super) async fn apply_people(
     }
     insert_rows::<outbox::Entity, 11>(txn, QUEUED_EMAIL, "", emails).await?;
     Ok((applied, newly_active))
+}
+
+/// The profile fields the import's mapping fills, by key and id.
+fn mapped_fields<'a>(
+    imp: &'a import::Model,
+    field_ids: &'a HashMap<&str, i64>,
+) -> impl Iterator<Item = (&'a str, i64)> + 'a {
+    imp.mapping
+        .iter()
+        .flat_map(|m| m.mapping.columns.iter().flatten())
+        .filter_map(|target| match target {
+            Target::Field(key) => Some((key.as_str(), *field_ids.get(key.as_str())?)),
+            _ => None,
+        })
+}
+
+/// Deletes these (user, field) answers: a `replace` row that left the
+/// field empty.
+async fn delete_answers(
+    txn: &DatabaseTransaction,
+    cleared: &HashSet<(i64, i64)>,
+) -> Result<(), ServiceError> {
+    let mut by_field: HashMap<i64, Vec<i64>> = HashMap::new();
+    for &(user_id, field_id) in cleared {
+        by_field.entry(field_id).or_default().push(user_id);
+    }
+    for (field_id, users) in by_field {
+        for chunk in users.chunks(CHUNK) {
+            profile_answer::Entity::delete_many()
+                .filter(profile_answer::Column::FieldId.eq(field_id))
+                .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A user's new address: id, email as given, normalised, search key.

@@ -26,6 +26,8 @@ pub enum ImportSource {
     Manual,
     /// Picked from the global pool (docs/adding.md).
     Pool,
+    /// Sent by an identity provider (docs/scim.md).
+    Scim,
 }
 
 /// The longest file or sheet name an import records.
@@ -90,6 +92,7 @@ pub async fn start_as(
             ImportSource::CsvFile => ImportKind::CsvTrack,
             ImportSource::Manual => ImportKind::Manual,
             ImportSource::Pool => ImportKind::Pool,
+            ImportSource::Scim => ImportKind::Scim,
         })),
         track_id: Set(track_id),
         admin_id: Set(Some(admin.id)),

@@ -1,6 +1,7 @@
 //! Writing an undo that was worked out: chunked multi-row statements in
 //! the caller's transaction.
 
+use crate::backend::bulk_insert::insert_rows;
 use crate::backend::entities::stored::Named;
 use crate::backend::entities::{membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;
@@ -46,6 +47,33 @@ impl Effects {
                 .exec(txn)
                 .await?;
         }
+        let now = Utc::now();
+        let rows = self
+            .restore_memberships
+            .iter()
+            .map(|&(user_id, track_id, roles)| {
+                [
+                    user_id.into(),
+                    track_id.into(),
+                    roles.into(),
+                    now.into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        insert_rows::<membership::Entity, 5>(
+            txn,
+            [
+                membership::Column::UserId,
+                membership::Column::TrackId,
+                membership::Column::Roles,
+                membership::Column::CreatedAt,
+                membership::Column::UpdatedAt,
+            ],
+            "",
+            rows,
+        )
+        .await?;
         let mut by_roles: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
         for (id, roles) in &self.restore_roles {
             by_roles.entry(*roles).or_default().push(*id);

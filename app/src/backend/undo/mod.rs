@@ -11,7 +11,7 @@ use crate::backend::entities::stored::Named;
 use crate::backend::entities::{import, import_row, outbox, track};
 use crate::backend::error::ServiceError;
 use crate::backend::history::visible_import;
-use crate::backend::imports::write_people_alone;
+use crate::backend::imports::{within_the_licence, write_people_alone};
 use crate::backend::overview::{license_use, settings};
 use crate::domain::text::thousands;
 use crate::domain::{Admin, ImportStatus, OutboxStatus};
@@ -41,7 +41,11 @@ pub(crate) fn window(
         let at = imp.undone_at.map(minute).unwrap_or_default();
         return Err(format!("This import was already undone, at {at} UTC."));
     }
-    let wrote = imp.created_count + imp.updated_count + imp.added_count + imp.roles_added_count;
+    let wrote = imp.created_count
+        + imp.updated_count
+        + imp.added_count
+        + imp.roles_added_count
+        + imp.left_count;
     if wrote == 0 {
         return Err("This import wrote nothing, so there is nothing to undo.".into());
     }
@@ -132,7 +136,8 @@ pub async fn preview(
         counts: effects.counts,
         later_imports: effects.later,
         track_name,
-        active_after: license_now.active_users.saturating_sub(effects.leaving),
+        active_after: (license_now.active_users + effects.returning)
+            .saturating_sub(effects.leaving),
         license_now,
         until: minute(until),
     })
@@ -175,6 +180,9 @@ pub async fn undo(
         .into());
     }
     effects.apply(&txn).await?;
+    if effects.returning > 0 {
+        within_the_licence(&txn, "This undo").await?;
+    }
     import::Entity::update_many()
         .col_expr(
             import::Column::Status,
@@ -219,6 +227,7 @@ mod tests {
             skipped_count: 0,
             skipped_existing_count: 0,
             skipped_new_count: 0,
+            left_count: 0,
             started_at: at,
             finished_at: Some(at),
             undone_at: (status == ImportStatus::Undone).then_some(at),

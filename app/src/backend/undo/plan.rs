@@ -38,6 +38,10 @@ pub(super) struct Effects {
     pub(super) track_id: Option<i64>,
     /// People who are active now and will not be after.
     pub(super) leaving: u64,
+    /// People in no track now who will be after (a leave undone).
+    pub(super) returning: u64,
+    /// User, track, roles: memberships a leave removed, put back.
+    pub(super) restore_memberships: Vec<(i64, i64, i32)>,
     pub(super) delete_users: Vec<i64>,
     pub(super) remove_memberships: Vec<i64>,
     /// Membership id → the roles to put back.
@@ -313,6 +317,39 @@ impl Effects {
             self.restore_profile(current, user_id, (names, email), previous.answers, later);
         }
         self.settle_emails(their_emails, leaves_track || deleted);
+        self.give_back_tracks(user_id, &previous.left, held, later);
+    }
+
+    /// The tracks (or roles) a leave took from them, given back where no
+    /// later import listed them in that track since.
+    fn give_back_tracks(
+        &mut self,
+        user_id: i64,
+        left: &[(i64, i32)],
+        held: &[membership::Model],
+        later: &LaterChanges,
+    ) {
+        let mut gave = false;
+        for &(track_id, roles) in left {
+            if later.tracks.contains(&track_id) {
+                continue;
+            }
+            match held.iter().find(|m| m.track_id == track_id) {
+                Some(m) if m.roles | roles == m.roles => {}
+                Some(m) => {
+                    self.restore_roles.push((m.id, m.roles | roles));
+                    gave = true;
+                }
+                None => {
+                    self.restore_memberships.push((user_id, track_id, roles));
+                    gave = true;
+                }
+            }
+        }
+        if gave {
+            self.counts.memberships_restored += 1;
+            self.returning += u64::from(held.is_empty());
+        }
     }
 
     /// The profile: what was there before, where no later import wrote since.

@@ -25,10 +25,12 @@ pub enum RowOutcome {
     SkippedExisting,
     /// Not on the platform, and the import only updates existing people.
     SkippedNew,
+    /// Took out of a track, or of some of its roles (SCIM, docs/scim.md).
+    Left,
 }
 
 impl RowOutcome {
-    const ALL: [RowOutcome; 7] = [
+    const ALL: [RowOutcome; 8] = [
         RowOutcome::Created,
         RowOutcome::Added,
         RowOutcome::RolesAdded,
@@ -36,6 +38,7 @@ impl RowOutcome {
         RowOutcome::Skipped,
         RowOutcome::SkippedExisting,
         RowOutcome::SkippedNew,
+        RowOutcome::Left,
     ];
 
     /// A checked person's outcome under the import's rule. `existed`: the
@@ -77,6 +80,7 @@ impl RowOutcome {
             RowOutcome::Skipped => "Skipped",
             RowOutcome::SkippedExisting => "Skipped: already on the platform",
             RowOutcome::SkippedNew => "Skipped: not on the platform",
+            RowOutcome::Left => "Left the track",
         }
     }
 
@@ -89,6 +93,7 @@ impl RowOutcome {
             RowOutcome::Skipped => "skipped",
             RowOutcome::SkippedExisting => "skipped_existing",
             RowOutcome::SkippedNew => "skipped_new",
+            RowOutcome::Left => "left",
         }
     }
 
@@ -283,8 +288,9 @@ impl Forecast {
                 RowOutcome::Updated => forecast.unchanged += 1,
                 RowOutcome::SkippedExisting => forecast.skipped_existing += 1,
                 RowOutcome::SkippedNew => forecast.skipped_new += 1,
-                // Checked people are never skipped for errors.
-                RowOutcome::Skipped => {}
+                // Checked people are never skipped for errors; files
+                // never take people out of tracks.
+                RowOutcome::Skipped | RowOutcome::Left => {}
             }
             if changes_email && rule.skips(true).is_none() {
                 forecast.email_changes += 1;

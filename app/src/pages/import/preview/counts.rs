@@ -24,9 +24,9 @@ pub(super) fn Counts(forecast: Memo<Forecast>, error_rows: Memo<usize>) -> impl 
     let errors = Signal::derive(move || error_rows.get() as u64);
     let members = wizard.adds_members();
     let unchanged = Signal::derive(move || match (members, write.get()) {
-        (true, WriteRule::Overwrite) => "already members: profile updated",
+        (true, WriteRule::Overwrite | WriteRule::Replace) => "already members: profile updated",
         (true, WriteRule::FillEmpty) => "already members: empty fields filled",
-        (false, WriteRule::Overwrite) => "existing users: profile updated",
+        (false, WriteRule::Overwrite | WriteRule::Replace) => "existing users: profile updated",
         (false, WriteRule::FillEmpty) => "existing users: empty fields filled",
     });
     let fixed = |label: &'static str| Signal::stored(label);
