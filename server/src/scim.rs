@@ -22,31 +22,22 @@ use std::net::SocketAddr;
 
 pub fn routes(state: ServerState, public_url: Option<String>) -> Router {
     let scim = ScimState { state, public_url };
-    Router::new()
-        .route("/scim/v2/ServiceProviderConfig", get(provider_config))
-        .route("/scim/v2/Schemas", get(list_schemas))
-        .route("/scim/v2/Schemas/{id}", get(one_schema))
-        .route("/scim/v2/ResourceTypes", get(list_resource_types))
-        .route("/scim/v2/ResourceTypes/{id}", get(one_resource_type))
-        .route("/scim/v2/Users", get(list_users).post(create_user))
+    let endpoints = Router::new()
+        .route("/ServiceProviderConfig", get(provider_config))
+        .route("/Schemas", get(list_schemas))
+        .route("/Schemas/{id}", get(one_schema))
+        .route("/ResourceTypes", get(list_resource_types))
+        .route("/ResourceTypes/{id}", get(one_resource_type))
+        // Static segments come first: these two take Users and Groups.
+        .route("/{kind}", get(list).post(create))
         .route(
-            "/scim/v2/Users/{id}",
-            get(get_user)
-                .put(replace_user)
-                .patch(patch_user)
-                .delete(delete_user),
+            "/{kind}/{id}",
+            get(show).put(replace).patch(patch).delete(remove),
         )
-        .route("/scim/v2/Groups", get(list_groups).post(no_new_groups))
-        .route(
-            "/scim/v2/Groups/{id}",
-            get(get_group)
-                .put(replace_group)
-                .patch(patch_group)
-                .delete(no_new_groups),
-        )
-        .route("/scim/v2/.search", post(no_search))
-        .route("/scim/v2/{*rest}", axum::routing::any(unknown))
-        .with_state(scim)
+        .route("/.search", post(no_search))
+        .fallback(unknown)
+        .with_state(scim);
+    Router::new().nest("/scim/v2", endpoints)
 }
 
 #[derive(Clone)]
@@ -61,13 +52,19 @@ struct ScimState {
 #[serde(rename_all = "camelCase")]
 struct ListQuery {
     filter: Option<String>,
-    start_index: Option<u64>,
-    count: Option<u64>,
+    /// Read leniently: a page that is not a number is the first page.
+    start_index: Option<String>,
+    count: Option<String>,
     attributes: Option<String>,
     excluded_attributes: Option<String>,
 }
 
 impl ListQuery {
+    fn page(&self) -> Page {
+        let number = |v: &Option<String>| v.as_deref().and_then(|n| n.trim().parse().ok());
+        Page::new(number(&self.start_index), number(&self.count))
+    }
+
     fn projection(&self) -> Projection {
         Projection::parse(
             self.attributes.as_deref(),
@@ -248,91 +245,153 @@ async fn one_resource_type(
     )
 }
 
-async fn list_users(
+/// The two kinds of resource, by their endpoint's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Users,
+    Groups,
+}
+
+impl Kind {
+    fn of(endpoint: &str) -> Result<Kind, Failure> {
+        match endpoint {
+            "Users" => Ok(Kind::Users),
+            "Groups" => Ok(Kind::Groups),
+            _ => Err(Failure(no_endpoint())),
+        }
+    }
+}
+
+async fn list(
     (State(scim), ConnectInfo(from), headers): Caller,
+    Path(kind): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
     answer(
         async {
             let c = call(&scim, &headers, from).await?;
-            let page = Page::new(query.start_index, query.count);
-            let (total, users) =
-                scim::list_users(&c.db, &c.admin, &c.base, query.filter.as_deref(), page).await?;
+            let page = query.page();
+            let filter = query.filter.as_deref();
+            let (total, found) = match Kind::of(&kind)? {
+                Kind::Users => scim::list_users(&c.db, &c.admin, &c.base, filter, page).await?,
+                Kind::Groups => scim::list_groups(&c.db, &c.admin, &c.base, filter, page).await?,
+            };
             let projection = query.projection();
-            let users = users
+            let found = found
                 .into_iter()
-                .map(|u| projected(u, &projection))
+                .map(|r| projected(r, &projection))
                 .collect();
-            Ok((StatusCode::OK, list_response(total, page, users)))
+            Ok((StatusCode::OK, list_response(total, page, found)))
         }
         .await,
     )
 }
 
-async fn get_user(
+async fn show(
     (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
+    Path((kind, id)): Path<(String, String)>,
     Query(query): Query<ListQuery>,
 ) -> Response {
     answer(
         async {
             let c = call(&scim, &headers, from).await?;
-            let user = scim::get_user(&c.db, &c.admin, &c.base, &id).await?;
-            Ok((StatusCode::OK, projected(user, &query.projection())))
+            let found = match Kind::of(&kind)? {
+                Kind::Users => scim::get_user(&c.db, &c.admin, &c.base, &id).await?,
+                Kind::Groups => scim::get_group(&c.db, &c.admin, &c.base, &id).await?,
+            };
+            Ok((StatusCode::OK, projected(found, &query.projection())))
         }
         .await,
     )
 }
 
-async fn create_user((State(scim), ConnectInfo(from), headers): Caller, body: Bytes) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let user = scim::create_user(&c.db, &c.admin, &c.base, &body_json(&body)?).await?;
-            Ok((StatusCode::CREATED, Value::Object(user)))
-        }
-        .await,
-    )
-}
-
-async fn replace_user(
+async fn create(
     (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
+    Path(kind): Path<String>,
     body: Bytes,
 ) -> Response {
     answer(
         async {
             let c = call(&scim, &headers, from).await?;
-            let user =
-                scim::replace_user(&c.db, &c.admin, &c.base, &id, &body_json(&body)?).await?;
-            Ok((StatusCode::OK, Value::Object(user)))
+            match Kind::of(&kind)? {
+                Kind::Users => {
+                    let body = body_json(&body)?;
+                    let user = scim::create_user(&c.db, &c.admin, &c.base, &body).await?;
+                    Ok((StatusCode::CREATED, Value::Object(user)))
+                }
+                Kind::Groups => Err(Failure(groups_are_the_instances())),
+            }
         }
         .await,
     )
 }
 
-async fn patch_user(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
+/// PUT (the whole resource) and PATCH (operations on it).
+#[derive(Clone, Copy)]
+enum Change {
+    Replace,
+    Patch,
+}
+
+async fn change(
+    scim: ScimState,
+    headers: HeaderMap,
+    from: SocketAddr,
+    (kind, id): (String, String),
     body: Bytes,
+    how: Change,
 ) -> Response {
     answer(
         async {
             let c = call(&scim, &headers, from).await?;
-            let user = scim::patch_user(&c.db, &c.admin, &c.base, &id, &body_json(&body)?).await?;
-            Ok((StatusCode::OK, Value::Object(user)))
+            let body = body_json(&body)?;
+            let (db, admin, base) = (&c.db, &c.admin, c.base.as_str());
+            let changed = match (Kind::of(&kind)?, how) {
+                (Kind::Users, Change::Replace) => {
+                    scim::replace_user(db, admin, base, &id, &body).await?
+                }
+                (Kind::Users, Change::Patch) => {
+                    scim::patch_user(db, admin, base, &id, &body).await?
+                }
+                (Kind::Groups, Change::Replace) => {
+                    scim::replace_group(db, admin, base, &id, &body).await?
+                }
+                (Kind::Groups, Change::Patch) => {
+                    scim::patch_group(db, admin, base, &id, &body).await?
+                }
+            };
+            Ok((StatusCode::OK, Value::Object(changed)))
         }
         .await,
     )
 }
 
-async fn delete_user(
+async fn replace(
     (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
+    Path(at): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    change(scim, headers, from, at, body, Change::Replace).await
+}
+
+async fn patch(
+    (State(scim), ConnectInfo(from), headers): Caller,
+    Path(at): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    change(scim, headers, from, at, body, Change::Patch).await
+}
+
+async fn remove(
+    (State(scim), ConnectInfo(from), headers): Caller,
+    Path((kind, id)): Path<(String, String)>,
 ) -> Response {
     let done = async {
         let c = call(&scim, &headers, from).await?;
-        scim::delete_user(&c.db, &c.admin, &id).await
+        match Kind::of(&kind)? {
+            Kind::Users => scim::delete_user(&c.db, &c.admin, &id).await,
+            Kind::Groups => Err(Failure(groups_are_the_instances())),
+        }
     }
     .await;
     match done {
@@ -341,87 +400,13 @@ async fn delete_user(
     }
 }
 
-async fn list_groups(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Query(query): Query<ListQuery>,
-) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let page = Page::new(query.start_index, query.count);
-            let (total, groups) =
-                scim::list_groups(&c.db, &c.admin, &c.base, query.filter.as_deref(), page).await?;
-            let projection = query.projection();
-            let groups = groups
-                .into_iter()
-                .map(|g| projected(g, &projection))
-                .collect();
-            Ok((StatusCode::OK, list_response(total, page, groups)))
-        }
-        .await,
-    )
-}
-
-async fn get_group(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
-    Query(query): Query<ListQuery>,
-) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let group = scim::get_group(&c.db, &c.admin, &c.base, &id).await?;
-            Ok((StatusCode::OK, projected(group, &query.projection())))
-        }
-        .await,
-    )
-}
-
-async fn replace_group(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let group =
-                scim::replace_group(&c.db, &c.admin, &c.base, &id, &body_json(&body)?).await?;
-            Ok((StatusCode::OK, Value::Object(group)))
-        }
-        .await,
-    )
-}
-
-async fn patch_group(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let group =
-                scim::patch_group(&c.db, &c.admin, &c.base, &id, &body_json(&body)?).await?;
-            Ok((StatusCode::OK, Value::Object(group)))
-        }
-        .await,
-    )
-}
-
 /// Groups are the instance file's tracks and roles.
-async fn no_new_groups((State(scim), ConnectInfo(from), headers): Caller) -> Response {
-    answer(
-        async {
-            call(&scim, &headers, from).await?;
-            Err(Failure(ScimError::new(
-            403,
-            None,
-            "Groups are the program's tracks and roles, made in the instance file: add members \
-             to one of them (GET /scim/v2/Groups lists them) instead.",
-        )))
-        }
-        .await,
+fn groups_are_the_instances() -> ScimError {
+    ScimError::new(
+        403,
+        None,
+        "Groups are the program's tracks and roles, made in the instance file: add members to \
+         one of them (GET /scim/v2/Groups lists them) instead.",
     )
 }
 
@@ -435,8 +420,10 @@ async fn no_search() -> Response {
     ))
 }
 
+fn no_endpoint() -> ScimError {
+    ScimError::not_found("No such SCIM endpoint: see /scim/v2/ResourceTypes.")
+}
+
 async fn unknown() -> Response {
-    error_response(&ScimError::not_found(
-        "No such SCIM endpoint: see /scim/v2/ResourceTypes.",
-    ))
+    error_response(&no_endpoint())
 }

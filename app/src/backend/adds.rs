@@ -5,17 +5,17 @@
 use crate::api::adds::{
     AddPersonResult, AddedPerson, ExistingPerson, FoundPerson, PoolAddSummary, POOL_ADD_LIMIT,
 };
-use crate::backend::entities::{membership, profile_answer, profile_field, user};
+use crate::backend::entities::{membership, user};
 use crate::backend::error::ServiceError;
 use crate::backend::imports::{self, ImportSource};
-use crate::backend::overview::{active_tracks, profile_fields, settings};
+use crate::backend::overview::{active_tracks, answers_by_key, profile_fields, settings};
 use crate::backend::users::{self, memberships_of, visible_tracks};
 use crate::domain::csv_upload::{CsvRow, Mapping, RoleChoice, RowOutcome, Target};
 use crate::domain::text::thousands;
 use crate::domain::{Admin, PersonForm, Roles, UpdateRule, WriteRule};
 use crate::{AppError, ImportPlan, UserQuery, UserScope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 fn refuse<T>(message: &str) -> Result<T, ServiceError> {
     Err(AppError::Invalid(message.to_owned()).into())
@@ -49,20 +49,10 @@ pub async fn find_person(
     if roles_here.is_none() && !admin.can_use_pool_for(track.id, pool_open) {
         return Ok(Some(FoundPerson::InPlatform));
     }
-    let keys: HashMap<i64, String> = profile_field::Entity::find()
-        .filter(profile_field::Column::Archived.eq(false))
-        .all(db)
+    let answers = answers_by_key(db, &[found.id])
         .await?
-        .into_iter()
-        .map(|f| (f.id, f.key))
-        .collect();
-    let answers = profile_answer::Entity::find()
-        .filter(profile_answer::Column::UserId.eq(found.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|a| keys.get(&a.field_id).map(|key| (key.clone(), a.value)))
-        .collect();
+        .remove(&found.id)
+        .unwrap_or_default();
     Ok(Some(FoundPerson::Known(ExistingPerson {
         form: PersonForm {
             email: found.email,

@@ -1,7 +1,7 @@
 //! Read-only views: what the navigation, the home page and a track's pages show.
 
 use crate::backend::entities::{
-    instance_settings, profile_field, profile_field_option, track, user,
+    instance_settings, profile_answer, profile_field, profile_field_option, track, user,
 };
 use crate::backend::error::ServiceError;
 use crate::domain::{Admin, ProfileField};
@@ -127,6 +127,39 @@ pub async fn profile_fields(db: &DatabaseConnection) -> Result<Vec<ProfileField>
             kind: *f.kind,
             required: f.required,
             external_id: f.external_id,
+        })
+        .collect())
+}
+
+/// These users' answers to the live profile fields, by field key, in the
+/// fields' order.
+pub(crate) async fn answers_by_key(
+    db: &DatabaseConnection,
+    user_ids: &[i64],
+) -> Result<HashMap<i64, Vec<(String, String)>>, ServiceError> {
+    let fields = profile_field::Entity::find()
+        .filter(profile_field::Column::Archived.eq(false))
+        .all(db)
+        .await?;
+    let field = |id: i64| fields.iter().find(|f| f.id == id);
+    let mut answers: HashMap<i64, Vec<(i32, String, String)>> = HashMap::new();
+    for chunk in user_ids.chunks(crate::backend::imports::CHUNK) {
+        for a in profile_answer::Entity::find()
+            .filter(profile_answer::Column::UserId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            if let Some(f) = field(a.field_id) {
+                let entry = (f.position, f.key.clone(), a.value);
+                answers.entry(a.user_id).or_default().push(entry);
+            }
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .map(|(user, mut list)| {
+            list.sort_by_key(|(position, ..)| *position);
+            (user, list.into_iter().map(|(_, k, v)| (k, v)).collect())
         })
         .collect())
 }

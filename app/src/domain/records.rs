@@ -110,6 +110,12 @@ impl ImportKind {
     pub fn is_file(self) -> bool {
         matches!(self, ImportKind::CsvTrack | ImportKind::CsvDormant)
     }
+
+    /// Whether the history names what it came from: a file, or what a
+    /// SCIM change did ("Left every track").
+    pub fn names_its_source(self) -> bool {
+        self.is_file() || self == ImportKind::Scim
+    }
 }
 
 /// Whom an import writes (docs/importing.md, "Update rules"). A person

@@ -13,6 +13,7 @@ use crate::components::file_io::download_csv;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::csv_upload::{error_log_csv, error_log_name};
 use crate::domain::text::thousands;
+use crate::domain::ImportKind;
 use crate::domain::ImportStatus;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -138,7 +139,7 @@ fn HistoryRow(import: ImportSummary, at_track: bool) -> impl IntoView {
         (Some(name), Some(sheet)) if import.kind.is_file() => {
             format!("{}: {name}, sheet {sheet}", import.kind.label())
         }
-        (Some(name), None) if import.kind.is_file() => {
+        (Some(name), None) if import.kind.names_its_source() => {
             format!("{}: {name}", import.kind.label())
         }
         _ => import.kind.label().to_owned(),
@@ -204,7 +205,7 @@ fn DetailBody(
         <h1>{summary.kind.label()}</h1>
         <section class="card">
             <dl class="facts">
-                <dt>"File"</dt>
+                <dt>{if summary.kind == ImportKind::Scim { "Change" } else { "File" }}</dt>
                 <dd>{summary.file_name.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                 {summary
                     .sheet

@@ -16,6 +16,15 @@ fn people(n: u64) -> String {
     }
 }
 
+/// "gets" for one person, "get" for several.
+fn gets(n: u64) -> &'static str {
+    if n == 1 {
+        "gets"
+    } else {
+        "get"
+    }
+}
+
 fn emails(n: u64) -> String {
     if n == 1 {
         "1 email".to_owned()
@@ -65,15 +74,17 @@ pub(crate) fn consequences(plan: &UndoPlan) -> Vec<String> {
     say(
         c.memberships_restored,
         format!(
-            "{} get back the tracks and roles this change took from them.",
-            people(c.memberships_restored)
+            "{} {} back the tracks and roles this change took from them.",
+            people(c.memberships_restored),
+            gets(c.memberships_restored)
         ),
     );
     say(
         c.profiles_restored,
         format!(
-            "{} get back the names and profile values they had before.",
-            people(c.profiles_restored)
+            "{} {} back the names and profile values they had before.",
+            people(c.profiles_restored),
+            gets(c.profiles_restored)
         ),
     );
     say(
@@ -282,6 +293,8 @@ mod tests {
         let said = consequences(&plan(UndoCounts {
             users_deleted: 2,
             memberships_removed: 1,
+            memberships_restored: 2,
+            profiles_restored: 1,
             emails_cancelled: 3,
             emails_sent: 1,
             ..UndoCounts::default()
@@ -291,6 +304,8 @@ mod tests {
             [
                 "2 people this import created will be deleted.",
                 "1 person will leave Engineering; they stay on the platform.",
+                "2 people get back the tracks and roles this change took from them.",
+                "1 person gets back the names and profile values they had before.",
                 "3 emails waiting to go out will be cancelled.",
                 "1 email already went out and cannot be called back.",
             ]

@@ -20,6 +20,7 @@ mod imports;
 mod mail;
 mod mappings;
 mod scim;
+mod scim_compliance;
 mod startup;
 mod tokens;
 mod trust;

@@ -5,6 +5,7 @@
 //! history and undo.
 
 mod groups;
+mod user_views;
 mod users;
 
 pub use groups::{get_group, list_groups, patch_group, replace_group};

@@ -4,18 +4,16 @@
 //! what only SCIM knows (userName, externalId, emails as sent, active,
 //! deleted) is kept in `scim_users`.
 
-use super::groups::groups_of;
+use super::user_views::{resource_of, views};
 use super::{global_token, refused_rows, Failure, Page, ScimResult};
 use crate::backend::adds::apply_as_import_moving;
 use crate::backend::entities::stored::Json;
-use crate::backend::entities::{profile_answer, profile_field, scim_user, user};
+use crate::backend::entities::{scim_user, user};
 use crate::backend::imports::{leave, ImportSource, Leaving};
-use crate::backend::overview::profile_fields;
+use crate::backend::overview::{answers_by_key, profile_fields};
 use crate::domain::csv_upload::RoleChoice;
 use crate::domain::email::normalize;
-use crate::domain::scim::{
-    with_address, Filter, PatchOp, ScimError, UserView, UserWrite, EXTENSION,
-};
+use crate::domain::scim::{Filter, PatchOp, ScimError, UserWrite, EXTENSION};
 use crate::domain::{AddRule, Admin, ProfileField, UpdateRule, WriteRule};
 use crate::ImportPlan;
 use chrono::Utc;
@@ -25,7 +23,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 type Resource = Map<String, Value>;
 
@@ -123,7 +120,7 @@ pub async fn list_users(
         .all(db)
         .await?;
     let fields = profile_fields(db).await?;
-    let views = views(db, &fields, people).await?;
+    let views = views(db, people).await?;
     Ok((
         total,
         views.iter().map(|v| v.resource(&fields, base)).collect(),
@@ -236,7 +233,7 @@ async fn change(
     if moves {
         address_is_free(db, &email).await?;
     }
-    if moves || !unchanged(db, fields, &person, &given).await? {
+    if moves || !unchanged(db, &person, &given).await? {
         write_person(db, admin, fields, &given, &email, Some(&person)).await?;
     }
     let was_active = link.as_ref().is_none_or(|l| l.active != Some(false));
@@ -265,7 +262,6 @@ async fn leave_every_track(db: &DatabaseConnection, admin: &Admin, user_id: i64)
 /// sending the same user again leaves no import in the history.
 async fn unchanged(
     db: &DatabaseConnection,
-    fields: &[ProfileField],
     person: &user::Model,
     given: &UserWrite,
 ) -> ScimResult<bool> {
@@ -274,8 +270,10 @@ async fn unchanged(
     {
         return Ok(false);
     }
-    let on_file = answers_of(db, fields, &[person.id]).await?;
-    let mut now: Vec<(String, String)> = on_file.get(&person.id).cloned().unwrap_or_default();
+    let mut now = answers_by_key(db, &[person.id])
+        .await?
+        .remove(&person.id)
+        .unwrap_or_default();
     let mut wanted: Vec<(String, String)> = given
         .answers
         .iter()
@@ -413,92 +411,4 @@ fn kept(link: &scim_user::Model) -> UserWrite {
         last_name: String::new(),
         answers: Vec::new(),
     }
-}
-
-async fn resource_of(
-    db: &DatabaseConnection,
-    fields: &[ProfileField],
-    base: &str,
-    person: user::Model,
-) -> ScimResult<Resource> {
-    let view = views(db, fields, vec![person]).await?;
-    Ok(view
-        .first()
-        .map(|v| v.resource(fields, base))
-        .unwrap_or_default())
-}
-
-/// The people as SCIM answers them: with what SCIM keeps, their profile
-/// answers and their groups.
-async fn views(
-    db: &DatabaseConnection,
-    fields: &[ProfileField],
-    people: Vec<user::Model>,
-) -> ScimResult<Vec<UserView>> {
-    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let links: HashMap<i64, scim_user::Model> = scim_user::Entity::find()
-        .filter(scim_user::Column::UserId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| (l.user_id, l))
-        .collect();
-    let mut answers = answers_of(db, fields, &ids).await?;
-    let mut groups = groups_of(db, &ids).await?;
-    Ok(people
-        .into_iter()
-        .map(|p| {
-            let link = links.get(&p.id);
-            let modified = link.map_or(p.updated_at, |l| l.updated_at.max(p.updated_at));
-            UserView {
-                id: p.id,
-                user_name: link.map_or_else(|| p.email.clone(), |l| l.user_name.clone()),
-                external_id: link.and_then(|l| l.external_id.clone()),
-                emails: match link {
-                    Some(l) => l.emails.as_ref().map(|e| with_address(&e.0, &p.email)),
-                    None => UserWrite::on_file(&p.email).emails,
-                },
-                active: link.map_or(Some(true), |l| l.active),
-                first_name: p.first_name,
-                last_name: p.last_name,
-                answers: answers.remove(&p.id).unwrap_or_default(),
-                groups: groups.remove(&p.id).unwrap_or_default(),
-                created: p.created_at.to_rfc3339(),
-                last_modified: modified.to_rfc3339(),
-            }
-        })
-        .collect())
-}
-
-/// Each user's profile answers, by field key, in the fields' order.
-async fn answers_of(
-    db: &DatabaseConnection,
-    fields: &[ProfileField],
-    ids: &[i64],
-) -> ScimResult<HashMap<i64, Vec<(String, String)>>> {
-    let keys: HashMap<i64, String> = profile_field::Entity::find()
-        .filter(profile_field::Column::Archived.eq(false))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f.key))
-        .collect();
-    let mut answers: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for a in profile_answer::Entity::find()
-        .filter(profile_answer::Column::UserId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-    {
-        if let Some(key) = keys.get(&a.field_id) {
-            answers
-                .entry(a.user_id)
-                .or_default()
-                .push((key.clone(), a.value));
-        }
-    }
-    let order = |key: &str| fields.iter().position(|f| f.key == key);
-    for list in answers.values_mut() {
-        list.sort_by_key(|(k, _)| order(k));
-    }
-    Ok(answers)
 }
