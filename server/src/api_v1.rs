@@ -111,7 +111,7 @@ impl ImportQuery {
         let write = match self.write.as_deref() {
             None => WriteRule::default(),
             Some(key) => WriteRule::from_key(key).ok_or_else(|| {
-                AppError::Invalid("`write` is overwrite or fill_empty.".to_owned())
+                AppError::Invalid("`write` is overwrite, fill_empty or replace.".to_owned())
             })?,
         };
         Ok(FileImportOptions {
