@@ -173,76 +173,70 @@ async fn provider_config((State(scim), ConnectInfo(from), headers): Caller) -> R
     )
 }
 
-async fn all_schemas(c: &Call) -> Result<Vec<Value>, Failure> {
-    let fields = profile_fields(&c.db).await?;
-    Ok(schemas(&fields, &c.base))
+/// The discovery documents that are lists: schemas, resource types.
+#[derive(Debug, Clone, Copy)]
+enum Documents {
+    Schemas,
+    ResourceTypes,
 }
 
-async fn list_schemas((State(scim), ConnectInfo(from), headers): Caller) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let all = all_schemas(&c).await?;
-            Ok((
-                StatusCode::OK,
-                list_response(all.len() as u64, Page::new(None, None), all),
-            ))
+impl Documents {
+    async fn all(self, c: &Call) -> Result<Vec<Value>, Failure> {
+        Ok(match self {
+            Documents::Schemas => schemas(&profile_fields(&c.db).await?, &c.base),
+            Documents::ResourceTypes => resource_types(&c.base),
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Documents::Schemas => "schema",
+            Documents::ResourceTypes => "resource type",
         }
-        .await,
-    )
+    }
 }
 
-async fn one_schema(
+/// All the documents of a kind, as a list, or (`id`) the one with that id.
+async fn documents(
     (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
+    which: Documents,
+    id: Option<String>,
 ) -> Response {
     answer(
         async {
             let c = call(&scim, &headers, from).await?;
-            let found = all_schemas(&c)
-                .await?
-                .into_iter()
-                .find(|s| s["id"] == id.as_str());
-            found
-                .map(|s| (StatusCode::OK, s))
-                .ok_or_else(|| Failure(ScimError::not_found(format!("No schema has the id {id}."))))
-        }
-        .await,
-    )
-}
-
-async fn list_resource_types((State(scim), ConnectInfo(from), headers): Caller) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let all = resource_types(&c.base);
-            Ok((
-                StatusCode::OK,
-                list_response(all.len() as u64, Page::new(None, None), all),
-            ))
-        }
-        .await,
-    )
-}
-
-async fn one_resource_type(
-    (State(scim), ConnectInfo(from), headers): Caller,
-    Path(id): Path<String>,
-) -> Response {
-    answer(
-        async {
-            let c = call(&scim, &headers, from).await?;
-            let found = resource_types(&c.base)
-                .into_iter()
-                .find(|t| t["id"] == id.as_str());
-            found.map(|t| (StatusCode::OK, t)).ok_or_else(|| {
-                Failure(ScimError::not_found(format!(
-                    "No resource type has the id {id}."
-                )))
+            let all = which.all(&c).await?;
+            let Some(id) = id else {
+                let total = all.len() as u64;
+                return Ok((
+                    StatusCode::OK,
+                    list_response(total, Page::new(None, None), all),
+                ));
+            };
+            let found = all.into_iter().find(|d| d["id"] == id.as_str());
+            found.map(|d| (StatusCode::OK, d)).ok_or_else(|| {
+                let name = which.name();
+                Failure(ScimError::not_found(format!("No {name} has the id {id}.")))
             })
         }
         .await,
     )
+}
+
+async fn list_schemas(caller: Caller) -> Response {
+    documents(caller, Documents::Schemas, None).await
+}
+
+async fn one_schema(caller: Caller, Path(id): Path<String>) -> Response {
+    documents(caller, Documents::Schemas, Some(id)).await
+}
+
+async fn list_resource_types(caller: Caller) -> Response {
+    documents(caller, Documents::ResourceTypes, None).await
+}
+
+async fn one_resource_type(caller: Caller, Path(id): Path<String>) -> Response {
+    documents(caller, Documents::ResourceTypes, Some(id)).await
 }
 
 /// The two kinds of resource, by their endpoint's name.
