@@ -1,5 +1,5 @@
-// Starts the real server binary on a fresh SQLite database for the whole
-// run, and hands its one-time setup link to the tests.
+// Starts the real server binary on a fresh SQLite database (or the one
+// ROSTER_E2E_DATABASE_URL names) for the whole run, and hands its one-time setup link to the tests.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,7 +18,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   fs.mkdirSync(runDir, { recursive: true });
   const log = fs.createWriteStream(path.join(runDir, "server.log"));
   const env = { ...process.env };
+  // SQLite in a fresh folder, unless a run names a (fresh) database:
+  // scripts/bench-browser's PostgreSQL pass.
   delete env.DATABASE_URL;
+  if (process.env.ROSTER_E2E_DATABASE_URL) env.DATABASE_URL = process.env.ROSTER_E2E_DATABASE_URL;
   const server = spawn(binary, [], {
     cwd: root,
     env: {

@@ -52,10 +52,12 @@ export async function wizardToPreview(
   url: string,
   name: string,
   beforeChoosing: () => Promise<void> = async () => {},
+  dormant = false,
 ): Promise<{ ms: number; longTasks: LongTask[] }> {
-  await page.goto("/tracks/engineering/import");
+  // A dormant import at the global level, or mentees of a track.
+  await page.goto(dormant ? "/import" : "/tracks/engineering/import");
   await hydrated(page);
-  await sameRolesForEveryone(page, ["Mentee"]);
+  if (!dormant) await sameRolesForEveryone(page, ["Mentee"]);
   await beforeChoosing();
   const started = await page.evaluate(
     async ({ url, name }) => {

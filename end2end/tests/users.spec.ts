@@ -18,6 +18,8 @@ import {
   licenseForecast,
   licencesInUse,
   thousands,
+  watchPace,
+  pacesSeen,
 } from "./wizard";
 
 async function openUsers(page: Page): Promise<void> {
@@ -148,4 +150,26 @@ test("the CSV template follows the live profile fields and passes its own checks
   await page.getByRole("radio", { name: "Take roles from a column" }).check();
   await expect(page.locator("#choice-answers")).toContainText("Mentor · Mentee · Teacher · Admin");
   expect((await downloadTemplate(page)).split("\r\n")[0]).toMatch(/^\uFEFFFirst Name,Last Name,Email,Role,Job Title,/);
+});
+
+test("a large dormant import gives its pace while the rows are sent", async ({ page }) => {
+  test.setTimeout(90_000);
+  const run = runId();
+  // Two batches: the pace is known once the first is in.
+  const file = utf8Csv([["First Name", "Last Name", "Email"], ...people("paced", run, 1000).map((p) => [p.first, p.last, p.email])]);
+  await signIn(page);
+  await page.goto("/import");
+  await hydrated(page);
+  await chooseFile(page, `paced-${run}.csv`, file);
+  await toPreview(page);
+  await expectCounts(page, { new: 1000, errors: 0 });
+  await watchPace(page);
+  await complete(page);
+  await expectCounts(page, { created: 1000, skipped: 0 });
+  const paces = await pacesSeen(page);
+  // After the first batch, the time left; after the last, only the pace.
+  expect(paces[0], "the pace was shown between the batches").toMatch(/^[\d,]+ rows a second, (a few seconds|about [\d a-z]+) left\.$/);
+  for (const pace of paces.slice(1)) {
+    expect(pace).toMatch(/^[\d,]+ rows a second(, (a few seconds|about [\d a-z]+) left)?\.$/);
+  }
 });

@@ -133,3 +133,23 @@ export async function memberCount(page: Page, slug: Slug): Promise<number> {
   await hydrated(page);
   return readMemberCount(page, slug);
 }
+
+/** Notes, every frame until the done page, what the line under the
+ * import's progress bar says (its rows a second and time left). */
+export async function watchPace(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const said: string[] = [];
+    (window as any).__paces = said;
+    const look = () => {
+      const text = document.querySelector("#import-pace")?.textContent?.trim();
+      if (text && said[said.length - 1] !== text) said.push(text);
+      if (!location.pathname.endsWith("/done")) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+}
+
+/** What `watchPace` saw, in order. */
+export async function pacesSeen(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).__paces ?? []);
+}

@@ -6,7 +6,7 @@
 pub mod accounts;
 pub mod adds;
 pub mod api_tokens;
-mod bulk_insert;
+mod bulk;
 mod call;
 pub mod db;
 pub mod emails;

@@ -28,14 +28,15 @@ pub async fn in_slices(mut step: impl FnMut() -> bool) {
     }
 }
 
+/// Milliseconds by the browser's clock.
 #[cfg(feature = "hydrate")]
-fn now() -> f64 {
+pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
 /// On the server nothing is interactive: the work runs in one go.
 #[cfg(not(feature = "hydrate"))]
-fn now() -> f64 {
+pub fn now() -> f64 {
     0.0
 }
 

@@ -9,6 +9,7 @@ pub mod access;
 pub mod csv_upload;
 pub mod email;
 pub mod email_text;
+pub mod pace;
 pub mod password;
 pub mod person_form;
 pub mod profile;

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 const ROWS: usize = 10_000;
 const BATCH: usize = app::api::imports::BATCH_ROWS;
+/// The most rows one call may carry (the server's bound).
+const LARGEST_BATCH: usize = 1_000;
 const PASSWORD: &str = "a long password";
 
 #[tokio::test]
@@ -262,7 +264,7 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
     // applied when the signal comes.
     let big: Vec<_> = batches
         .iter()
-        .take(4)
+        .take(LARGEST_BATCH / BATCH)
         .flat_map(|b| b.rows.clone())
         .collect();
     let in_flight = {
@@ -287,11 +289,11 @@ async fn stopped_politely_the_batch_in_flight_finishes(kind: Db) {
         "the batch was still being applied when the signal came"
     );
     let rows: Vec<app::RowResult> = serde_json::from_str(&answer).unwrap();
-    assert_eq!(rows.len(), 4 * BATCH);
+    assert_eq!(rows.len(), LARGEST_BATCH);
     server.exits_cleanly().await;
     assert_eq!(
         totals(&db).await,
-        [(4 * BATCH) as u64; 4],
+        [LARGEST_BATCH as u64; 4],
         "the whole batch was written"
     );
     db.close().await.ok();

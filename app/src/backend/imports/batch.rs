@@ -4,8 +4,8 @@
 use super::id_match::{match_ids, EmailChanges};
 use super::people::{apply_people, Applied};
 use super::start::{still_open_for, writable_import};
-use super::{invalid, joins_track, stored_roles, CHUNK, MAX_BATCH};
-use crate::backend::bulk_insert::insert_rows;
+use super::{invalid, joins_track, stored_roles, MAX_BATCH};
+use crate::backend::bulk::{insert_rows, lookup_chunk, one_of};
 use crate::backend::db::begin_write;
 use crate::backend::entities::stored::{Json, Named};
 use crate::backend::entities::{import, import_row, user};
@@ -154,11 +154,12 @@ async fn recorded_rows(
     rows: &[CsvRow],
 ) -> Result<HashMap<i32, import_row::Model>, ServiceError> {
     let lines: Vec<i32> = rows.iter().map(|r| line_key(r.line)).collect();
+    let backend = txn.get_database_backend();
     let mut recorded = HashMap::new();
-    for chunk in lines.chunks(CHUNK) {
+    for chunk in lines.chunks(lookup_chunk(backend)) {
         for r in import_row::Entity::find()
             .filter(import_row::Column::ImportId.eq(import_id))
-            .filter(import_row::Column::Line.is_in(chunk.iter().copied()))
+            .filter(one_of(backend, import_row::Column::Line, chunk))
             .all(txn)
             .await?
         {
@@ -193,11 +194,12 @@ async fn refuse_repeats_of_earlier_batches(
         .filter_map(|c| c.person.as_ref())
         .map(|p| p.email.normalized())
         .collect();
+    let backend = txn.get_database_backend();
     let mut earlier: HashMap<String, i32> = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
+    for chunk in keys.chunks(lookup_chunk(backend)) {
         for r in import_row::Entity::find()
             .filter(import_row::Column::ImportId.eq(import_id))
-            .filter(import_row::Column::Email.is_in(chunk.iter().cloned()))
+            .filter(one_of(backend, import_row::Column::Email, chunk))
             .all(txn)
             .await?
         {

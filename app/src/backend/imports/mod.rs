@@ -21,11 +21,12 @@ pub use leave::{leave, Leaving};
 pub(crate) use people::{set_emails, upsert_answers, UserEmail};
 pub use start::{finish, start, start_as, ImportSource};
 
+use crate::backend::bulk::{lookup_chunk, one_of};
 use crate::backend::entities::{import, user};
 use crate::backend::error::ServiceError;
 use crate::domain::csv_upload::RoleChoice;
 use crate::AppError;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Rows per multi-row statement: well under SQLite's and PostgreSQL's
 /// bind-parameter limits for the widest table written here.
@@ -46,11 +47,12 @@ async fn users_by_email(
     db: &impl ConnectionTrait,
     keys: &[String],
 ) -> Result<Vec<user::Model>, ServiceError> {
+    let backend = db.get_database_backend();
     let mut found = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(CHUNK) {
+    for chunk in keys.chunks(lookup_chunk(backend)) {
         found.extend(
             user::Entity::find()
-                .filter(user::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+                .filter(one_of(backend, user::Column::EmailNormalized, chunk))
                 .all(db)
                 .await?,
         );

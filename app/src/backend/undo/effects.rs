@@ -1,7 +1,7 @@
 //! Writing an undo that was worked out: chunked multi-row statements in
 //! the caller's transaction.
 
-use crate::backend::bulk_insert::insert_rows;
+use crate::backend::bulk::insert_rows;
 use crate::backend::entities::stored::Named;
 use crate::backend::entities::{membership, outbox, profile_answer, user};
 use crate::backend::error::ServiceError;

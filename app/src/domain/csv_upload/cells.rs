@@ -30,6 +30,11 @@ impl Cells {
         self.text.get(start..end)
     }
 
+    /// The bytes of all the cells' text.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).filter_map(|index| self.get(index))
     }

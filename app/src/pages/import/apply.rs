@@ -3,9 +3,11 @@
 
 use super::state::{RunState, Wizard};
 use super::{back_to_upload_without_file, error_place, import_context, wizard, Steps};
-use crate::api::imports::{apply_batch, finish_import, start_import, BATCH_ROWS};
+use crate::api::imports::{apply_batch, batch_len, finish_import, start_import};
+use crate::components::slices::now;
 use crate::components::ErrorNotice;
 use crate::domain::csv_upload::Target;
+use crate::domain::pace::pace;
 use crate::domain::text::thousands;
 use crate::domain::AddRule;
 use crate::{AppError, RowOutcome};
@@ -85,6 +87,12 @@ pub fn CompletePage() -> impl IntoView {
                     format!("{} of {} rows sent and applied.", thousands(sent), thousands(total))
                 }}
             </p>
+            <p id="import-pace" class="hint">
+                {move || wizard.run.with(|run| match run {
+                    RunState::Running { pace: Some(pace), .. } => format!("{pace}."),
+                    _ => String::new(),
+                })}
+            </p>
             {move || match wizard.run.get() {
                 RunState::Failed { error, .. } => {
                     let run = run.clone();
@@ -130,7 +138,11 @@ async fn send_rows(wizard: Wizard) -> bool {
         import_id,
         sent,
         total,
+        pace: None,
     });
+    // Paced from this run's first row: a run resumed after a failure
+    // says nothing of the rows an earlier run sent.
+    let (began, sent_before) = (now(), sent);
     let id = match import_id {
         Some(id) => id,
         None => match start_import(plan).await {
@@ -138,7 +150,8 @@ async fn send_rows(wizard: Wizard) -> bool {
             Err(error) => return fail(error, None, sent),
         },
     };
-    for batch in rows[sent.min(total)..].chunks(BATCH_ROWS) {
+    while sent < total {
+        let batch = &rows[sent..sent + batch_len(&rows[sent..])];
         let mut tries = 1;
         let results = loop {
             match apply_batch(id, batch.to_vec()).await {
@@ -153,6 +166,7 @@ async fn send_rows(wizard: Wizard) -> bool {
             import_id: Some(id),
             sent,
             total,
+            pace: pace(sent - sent_before, now() - began, total - sent),
         });
     }
     match finish_import(id).await {

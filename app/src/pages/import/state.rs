@@ -105,6 +105,8 @@ pub enum RunState {
         import_id: Option<i64>,
         sent: usize,
         total: usize,
+        /// Rows a second and time left, once a batch of this run is done.
+        pace: Option<String>,
     },
     /// Stopped at a batch; trying again resumes there (batches are idempotent).
     Failed {
