@@ -96,8 +96,8 @@ pub(super) async fn apply_people(
     let on_file = write_users(txn, imp, &persons, &keys, rule.write, now).await?;
     let user_id = |p: &Person| user_on_file(&on_file, p).map(|(id, _)| id);
     // Only people on file before this batch have answers and memberships
-    // to look up: on PostgreSQL, looking up a whole population's ids as
-    // they were created took a tenth of a 100,000-person import.
+    // to look up. (On PostgreSQL, looking up a new population's answers
+    // took 5.5 s of a 100,000-person import's 51 s of statements.)
     let existing: Vec<i64> = before.values().map(|u| u.id).collect();
 
     let field_ids: HashMap<&str, i64> = field_id_map(txn, fields).await?;
