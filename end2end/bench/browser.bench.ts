@@ -14,9 +14,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 type InPage = { roster: number[]; papa: number[]; errorRows: number; papaRows: number };
+/** Roster's check in stages, each its own call: decode + read, pre-match +
+ * check (the verdicts kept, as the wizard keeps them), freeing it all. */
+type Stages = { read: number[]; check: number[]; free: number[] };
 
 /** Runs Roster's check and Papa Parse alternately in the page, RUNS times each. */
-async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<InPage> {
+async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<InPage & Stages> {
   return page.evaluate(
     async ({ url, fieldsJson, runs }) => {
       const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
@@ -26,9 +29,13 @@ async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<
       const roster: any = await import(scripts.find((s) => s.endsWith(".js")) ?? "/pkg/roster.js");
       const papa = (window as any).Papa;
       const result = { roster: [] as number[], papa: [] as number[], errorRows: -1, papaRows: -1 };
+      const stages = { read: [] as number[], check: [] as number[], free: [] as number[] };
       const rest = () => new Promise((r) => setTimeout(r, 50));
-      // The CSV code is in a chunk fetched on first use: not timed.
+      // The CSV code is in chunks fetched on first use: not timed.
       await roster.benchmark_check_file(bytes.slice(0, 64), fieldsJson).catch(() => 0);
+      await roster.benchmark_read_file(bytes.slice(0, 64)).catch(() => 0);
+      await roster.benchmark_check_kept(fieldsJson).catch(() => 0);
+      await roster.benchmark_free_kept();
       for (let i = 0; i < runs; i++) {
         await rest();
         let t = performance.now();
@@ -39,7 +46,20 @@ async function timeInPage(page: Page, url: string, fieldsJson: string): Promise<
         result.papaRows = papa.parse(text, { header: true, skipEmptyLines: true }).data.length;
         result.papa.push(performance.now() - t);
       }
-      return result;
+      for (let i = 0; i < runs; i++) {
+        await rest();
+        let t = performance.now();
+        const read = await roster.benchmark_read_file(bytes);
+        stages.read.push(performance.now() - t);
+        t = performance.now();
+        if ((await roster.benchmark_check_kept(fieldsJson)) !== result.errorRows) throw new Error("the staged check disagrees");
+        stages.check.push(performance.now() - t);
+        t = performance.now();
+        await roster.benchmark_free_kept();
+        stages.free.push(performance.now() - t);
+        if (read !== result.papaRows) throw new Error("the staged read disagrees");
+      }
+      return { ...result, ...stages };
     },
     { url, fieldsJson, runs: RUNS },
   );
@@ -76,20 +96,32 @@ async function timeWorkbookInPage(page: Page, url: string, fieldsJson: string): 
   );
 }
 
-/** The wizard to the preview RUNS times: the median and the long tasks, as a line. */
-async function wizardRuns(page: Page, url: string, name: string, what: string): Promise<string> {
+/** The wizard to the preview RUNS times: the median and the long tasks,
+ * and (issue 24) the main thread's busy time per step and the wait of keys
+ * pressed while the file is read and checked, as lines. */
+async function wizardRuns(page: Page, url: string, name: string, what: string): Promise<string[]> {
   const times: number[] = [];
   const long: LongTask[] = [];
+  const busy: Record<string, number[]> = {};
+  const keys: Record<string, number[]> = {};
   for (let i = 0; i < RUNS; i++) {
-    const run = await wizardToPreview(page, url, name);
+    const run = await wizardToPreview(page, url, name, { probe: true });
     times.push(run.ms);
     long.push(...run.longTasks);
+    for (const [step, ms] of Object.entries(run.probe?.busyMs ?? {})) (busy[step] ??= []).push(ms);
+    for (const [step, delays] of Object.entries(run.probe?.keyDelays ?? {})) (keys[step] ??= []).push(...delays);
   }
-  return (
+  const delays = (step: string) => {
+    const d = keys[step] ?? [];
+    return d.length ? `${step} median ${ms(median(d))}, longest ${ms(Math.max(...d))} (${d.length} keys)` : `${step} no keys`;
+  };
+  return [
     `${what}: wizard from file chosen to preview ready ${ms(median(times))} median (incl. two Continue clicks driven by Playwright); ` +
-    `${long.length} main-thread tasks over 50 ms in ${RUNS} runs (longest ${ms(Math.max(0, ...long.map((t) => t.ms)))}` +
-    `${long.length ? `; at ${long.map((t) => `${t.step} ${ms(t.ms)}`).join(", ")}` : ""})`
-  );
+      `${long.length} main-thread tasks over 50 ms in ${RUNS} runs (longest ${ms(Math.max(0, ...long.map((t) => t.ms)))}` +
+      `${long.length ? `; at ${long.map((t) => `${t.step} ${ms(t.ms)}`).join(", ")}` : ""})`,
+    `  main thread busy (medians): ${Object.entries(busy).map(([step, b]) => `${step} ${ms(median(b))}`).join(", ")}; ` +
+      `keys pressed meanwhile waited: ${delays("upload")}; ${delays("preview")}`,
+  ];
 }
 
 /** Scrolls the preview from top to bottom in 60 jumps, one per frame:
@@ -143,7 +175,13 @@ test("Roster's wasm check beside Papa Parse, and the wizard to the preview", asy
         `Roster read + check + pre-match ${ms(roster)} median; Papa Parse parse only ${ms(papa)} median; ` +
         `ratio Roster/Papa ${(roster / papa).toFixed(2)}`,
     );
-    lines.push(await wizardRuns(page, url, `bench-${rows}.csv`, `${rows.toLocaleString("en")} rows`));
+    const [read, check, free] = [median(timed.read), median(timed.check), median(timed.free)];
+    lines.push(
+      `  in stages: decode + read (csv-core) ${ms(read)}, ratio to Papa ${(read / papa).toFixed(2)}; ` +
+        `pre-match + check ${ms(check)}; the two ${ms(read + check)}, ratio ${((read + check) / papa).toFixed(2)}; ` +
+        `freeing it all ${ms(free)}`,
+    );
+    lines.push(...(await wizardRuns(page, url, `bench-${rows}.csv`, `${rows.toLocaleString("en")} rows`)));
     const scrolled = await scrollThrough(page);
     expect(scrolled.mostRowsDrawn, "the preview draws a bounded number of rows").toBeLessThan(200);
     lines.push(
@@ -178,7 +216,7 @@ test("Roster's wasm check beside Papa Parse, and the wizard to the preview", asy
         `ratio Roster/SheetJS ${(roster / sheetjs).toFixed(2)}`,
     );
     // The wizard opens workbooks in its worker, the page taking the rows in parts.
-    lines.push(await wizardRuns(tab, url, `bench-${rows}.xlsx`, `${rows.toLocaleString("en")} rows .xlsx`));
+    lines.push(...(await wizardRuns(tab, url, `bench-${rows}.xlsx`, `${rows.toLocaleString("en")} rows .xlsx`)));
     await tab.goto("/tracks/engineering/import");
     await hydrated(tab);
     await tab.addScriptTag({ path: path.join(__dirname, "..", "node_modules", "xlsx", "dist", "xlsx.full.min.js") });

@@ -21,7 +21,7 @@ test("100,000 dormant people: file chosen to applied", async ({ page }) => {
   const url = `/bench-data/${ROWS}-dormant.csv`;
   await page.route(url, (route) => route.fulfill({ body: file, contentType: "text/csv" }));
 
-  const preview = await wizardToPreview(page, url, "bench-dormant.csv", async () => {}, true);
+  const preview = await wizardToPreview(page, url, "bench-dormant.csv", { dormant: true });
   const tasksBefore = preview.longTasks.length;
   await watchPace(page);
   const started = await page.evaluate(() => performance.now());

@@ -24,7 +24,7 @@ test("the wizard's long main-thread tasks, traced", async ({ page }) => {
     await page.route(url, (route) => route.fulfill({ body: file, contentType: "application/octet-stream" }));
     for (let run = 1; run <= RUNS; run++) {
       const traced = () => browser.startTracing(page, { categories: TRACE_CATEGORIES });
-      const { ms, longTasks } = await wizardToPreview(page, url, name, traced);
+      const { ms, longTasks } = await wizardToPreview(page, url, name, { beforeChoosing: traced });
       const trace = await browser.stopTracing();
       if (process.env.PROFILE_TRACE_DIR) writeFileSync(`${process.env.PROFILE_TRACE_DIR}/${name}-${run}.json`, trace);
       lines.push(`${name} run ${run}: ${ms.toFixed(0)} ms; long tasks seen by the page: ${longTasks.map((t) => `${t.step} ${t.ms.toFixed(0)} ms`).join(", ") || "none"}`);

@@ -16,6 +16,7 @@ mod concurrency;
 mod crash;
 mod external_ids;
 mod history;
+mod import_statistics;
 mod imports;
 mod mail;
 mod mappings;

@@ -135,6 +135,8 @@ pub(crate) async fn apply_batch_moving(
     }
     let mut results = record_rows(&txn, import_id, &checks, &applied, track_id, now).await?;
     txn.commit().await?;
+    let before = imp.rows_recorded();
+    analyse_as_the_import_grows(db, before, before + checks.len() as i64).await;
 
     results.extend(rows.iter().filter_map(|row| {
         recorded.get(&line_key(row.line)).map(|r| RowResult {
@@ -145,6 +147,29 @@ pub(crate) async fn apply_batch_moving(
     }));
     results.sort_by_key(|r| r.line);
     Ok(results)
+}
+
+/// Where PostgreSQL's statistics on import rows begin to matter.
+const ANALYSED_FROM: i64 = 1_024;
+
+/// Analyses the import rows whenever an import's rows recorded pass a power
+/// of two from [`ANALYSED_FROM`] on, as PostgreSQL advises after loading
+/// many rows: each batch looks this import's rows up by line and by email,
+/// and a table filling faster than autovacuum analyses it is planned as if
+/// the import had a few hundred rows, scanning all of them for each look-up
+/// (20 ms a batch by 50,000 rows, docs/performance.md). Never fails the
+/// batch, which is written already.
+async fn analyse_as_the_import_grows(db: &DatabaseConnection, before: i64, after: i64) {
+    if db.get_database_backend() != DbBackend::Postgres || !passes_a_power_of_two(before, after) {
+        return;
+    }
+    if let Err(e) = db.execute_unprepared("ANALYZE import_rows").await {
+        tracing::warn!(error = %e, "import rows could not be analysed");
+    }
+}
+
+fn passes_a_power_of_two(before: i64, after: i64) -> bool {
+    after >= ANALYSED_FROM && (before < ANALYSED_FROM || before.ilog2() != after.ilog2())
 }
 
 /// The rows of this batch that an earlier try of it already recorded.
@@ -405,4 +430,31 @@ async fn add_counts(
         .exec(txn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rows_are_analysed_each_time_an_import_doubles_from_1024() {
+        let analysed: Vec<(i64, i64)> = (0..200)
+            .map(|batch| (batch * 500, batch * 500 + 500))
+            .filter(|&(before, after)| passes_a_power_of_two(before, after))
+            .collect();
+        assert_eq!(
+            analysed,
+            [
+                (1_000, 1_500),
+                (2_000, 2_500),
+                (4_000, 4_500),
+                (8_000, 8_500),
+                (16_000, 16_500),
+                (32_500, 33_000),
+                (65_500, 66_000)
+            ]
+        );
+        assert!(!passes_a_power_of_two(1_024, 2_047));
+        assert!(passes_a_power_of_two(1_023, 1_024));
+    }
 }

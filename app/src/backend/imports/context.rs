@@ -1,8 +1,9 @@
 //! What an import may be started with: its target track, the fields and
 //! licence the wizard checks against, and who in a file is already known.
 
-use super::{invalid, refuse, users_by_email, CHUNK};
+use super::{invalid, refuse, users_by_email};
 use crate::api::imports::KNOWN_PEOPLE_PER_CALL;
+use crate::backend::bulk::{lookup_chunk, one_of};
 use crate::backend::entities::{email_template, membership, track};
 use crate::backend::error::ServiceError;
 use crate::backend::external_ids::{id_field, users_by_id};
@@ -137,9 +138,10 @@ pub async fn known_people(
     let live: HashSet<i64> = active_tracks(db).await?.iter().map(|t| t.id).collect();
     let mut active: HashMap<i64, bool> = HashMap::new();
     let mut in_track: HashMap<i64, Roles> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
+    let backend = db.get_database_backend();
+    for chunk in ids.chunks(lookup_chunk(backend)) {
         for m in membership::Entity::find()
-            .filter(membership::Column::UserId.is_in(chunk.iter().copied()))
+            .filter(one_of(backend, membership::Column::UserId, chunk))
             .all(db)
             .await?
         {

@@ -2,13 +2,14 @@
 //! (docs/importing.md, "Matching people by an ID").
 
 use super::batch::fail_row;
-use super::{users_by_email, CHUNK};
+use super::users_by_email;
+use crate::backend::bulk::{lookup_chunk, one_of};
 use crate::backend::entities::{import_row, user};
 use crate::backend::error::ServiceError;
 use crate::backend::external_ids::users_by_id;
 use crate::domain::csv_upload::RowCheck;
 use crate::domain::ProfileField;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// The people whose ID found them under another address: by the row's
@@ -120,10 +121,11 @@ async fn lines_written(
 ) -> Result<HashMap<i64, i32>, ServiceError> {
     let user_ids: Vec<i64> = holders.values().map(|u| u.id).collect();
     let mut lines = HashMap::new();
-    for chunk in user_ids.chunks(CHUNK) {
+    let backend = txn.get_database_backend();
+    for chunk in user_ids.chunks(lookup_chunk(backend)) {
         for r in import_row::Entity::find()
             .filter(import_row::Column::ImportId.eq(import_id))
-            .filter(import_row::Column::UserId.is_in(chunk.iter().copied()))
+            .filter(one_of(backend, import_row::Column::UserId, chunk))
             .all(txn)
             .await?
         {

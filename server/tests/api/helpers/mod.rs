@@ -564,7 +564,8 @@ pub async fn start_import_with_rule(
     choice: RoleChoice,
     rule: UpdateRule,
 ) -> (i64, CsvTable) {
-    let table = read_table(text, Delimiter::detect(text), 1_000).unwrap();
+    // The server holds the instance's row limit.
+    let table = read_table(text, Delimiter::detect(text), usize::MAX).unwrap();
     // The fields, as the wizard learns them.
     let fields = app
         .send_ok(LoadImportContext {
