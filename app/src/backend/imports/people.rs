@@ -122,7 +122,14 @@ pub(super) async fn apply_people(
         .iter()
         .map(|a| (a.user_id, a.field_id))
         .collect();
-    upsert_answers(txn, answer_rows).await?;
+    // A new person has no answers to write over: a plain insert, a sixth
+    // cheaper than an upsert on PostgreSQL (docs/performance.md).
+    let had_answers: HashSet<i64> = existing.iter().copied().collect();
+    let (over, fresh): (Vec<_>, Vec<_>) = answer_rows
+        .into_iter()
+        .partition(|a| had_answers.contains(&a.user_id));
+    upsert_answers(txn, over).await?;
+    insert_answers(txn, fresh, "").await?;
     let mut cleared = HashSet::new();
     if rule.write == WriteRule::Replace {
         for p in &persons {
@@ -451,6 +458,17 @@ pub(crate) async fn upsert_answers(
     txn: &impl ConnectionTrait,
     rows: impl IntoIterator<Item = profile_answer::Model>,
 ) -> Result<(), ServiceError> {
+    let over = "ON CONFLICT (user_id, field_id) DO UPDATE SET \
+                value = excluded.value, updated_at = excluded.updated_at";
+    insert_answers(txn, rows, over).await
+}
+
+/// Inserts these profile values, `tail` saying what a conflict does.
+async fn insert_answers(
+    txn: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = profile_answer::Model>,
+    tail: &str,
+) -> Result<(), ServiceError> {
     insert_rows::<profile_answer::Entity, 4>(
         txn,
         [
@@ -459,8 +477,7 @@ pub(crate) async fn upsert_answers(
             profile_answer::Column::Value,
             profile_answer::Column::UpdatedAt,
         ],
-        "ON CONFLICT (user_id, field_id) DO UPDATE SET \
-         value = excluded.value, updated_at = excluded.updated_at",
+        tail,
         rows.into_iter()
             .map(|a| {
                 [
