@@ -4,8 +4,7 @@
 //! where the time goes (docs/performance.md, issue 24).
 
 use crate::domain::csv_upload::{
-    check_file, decode, read_table, CsvTable, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker,
-    SeenPeople,
+    check_file, check_table, read_file, CsvTable, RoleChoice, RowCheck,
 };
 use crate::domain::{ProfileField, Role, Roles};
 use std::cell::RefCell;
@@ -60,10 +59,7 @@ thread_local! {
 
 #[leptos::lazy]
 fn read_and_keep(bytes: Vec<u8>) -> Result<u32, String> {
-    let decoded = decode(&bytes).map_err(|e| e.to_string())?;
-    let text = decoded.text;
-    let table =
-        read_table(&text, Delimiter::detect(&text), usize::MAX).map_err(|e| e.to_string())?;
+    let table = read_file(&bytes, usize::MAX)?;
     let rows = table.rows.len() as u32;
     KEPT.with_borrow_mut(|kept| kept.table = Some(table));
     Ok(rows)
@@ -74,10 +70,7 @@ fn check_kept(fields_json: String) -> Result<u32, String> {
     let fields = parse_fields(&fields_json)?;
     KEPT.with_borrow_mut(|kept| {
         let table = kept.table.as_ref().ok_or("no table read")?;
-        let mapping = Mapping::suggest(&table.headers, &fields, false);
-        let (roles, seen) = (mentees(), SeenPeople::with_capacity(table.rows.len()));
-        let mut checker = RowChecker::resume(&table.headers, &fields, &mapping, &roles, seen);
-        kept.checks = table.rows.iter().map(|row| checker.check(row)).collect();
+        kept.checks = check_table(table, &fields, &mentees());
         Ok(error_rows(&kept.checks))
     })
 }

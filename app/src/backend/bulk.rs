@@ -71,7 +71,6 @@ where
     while rows.peek().is_some() {
         let values: Vec<Value> = rows.by_ref().take(CHUNK).flatten().collect();
         let sql = insert_sql(
-            backend,
             E::default().table_name(),
             &columns.map(|c| c.as_str()),
             values.len() / N.max(1),
@@ -188,31 +187,14 @@ fn timestamp_text(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string()
 }
 
-fn insert_sql(
-    backend: DbBackend,
-    table: &str,
-    columns: &[&str],
-    rows: usize,
-    tail: &str,
-) -> String {
-    let mut sql = String::with_capacity(64 + rows * columns.len() * 6 + tail.len());
-    let _ = write!(sql, "INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    let mut n = 0;
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for col in 0..columns.len() {
-            n += 1;
-            if col > 0 {
-                sql.push_str(", ");
-            }
-            // Writing to a String cannot fail.
-            let _ = match backend {
-                DbBackend::Postgres => write!(sql, "${n}"),
-                _ => write!(sql, "?"),
-            };
-        }
-        sql.push(')');
-    }
+/// SQLite's multi-row `INSERT INTO table (columns) VALUES (?, …), … tail`.
+fn insert_sql(table: &str, columns: &[&str], rows: usize, tail: &str) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
+    let mut sql = format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        vec![row.as_str(); rows].join(", ")
+    );
     if !tail.is_empty() {
         sql.push(' ');
         sql.push_str(tail);
@@ -225,7 +207,7 @@ mod tests {
     use super::{array_text, insert_sql, timestamp_text, unnest_statement};
     use crate::backend::entities::membership;
     use chrono::{TimeZone, Utc};
-    use sea_orm::{DbBackend, Value};
+    use sea_orm::Value;
 
     #[test]
     fn an_array_keeps_quotes_backslashes_and_nulls_apart() {
@@ -277,20 +259,14 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_follow_the_backend() {
+    fn sqlite_binds_each_value() {
         assert_eq!(
-            insert_sql(
-                DbBackend::Postgres,
-                "t",
-                &["a", "b"],
-                2,
-                "ON CONFLICT DO NOTHING"
-            ),
-            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+            insert_sql("t", &["a", "b"], 2, ""),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
         );
         assert_eq!(
-            insert_sql(DbBackend::Sqlite, "t", &["a", "b"], 2, ""),
-            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+            insert_sql("t", &["a"], 1, "ON CONFLICT DO NOTHING"),
+            "INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING"
         );
     }
 }

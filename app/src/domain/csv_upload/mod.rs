@@ -54,7 +54,7 @@ pub use template::template_csv;
 #[cfg(feature = "workbooks")]
 pub use template::template_xlsx;
 pub use value_maps::{values_not_options, FieldValues, ValueMaps, ValueNotAnOption};
-pub use whole_file::check_file;
+pub use whole_file::{check_file, check_table, read_file};
 pub use workbook::{
     is_workbook, Sheet, SheetOutline, TableHead, Workbook, WorkbookError, WorkbookOutline,
     ROWS_PER_PART,

@@ -3,8 +3,8 @@
 //! native and in the browser.
 
 use super::{
-    decode, is_workbook, read_table, Delimiter, Mapping, RoleChoice, RowCheck, RowChecker,
-    SeenPeople,
+    decode, is_workbook, read_table, CsvTable, Delimiter, Mapping, RoleChoice, RowCheck,
+    RowChecker, SeenPeople,
 };
 use crate::ProfileField;
 
@@ -18,7 +18,13 @@ pub fn check_file(
     roles: &RoleChoice,
     row_limit: usize,
 ) -> Result<Vec<RowCheck>, String> {
-    let table = if is_workbook(bytes) {
+    let table = read_file(bytes, row_limit)?;
+    Ok(check_table(&table, fields, roles))
+}
+
+/// The first half of [`check_file`]: the file as a table.
+pub fn read_file(bytes: &[u8], row_limit: usize) -> Result<CsvTable, String> {
+    if is_workbook(bytes) {
         let book = open_workbook(bytes)?;
         book.table(book.first_filled(), None, row_limit)
             .map(|(table, _)| table)
@@ -26,11 +32,16 @@ pub fn check_file(
         let decoded = decode(bytes).map_err(|e| e.to_string())?;
         read_table(&decoded.text, Delimiter::detect(&decoded.text), row_limit)
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+/// The second half of [`check_file`]: every row checked with the
+/// suggested mapping.
+pub fn check_table(table: &CsvTable, fields: &[ProfileField], roles: &RoleChoice) -> Vec<RowCheck> {
     let mapping = Mapping::suggest(&table.headers, fields, *roles == RoleChoice::FromColumn);
     let seen = SeenPeople::with_capacity(table.rows.len());
     let mut checker = RowChecker::resume(&table.headers, fields, &mapping, roles, seen);
-    Ok(table.rows.iter().map(|row| checker.check(row)).collect())
+    table.rows.iter().map(|row| checker.check(row)).collect()
 }
 
 #[cfg(feature = "workbooks")]
